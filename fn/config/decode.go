@@ -1,0 +1,345 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/node"
+	"github.com/sticky-services/set-session-affinity/fn/provider"
+)
+
+// The typed form's identity.
+const (
+	Group   = "fn.kpt.dev"
+	Version = "v1alpha1"
+	Kind    = "SetSessionAffinity"
+)
+
+// Error is one problem with the config. Path is where it sits in the config object
+// (`data.mode` in a ConfigMap, `mode` in the typed form).
+type Error struct {
+	Path string
+	Key  string
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Key + ": " + e.Msg }
+
+// form is how one wire form spells a key's value.
+type form struct {
+	typed      bool   // values carry their own YAML types
+	pathPrefix string // where the keys sit, for field paths
+}
+
+// key is one config key: its name and how it decodes into Config.
+type key struct {
+	name string
+	set  func(c *Config, f form, v *yaml.Node) string // returns a problem, or ""
+}
+
+var keys = []key{
+	{"selector", setSelector},
+	{"provider", setProvider},
+	{"clientIPTimeoutSeconds", func(c *Config, f form, v *yaml.Node) string {
+		return setInt(&c.ClientIPTimeoutSeconds, f, v, ClientIPTimeout.String())
+	}},
+	{"persistenceTimeoutSeconds", func(c *Config, f form, v *yaml.Node) string {
+		return setInt(&c.PersistenceTimeoutSeconds, f, v, "a number of seconds in the provider's range")
+	}},
+	{"mode", setMode},
+	{"promoteToLoadBalancer", setBool(func(c *Config) *bool { return &c.PromoteToLoadBalancer })},
+}
+
+func keyNames() string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// Decode reads and validates the ResourceList's functionConfig. A nil, null or empty object, or a
+// ConfigMap without data, means all defaults. On any error the returned Config must not be used.
+func Decode(fc *yaml.Node) (Config, []*Error) {
+	c := Default()
+	if fc == nil || fc.Kind == 0 || yaml.IsYNodeTaggedNull(fc) || yaml.IsYNodeEmptyMap(fc) {
+		return c, nil
+	}
+	if fc.Kind != yaml.MappingNode {
+		return c, []*Error{{Path: "functionConfig", Key: "functionConfig", Msg: "must be an object: a ConfigMap or a " + Group + "/" + Version + " " + Kind}}
+	}
+	obj := yaml.NewRNode(fc)
+	apiVersion, kind := obj.GetApiVersion(), obj.GetKind()
+	var errs []*Error
+	switch {
+	case kind == "ConfigMap" && apiVersion == "v1":
+		errs = decodeConfigMap(&c, obj)
+	case kind == Kind && apiVersion == Group+"/"+Version:
+		errs = decodeFields(&c, fc, form{typed: true}, "apiVersion", "kind", "metadata")
+	default:
+		return c, []*Error{{Path: "kind", Key: "functionConfig", Msg: fmt.Sprintf(
+			"unsupported kind %q (apiVersion %q); allowed: ConfigMap (v1) or %s (%s/%s)", kind, apiVersion, Kind, Group, Version)}}
+	}
+	if len(errs) == 0 {
+		errs = checkRanges(c, form{typed: kind == Kind, pathPrefix: pathPrefix(kind)})
+	}
+	return c, errs
+}
+
+func pathPrefix(kind string) string {
+	if kind == "ConfigMap" {
+		return "data."
+	}
+	return ""
+}
+
+func decodeConfigMap(c *Config, obj *yaml.RNode) []*Error {
+	var errs []*Error
+	for _, field := range node.Fields(obj.YNode()) {
+		switch field.Key {
+		case "apiVersion", "kind", "metadata":
+		case "data":
+			if yaml.IsYNodeTaggedNull(field.Value) {
+				continue
+			}
+			if field.Value.Kind != yaml.MappingNode {
+				errs = append(errs, &Error{Path: "data", Key: "data", Msg: "must be a map of strings"})
+				continue
+			}
+			errs = append(errs, decodeFields(c, field.Value, form{pathPrefix: "data."})...)
+		default:
+			errs = append(errs, &Error{Path: field.Key, Key: field.Key, Msg: "unknown field in a ConfigMap config; allowed apiVersion, kind, metadata, data"})
+		}
+	}
+	return errs
+}
+
+// decodeFields decodes the config keys of m; names in skip are the object's own fields.
+func decodeFields(c *Config, m *yaml.Node, f form, skip ...string) []*Error {
+	var errs []*Error
+	for _, field := range node.Fields(m) {
+		if slices.Contains(skip, field.Key) {
+			continue
+		}
+		k, ok := lookupKey(field.Key)
+		if !ok {
+			errs = append(errs, &Error{Path: f.pathPrefix + field.Key, Key: field.Key, Msg: "unknown key; allowed " + keyNames()})
+			continue
+		}
+		if problem := k.set(c, f, field.Value); problem != "" {
+			errs = append(errs, &Error{Path: f.pathPrefix + field.Key, Key: field.Key, Msg: problem})
+		}
+	}
+	return errs
+}
+
+// checkRanges validates what depends on more than one key.
+func checkRanges(c Config, f form) []*Error {
+	var errs []*Error
+	if !ClientIPTimeout.Contains(c.ClientIPTimeoutSeconds) {
+		errs = append(errs, &Error{Path: f.pathPrefix + "clientIPTimeoutSeconds", Key: "clientIPTimeoutSeconds",
+			Msg: fmt.Sprintf("%d is out of range; allowed %s", c.ClientIPTimeoutSeconds, ClientIPTimeout)})
+	}
+	if r, ok := c.persistenceRange(); ok && !r.Contains(c.PersistenceTimeoutSeconds) {
+		errs = append(errs, &Error{Path: f.pathPrefix + "persistenceTimeoutSeconds", Key: "persistenceTimeoutSeconds",
+			Msg: fmt.Sprintf("%d is out of range; allowed %s for provider %s", c.PersistenceTimeoutSeconds, r, c.Provider.Name)})
+	}
+	return errs
+}
+
+func lookupKey(name string) (key, bool) {
+	for _, k := range keys {
+		if k.name == name {
+			return k, true
+		}
+	}
+	return key{}, false
+}
+
+// scalar returns v's text when it has the type the form requires: any scalar in a ConfigMap
+// (all values are strings there), the given YAML tag in the typed form.
+func scalar(f form, v *yaml.Node, tag, want string) (string, string) {
+	if v.Kind != yaml.ScalarNode || (yaml.IsYNodeTaggedNull(v) && tag != yaml.NodeTagNull) {
+		return "", fmt.Sprintf("got %s; want %s", node.Describe(v), want)
+	}
+	if f.typed && v.Tag != tag {
+		return "", fmt.Sprintf("got %s %q; want %s", node.TagName(v.Tag), v.Value, want)
+	}
+	return v.Value, ""
+}
+
+func setInt(dst *int, f form, v *yaml.Node, allowed string) string {
+	s, problem := scalar(f, v, yaml.NodeTagInt, "an integer, "+allowed)
+	if problem != "" {
+		return problem
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Sprintf("%q is not a whole number; want an integer, %s", s, allowed)
+	}
+	*dst = n
+	return ""
+}
+
+func setBool(field func(*Config) *bool) func(*Config, form, *yaml.Node) string {
+	return func(c *Config, f form, v *yaml.Node) string {
+		s, problem := scalar(f, v, yaml.NodeTagBool, "true or false")
+		if problem != "" {
+			return problem
+		}
+		switch s {
+		case "true":
+			*field(c) = true
+		case "false":
+			*field(c) = false
+		default:
+			return fmt.Sprintf("%q is not allowed; allowed true, false", s)
+		}
+		return ""
+	}
+}
+
+func setMode(c *Config, f form, v *yaml.Node) string {
+	s, problem := scalar(f, v, yaml.NodeTagString, "mutate or validate")
+	if problem != "" {
+		return problem
+	}
+	switch Mode(s) {
+	case Mutate, Validate:
+		c.Mode = Mode(s)
+		return ""
+	}
+	return fmt.Sprintf("%q is not allowed; allowed %s, %s", s, Mutate, Validate)
+}
+
+func setProvider(c *Config, f form, v *yaml.Node) string {
+	allowed := strings.Join(provider.Names(), ", ")
+	s, problem := scalar(f, v, yaml.NodeTagString, "one of "+allowed)
+	if problem != "" {
+		return problem
+	}
+	p, ok := provider.Lookup(s)
+	if !ok {
+		return fmt.Sprintf("%q is not supported; allowed %s", s, allowed)
+	}
+	c.Provider = p
+	return ""
+}
+
+const selectorHelp = "a label selector such as `app=web,tier in (a,b),!legacy`"
+
+func setSelector(c *Config, f form, v *yaml.Node) string {
+	if f.typed && v.Kind == yaml.MappingNode {
+		sel, problem := structuredSelector(v)
+		if problem == "" {
+			c.Selector = sel
+		}
+		return problem
+	}
+	want := selectorHelp
+	if f.typed {
+		want += ", or {matchLabels, matchExpressions}"
+	}
+	s, problem := scalar(f, v, yaml.NodeTagString, want)
+	if problem != "" {
+		return problem
+	}
+	sel, err := labels.Parse(s)
+	if err != nil {
+		return fmt.Sprintf("%q is not a valid label selector (%v); want %s", s, err, want)
+	}
+	c.Selector = sel
+	return ""
+}
+
+// structuredSelector reads the {matchLabels, matchExpressions} form of metav1.LabelSelector.
+func structuredSelector(m *yaml.Node) (labels.Selector, string) {
+	sel := labels.NewSelector()
+	for _, field := range node.Fields(m) {
+		var reqs []labels.Requirement
+		var problem string
+		switch field.Key {
+		case "matchLabels":
+			reqs, problem = matchLabels(field.Value)
+		case "matchExpressions":
+			reqs, problem = matchExpressions(field.Value)
+		default:
+			problem = fmt.Sprintf("unknown field %q; allowed matchLabels, matchExpressions", field.Key)
+		}
+		if problem != "" {
+			return nil, problem
+		}
+		sel = sel.Add(reqs...)
+	}
+	return sel, ""
+}
+
+func matchLabels(m *yaml.Node) ([]labels.Requirement, string) {
+	if m.Kind != yaml.MappingNode {
+		return nil, "matchLabels: want a map of label keys to values, got " + node.Describe(m)
+	}
+	var reqs []labels.Requirement
+	for _, field := range node.Fields(m) {
+		if field.Value.Kind != yaml.ScalarNode || field.Value.Tag != yaml.NodeTagString {
+			return nil, fmt.Sprintf("matchLabels.%s: want a string, got %s", field.Key, node.Describe(field.Value))
+		}
+		r, err := labels.NewRequirement(field.Key, selection.Equals, []string{field.Value.Value})
+		if err != nil {
+			return nil, fmt.Sprintf("matchLabels.%s: %v", field.Key, err)
+		}
+		reqs = append(reqs, *r)
+	}
+	return reqs, ""
+}
+
+var operators = map[string]selection.Operator{
+	"In": selection.In, "NotIn": selection.NotIn, "Exists": selection.Exists, "DoesNotExist": selection.DoesNotExist,
+}
+
+func matchExpressions(s *yaml.Node) ([]labels.Requirement, string) {
+	if s.Kind != yaml.SequenceNode {
+		return nil, "matchExpressions: want a list of {key, operator, values}, got " + node.Describe(s)
+	}
+	var reqs []labels.Requirement
+	for i, e := range s.Content {
+		at := fmt.Sprintf("matchExpressions[%d]", i)
+		if e.Kind != yaml.MappingNode {
+			return nil, at + ": want {key, operator, values}, got " + node.Describe(e)
+		}
+		var k, op string
+		var values []string
+		for _, field := range node.Fields(e) {
+			switch field.Key {
+			case "key":
+				k = field.Value.Value
+			case "operator":
+				op = field.Value.Value
+			case "values":
+				if field.Value.Kind != yaml.SequenceNode {
+					return nil, at + ".values: want a list of strings, got " + node.Describe(field.Value)
+				}
+				for _, v := range field.Value.Content {
+					values = append(values, v.Value)
+				}
+			default:
+				return nil, fmt.Sprintf("%s: unknown field %q; allowed key, operator, values", at, field.Key)
+			}
+		}
+		operator, ok := operators[op]
+		if !ok {
+			return nil, fmt.Sprintf("%s.operator: %q is not allowed; allowed In, NotIn, Exists, DoesNotExist", at, op)
+		}
+		r, err := labels.NewRequirement(k, operator, values)
+		if err != nil {
+			return nil, fmt.Sprintf("%s: %v", at, err)
+		}
+		reqs = append(reqs, *r)
+	}
+	return reqs, ""
+}

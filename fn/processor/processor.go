@@ -1,0 +1,100 @@
+// Package processor runs the function over one ResourceList: it decodes the config, picks the
+// Services, has the rules rewrite them, and gathers every result.
+package processor
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/config"
+	"github.com/sticky-services/set-session-affinity/fn/node"
+	"github.com/sticky-services/set-session-affinity/fn/report"
+	"github.com/sticky-services/set-session-affinity/fn/resourcelist"
+	"github.com/sticky-services/set-session-affinity/fn/rules"
+	"github.com/sticky-services/set-session-affinity/fn/selection"
+)
+
+// Name prefixes what the function prints on stderr.
+const Name = "set-session-affinity"
+
+// Run reads a ResourceList from in, writes the result to stdout and error lines to stderr, and
+// returns the exit code: 1 exactly when an error result was emitted or the input is unusable.
+// stdout gets the whole list or nothing.
+func Run(in []byte, stdout, stderr io.Writer) int {
+	list, err := resourcelist.Read(in)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
+		return 1
+	}
+	results := Process(list)
+	var out bytes.Buffer
+	if err := list.Write(&out, results); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
+		return 1
+	}
+	if _, err := stdout.Write(out.Bytes()); err != nil {
+		fmt.Fprintf(stderr, "%s: writing output: %v\n", Name, err)
+		return 1
+	}
+	if err := report.WriteErrors(stderr, results); err != nil {
+		return 1
+	}
+	return results.ExitCode()
+}
+
+// Process rewrites the list's selected Services in place and returns the results.
+func Process(list *resourcelist.List) fn.Results {
+	cfg, errs := config.Decode(list.FunctionConfig)
+	if len(errs) > 0 {
+		results := make(fn.Results, len(errs))
+		for i, e := range errs {
+			results[i] = report.ConfigError(e, list.FunctionConfig)
+		}
+		return results
+	}
+	var results fn.Results
+	var counts report.Counts
+	for i, item := range list.Items {
+		results = append(results, processItem(i, item, cfg, &counts)...)
+	}
+	return append(results, report.Summary(counts, cfg))
+}
+
+func processItem(i int, item *yaml.Node, cfg config.Config, counts *report.Counts) fn.Results {
+	if item.Kind != yaml.MappingNode {
+		return fn.Results{{Severity: fn.Error, Message: fmt.Sprintf("items[%d] is %s; every item must be an object (it is passed through unchanged)", i, node.Describe(item))}}
+	}
+	if !selection.IsCoreService(item) {
+		return nil
+	}
+	sub := report.SubjectOf(item)
+	var findings []rules.Finding
+	if selection.Selected(item, cfg.Selector) {
+		var outcome rules.Outcome
+		outcome, findings = rules.Apply(item, cfg)
+		count(counts, outcome)
+	} else {
+		counts.NotSelected++
+		findings = rules.WarnMisplaced(item)
+	}
+	results := make(fn.Results, len(findings))
+	for j, f := range findings {
+		results[j] = report.Finding(sub, f)
+	}
+	return results
+}
+
+func count(c *report.Counts, o rules.Outcome) {
+	switch o {
+	case rules.Updated:
+		c.Updated++
+	case rules.Compliant:
+		c.Compliant++
+	case rules.Failed:
+		c.Failed++
+	}
+}

@@ -1,0 +1,143 @@
+// Package report turns what the rules found into KRM results: one result per change or problem,
+// each naming the resource, the field and, where the orchestrator said, the file; a summary; and
+// one readable stderr line per error, since kustomize shows its users nothing else.
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/config"
+	"github.com/sticky-services/set-session-affinity/fn/node"
+	"github.com/sticky-services/set-session-affinity/fn/rules"
+)
+
+// Subject is the resource results refer to.
+type Subject struct {
+	Ref  *fn.ResourceRef
+	File *fn.File
+}
+
+// The orchestrators' file annotations, current and legacy (kyaml kio/kioutil).
+var (
+	pathAnnotations  = []string{"internal.config.kubernetes.io/path", "config.kubernetes.io/path"}
+	indexAnnotations = []string{"internal.config.kubernetes.io/index", "config.kubernetes.io/index"}
+)
+
+// SubjectOf identifies obj. It has no resourceRef when obj names no kind, and no file when no
+// orchestrator said where obj came from.
+func SubjectOf(obj *yaml.Node) Subject {
+	text := func(path ...string) string { v, _ := node.Scalar(node.Get(obj, path...)); return v }
+	var sub Subject
+	if kind := text("kind"); kind != "" {
+		sub.Ref = &fn.ResourceRef{APIVersion: text("apiVersion"), Kind: kind,
+			Name: text("metadata", "name"), Namespace: text("metadata", "namespace")}
+	}
+	if path := firstAnnotation(obj, pathAnnotations); path != "" {
+		sub.File = &fn.File{Path: path}
+		if i, err := strconv.Atoi(firstAnnotation(obj, indexAnnotations)); err == nil && i > 0 {
+			sub.File.Index = i
+		}
+	}
+	return sub
+}
+
+func firstAnnotation(obj *yaml.Node, keys []string) string {
+	for _, k := range keys {
+		if v, ok := node.Scalar(node.Get(obj, "metadata", "annotations", k)); ok && v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Finding turns one finding about sub into a result.
+func Finding(sub Subject, f rules.Finding) *fn.Result {
+	r := &fn.Result{Severity: f.Severity, ResourceRef: sub.Ref, File: sub.File, Message: f.Message,
+		Field: &fn.Field{Path: f.Path}}
+	if c := f.Change; c != nil {
+		r.Field.CurrentValue, r.Field.ProposedValue = c.Current, c.Proposed
+		if c.MovedTo != "" {
+			r.Field.ProposedValue = nil
+		}
+		r.Message = describeChange(*c) + ": " + f.Message
+	}
+	return r
+}
+
+// describeChange says what happened to a field, or with Pending what should.
+func describeChange(c Change) string {
+	switch {
+	case c.MovedTo != "" && c.Pending:
+		return "belongs at " + c.MovedTo
+	case c.MovedTo != "":
+		return "moved to " + c.MovedTo
+	case c.Proposed == nil && c.Pending:
+		return "should be removed"
+	case c.Proposed == nil:
+		return "removed (it was " + show(c.Current) + ")"
+	case c.Current == nil && c.Pending:
+		return "is not set; want " + show(c.Proposed)
+	case c.Current == nil:
+		return "set to " + show(c.Proposed)
+	case c.Pending:
+		return "is " + show(c.Current) + "; want " + show(c.Proposed)
+	}
+	return "changed from " + show(c.Current) + " to " + show(c.Proposed)
+}
+
+// Change is the rules' change, named here for describeChange's signature.
+type Change = rules.Change
+
+func show(v any) string {
+	if v == nil {
+		return "null"
+	}
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(v)
+}
+
+// ConfigError turns a config problem into a result that points at the config object.
+func ConfigError(e *config.Error, fc *yaml.Node) *fn.Result {
+	sub := SubjectOf(fc)
+	return &fn.Result{Severity: fn.Error, Message: "invalid config: " + e.Error(), ResourceRef: sub.Ref, File: sub.File,
+		Field: &fn.Field{Path: e.Path}}
+}
+
+// Counts sums up a run.
+type Counts struct {
+	Updated, Compliant, NotSelected, Failed int
+}
+
+// Summary is the one result that ends every run. In validate mode a Service that needs changes
+// counts as failed: an error result names each of its fields.
+func Summary(c Counts, cfg config.Config) *fn.Result {
+	return &fn.Result{Severity: fn.Info, Message: fmt.Sprintf(
+		"provider %s, mode %s: %s updated, %d already compliant, %d not selected (skipped), %d failed",
+		cfg.Provider.Name, cfg.Mode, services(c.Updated), c.Compliant, c.NotSelected, c.Failed)}
+}
+
+func services(n int) string {
+	if n == 1 {
+		return "1 Service"
+	}
+	return strconv.Itoa(n) + " Services"
+}
+
+// WriteErrors prints each error result as one line; kustomize shows its users only stderr.
+func WriteErrors(w io.Writer, results fn.Results) error {
+	for _, r := range results {
+		if r.Severity == fn.Error {
+			if _, err := fmt.Fprintln(w, r.String()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+package rules
+
+import (
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"strconv"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/node"
+)
+
+const timeoutPath = "spec.sessionAffinityConfig.clientIP.timeoutSeconds"
+
+// setAffinity sets ClientIP affinity and its timeout. kube-proxy keys affinity on the source IP
+// of the packet (pkg/proxy/iptables, ipvs and nftables proxiers) and forgets a client after
+// timeoutSeconds.
+func setAffinity(s *service) {
+	s.setSpecString("sessionAffinity", "ClientIP", "kube-proxy keeps each client IP on one pod")
+	want := s.cfg.ClientIPTimeoutSeconds
+	cur := s.get("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds")
+	if v, ok := node.Scalar(cur); ok && cur.Tag == yaml.NodeTagInt && v == strconv.Itoa(want) {
+		return
+	}
+	s.changed(fn.Info, timeoutPath, "how long kube-proxy remembers a client's pod", Change{Current: valueOf(cur), Proposed: want})
+	node.SetScalar(node.EnsureMap(s.spec(), "sessionAffinityConfig", "clientIP"), "timeoutSeconds", strconv.Itoa(want), yaml.NodeTagInt)
+}
+
+// setTrafficPolicy sets externalTrafficPolicy: Local on Services reached from outside. Cluster
+// SNATs the client IP away, and kube-proxy would key affinity on a node address
+// (externalTrafficPolicy in k8s.io/api core/v1 types.go). With pod backends the load balancer
+// bypasses kube-proxy, so the policy does not matter on its path and is left alone.
+func setTrafficPolicy(s *service) {
+	t := s.serviceType()
+	if t != "NodePort" && t != "LoadBalancer" {
+		return
+	}
+	if t == "LoadBalancer" && s.podBackends() {
+		s.infof("spec.externalTrafficPolicy", "left as it is: with %s=%s the load balancer sends traffic straight to pods, bypassing kube-proxy",
+			s.profile().PodBackends.Key, s.profile().PodBackends.Value)
+		return
+	}
+	s.setSpecString("externalTrafficPolicy", "Local", "keeps the client IP, which Cluster replaces with a node address, so affinity keys on the real client")
+}
+
+// warnMultiPort: kube-proxy and load balancers keep affinity per port, so one client may reach
+// different pods on different ports (kube-proxy records affinity per ServicePort).
+func warnMultiPort(s *service) {
+	if len(s.ports()) > 1 {
+		s.warnf("spec.ports", "affinity is kept per port: one client may reach different pods on different ports")
+	}
+}

@@ -1,0 +1,82 @@
+package rules
+
+import (
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/config"
+)
+
+// steps run in order on the working copy; a step that finds nothing else can apply stops the rest.
+var steps = []func(*service){
+	checkShape,
+	checkValueTypes,
+	applyOverrides,
+	repairMisplaced,
+	checkType,
+	setAffinity,
+	setTrafficPolicy,
+	loadBalancer,
+	warnMultiPort,
+}
+
+// Apply rewrites the selected Service svc in place according to cfg and returns what it found.
+// svc is left untouched when any rule reports an error, and in validate mode.
+func Apply(svc *yaml.Node, cfg config.Config) (Outcome, []Finding) {
+	s := &service{obj: yaml.CopyYNode(svc), cfg: cfg}
+	for _, step := range steps {
+		if s.stopped {
+			break
+		}
+		step(s)
+	}
+	switch {
+	case hasError(s.findings):
+		return Failed, pending(s.findings, false)
+	case !hasChange(s.findings):
+		return Compliant, s.findings
+	case cfg.Mode == config.Validate:
+		return Failed, pending(s.findings, true)
+	}
+	*svc = *s.obj
+	return Updated, s.findings
+}
+
+// pending marks the changes as not made. In validate mode each becomes an error; on a Service with
+// errors, warnings stay (they explain what is wrong) and info changes go (they did not happen).
+func pending(findings []Finding, validate bool) []Finding {
+	var out []Finding
+	for _, f := range findings {
+		if f.Change != nil {
+			switch {
+			case validate:
+				f.Severity = fn.Error
+			case f.Severity == fn.Info:
+				continue
+			}
+			c := *f.Change
+			c.Pending = true
+			f.Change = &c
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func hasError(findings []Finding) bool {
+	for _, f := range findings {
+		if f.Severity == fn.Error {
+			return true
+		}
+	}
+	return false
+}
+
+func hasChange(findings []Finding) bool {
+	for _, f := range findings {
+		if f.Change != nil {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,135 @@
+package rules
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/config"
+	"github.com/sticky-services/set-session-affinity/fn/node"
+	"github.com/sticky-services/set-session-affinity/fn/provider"
+)
+
+// service is the working copy of one Service while the rules run, with what they found.
+type service struct {
+	obj      *yaml.Node
+	cfg      config.Config
+	findings []Finding
+	stopped  bool // a rule found that nothing else can apply
+}
+
+func (s *service) profile() *provider.Profile { return s.cfg.Provider }
+
+// spec returns the spec map, creating it when asked to write.
+func (s *service) spec() *yaml.Node { return node.EnsureMap(s.obj, "spec") }
+
+func (s *service) get(path ...string) *yaml.Node { return node.Get(s.obj, path...) }
+
+func (s *service) specString(key string) string {
+	v, _ := node.Scalar(s.get("spec", key))
+	return v
+}
+
+// serviceType is spec.type with the API server's default.
+func (s *service) serviceType() string {
+	if t := s.specString("type"); t != "" {
+		return t
+	}
+	return "ClusterIP"
+}
+
+func (s *service) ports() []*yaml.Node {
+	ports := s.get("spec", "ports")
+	if ports == nil || ports.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return ports.Content
+}
+
+// annotation returns a string annotation; values of other types are reported by checkValueTypes.
+func (s *service) annotation(key string) (string, bool) {
+	v := s.get("metadata", "annotations", key)
+	if v == nil || v.Kind != yaml.ScalarNode || v.Tag != yaml.NodeTagString {
+		return "", false
+	}
+	return v.Value, true
+}
+
+// providerAnnotation reads a provider annotation the way its controller does: under the current
+// prefix first, then the legacy ones. It returns the key it was found under.
+func (s *service) providerAnnotation(a provider.Annotation) (key, value string, ok bool) {
+	for _, key := range s.profile().Keys(a) {
+		if value, ok := s.annotation(key); ok {
+			return key, value, true
+		}
+	}
+	return "", "", false
+}
+
+// podBackends reports whether the load balancer sends traffic straight to pods.
+func (s *service) podBackends() bool {
+	m := s.profile().PodBackends
+	if m == nil {
+		return false
+	}
+	v, _ := s.annotation(m.Key)
+	return v == m.Value
+}
+
+func (s *service) add(sev fn.Severity, path, format string, args ...any) {
+	s.findings = append(s.findings, Finding{Severity: sev, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+func (s *service) errorf(path, format string, args ...any) { s.add(fn.Error, path, format, args...) }
+func (s *service) warnf(path, format string, args ...any)  { s.add(fn.Warning, path, format, args...) }
+func (s *service) infof(path, format string, args ...any)  { s.add(fn.Info, path, format, args...) }
+
+func (s *service) changed(sev fn.Severity, path, why string, c Change) {
+	s.findings = append(s.findings, Finding{Severity: sev, Path: path, Message: why, Change: &c})
+}
+
+// setSpecString sets spec.<key> to a string, recording a change when it differs.
+func (s *service) setSpecString(key, want, why string) {
+	cur := s.get("spec", key)
+	if v, ok := node.Scalar(cur); ok && v == want && cur.Tag == yaml.NodeTagString {
+		return
+	}
+	s.changed(fn.Info, "spec."+key, why, Change{Current: valueOf(cur), Proposed: want})
+	node.SetScalar(s.spec(), key, want, yaml.NodeTagString)
+}
+
+// setAnnotation sets a string annotation, recording a change when it differs.
+func (s *service) setAnnotation(key, want, why string) {
+	if v, ok := s.annotation(key); ok && v == want {
+		return
+	}
+	cur := s.get("metadata", "annotations", key)
+	s.changed(fn.Info, annotationPath(key), why, Change{Current: valueOf(cur), Proposed: want})
+	node.SetScalar(node.EnsureMap(s.obj, "metadata", "annotations"), key, want, yaml.NodeTagString)
+}
+
+// valueOf turns a scalar node into the Go value a result shows: an int for integers, a string
+// otherwise, nil when absent.
+func valueOf(n *yaml.Node) any {
+	v, ok := node.Scalar(n)
+	if !ok {
+		if n == nil || node.IsNull(n) {
+			return nil
+		}
+		return node.Describe(n)
+	}
+	if n.Tag == yaml.NodeTagInt {
+		if i, err := strconv.Atoi(v); err == nil {
+			return i
+		}
+	}
+	return v
+}
+
+func annotationPath(key string) string { return "metadata.annotations[" + key + "]" }
+
+func portPath(i int, field string) string { return fmt.Sprintf("spec.ports[%d].%s", i, field) }
+
+func portItemPath(i int) string { return fmt.Sprintf("spec.ports[%d]", i) }
