@@ -103,10 +103,11 @@ func show(v any) string {
 	return fmt.Sprint(v)
 }
 
-// ConfigError turns a config problem into a result that points at the config object.
+// ConfigError turns a config problem into a result that points at the config object; the field
+// path names the key.
 func ConfigError(e *config.Error, fc *yaml.Node) *fn.Result {
 	sub := SubjectOf(fc)
-	return &fn.Result{Severity: fn.Error, Message: "invalid config: " + e.Error(), ResourceRef: sub.Ref, File: sub.File,
+	return &fn.Result{Severity: fn.Error, Message: "invalid config: " + e.Msg, ResourceRef: sub.Ref, File: sub.File,
 		Field: &fn.Field{Path: e.Path}}
 }
 

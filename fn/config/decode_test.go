@@ -1,0 +1,181 @@
+package config
+
+import (
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+func decode(t *testing.T, s string) (Config, []*Error) {
+	t.Helper()
+	if s == "" {
+		return Decode(nil)
+	}
+	rn, err := yaml.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Decode(rn.YNode())
+}
+
+func TestDecodeValid(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		check    func(Config) bool
+	}{
+		{"absent means defaults", "", func(c Config) bool {
+			return c.Provider.Name == "alibaba" && c.ClientIPTimeoutSeconds == 10800 && c.PersistenceTimeoutSeconds == 1800 &&
+				c.Mode == Mutate && !c.PromoteToLoadBalancer && c.Selector.String() == DefaultSelector
+		}},
+		{"empty object means defaults", "{}", func(c Config) bool { return c.ClientIPTimeoutSeconds == 10800 }},
+		{"ConfigMap without data means defaults", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: function-input}\n",
+			func(c Config) bool { return c.PersistenceTimeoutSeconds == 1800 }},
+		{"ConfigMap strings, as kpt sends them", `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: function-input
+  annotations:
+    config.kubernetes.io/local-config: "true"
+    internal.config.kubernetes.io/path: fn-config.yaml
+data:
+  selector: "app in (web,api),!legacy"
+  provider: "generic"
+  clientIPTimeoutSeconds: "600"
+  persistenceTimeoutSeconds: "60"
+  mode: "validate"
+  promoteToLoadBalancer: "true"
+`, func(c Config) bool {
+			return c.Provider.Name == "generic" && c.ClientIPTimeoutSeconds == 600 && c.PersistenceTimeoutSeconds == 60 &&
+				c.Mode == Validate && c.PromoteToLoadBalancer && c.Selector.String() == "app in (api,web),!legacy"
+		}},
+		{"typed form with its own types", `apiVersion: fn.kpt.dev/v1alpha1
+kind: SetSessionAffinity
+metadata: {name: sticky}
+selector: tier=edge
+clientIPTimeoutSeconds: 3600
+persistenceTimeoutSeconds: 3600
+promoteToLoadBalancer: false
+`, func(c Config) bool {
+			return c.ClientIPTimeoutSeconds == 3600 && c.PersistenceTimeoutSeconds == 3600 && c.Selector.String() == "tier=edge"
+		}},
+		{"typed structured selector", `apiVersion: fn.kpt.dev/v1alpha1
+kind: SetSessionAffinity
+selector:
+  matchLabels: {app: web}
+  matchExpressions:
+  - {key: tier, operator: NotIn, values: [batch]}
+  - {key: sticky, operator: Exists}
+`, func(c Config) bool { return c.Selector.String() == "app=web,sticky,tier notin (batch)" }},
+		{"an empty selector selects every Service", "apiVersion: fn.kpt.dev/v1alpha1\nkind: SetSessionAffinity\nselector: \"\"\n",
+			func(c Config) bool { return c.Selector.Empty() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, errs := decode(t, tc.in)
+			if len(errs) > 0 {
+				t.Fatalf("unexpected errors: %v", errs)
+			}
+			if !tc.check(c) {
+				t.Errorf("config %+v does not hold what the case expects", c)
+			}
+		})
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: function-input}\ndata:\n"
+	const typed = "apiVersion: fn.kpt.dev/v1alpha1\nkind: SetSessionAffinity\nmetadata: {name: sticky}\n"
+	for _, tc := range []struct {
+		name, in string
+		want     []string // "path: message"
+	}{
+		{"unknown kind", "apiVersion: example.com/v1\nkind: StickySessions\n",
+			[]string{`kind: functionConfig: unsupported kind "StickySessions" (apiVersion "example.com/v1"); allowed: ConfigMap (v1) or SetSessionAffinity (fn.kpt.dev/v1alpha1)`}},
+		{"wrong version of the typed form", "apiVersion: fn.kpt.dev/v1\nkind: SetSessionAffinity\n",
+			[]string{`kind: functionConfig: unsupported kind "SetSessionAffinity" (apiVersion "fn.kpt.dev/v1"); allowed: ConfigMap (v1) or SetSessionAffinity (fn.kpt.dev/v1alpha1)`}},
+		{"not an object", "[a, b]\n", []string{"functionConfig: functionConfig: must be an object: a ConfigMap or a fn.kpt.dev/v1alpha1 SetSessionAffinity"}},
+		{"unknown key in data", cm + "  timeoutSeconds: \"5\"\n",
+			[]string{"data.timeoutSeconds: timeoutSeconds: unknown key; allowed selector, provider, clientIPTimeoutSeconds, persistenceTimeoutSeconds, mode, promoteToLoadBalancer"}},
+		{"unknown key in the typed form", typed + "timeoutSecondz: 5\n",
+			[]string{"timeoutSecondz: timeoutSecondz: unknown key; allowed selector, provider, clientIPTimeoutSeconds, persistenceTimeoutSeconds, mode, promoteToLoadBalancer"}},
+		{"both forms mixed", typed + "data:\n  mode: validate\n",
+			[]string{"data: data: unknown key; allowed selector, provider, clientIPTimeoutSeconds, persistenceTimeoutSeconds, mode, promoteToLoadBalancer"}},
+		{"unknown ConfigMap field", cm + "  mode: validate\nbinaryData: {}\n",
+			[]string{"binaryData: binaryData: unknown field in a ConfigMap config; allowed apiVersion, kind, metadata, data"}},
+		{"data not a map", "apiVersion: v1\nkind: ConfigMap\ndata: [a]\n", []string{"data: data: must be a map of strings"}},
+		{"not a number", cm + "  clientIPTimeoutSeconds: \"3h\"\n",
+			[]string{`data.clientIPTimeoutSeconds: clientIPTimeoutSeconds: "3h" is not a whole number; want an integer, 1..86400`}},
+		{"out of range", cm + "  clientIPTimeoutSeconds: \"0\"\n",
+			[]string{"data.clientIPTimeoutSeconds: clientIPTimeoutSeconds: 0 is out of range; allowed 1..86400"}},
+		{"above the Kubernetes maximum", typed + "clientIPTimeoutSeconds: 86401\n",
+			[]string{"clientIPTimeoutSeconds: clientIPTimeoutSeconds: 86401 is out of range; allowed 1..86400"}},
+		{"persistence range of the provider", typed + "persistenceTimeoutSeconds: 99999\n",
+			[]string{"persistenceTimeoutSeconds: persistenceTimeoutSeconds: 99999 is out of range; allowed 1..3600 for provider alibaba"}},
+		{"a string where the typed form wants an integer", typed + "clientIPTimeoutSeconds: \"600\"\n",
+			[]string{`clientIPTimeoutSeconds: clientIPTimeoutSeconds: got a string "600"; want an integer, 1..86400`}},
+		{"a string where the typed form wants a boolean", typed + "promoteToLoadBalancer: \"yes\"\n",
+			[]string{`promoteToLoadBalancer: promoteToLoadBalancer: got a string "yes"; want true or false`}},
+		{"a ConfigMap boolean that is not true or false", cm + "  promoteToLoadBalancer: \"yes\"\n",
+			[]string{`data.promoteToLoadBalancer: promoteToLoadBalancer: "yes" is not allowed; allowed true, false`}},
+		{"unknown provider", cm + "  provider: \"aws\"\n",
+			[]string{`data.provider: provider: "aws" is not supported; allowed alibaba, generic`}},
+		{"unknown mode", typed + "mode: fix\n",
+			[]string{`mode: mode: "fix" is not allowed; allowed mutate, validate`}},
+		{"invalid selector", cm + "  selector: \"app in (web\"\n",
+			[]string{"data.selector: selector: \"app in (web\" is not a valid label selector"}},
+		{"invalid label value in the selector", typed + "selector: {matchLabels: {app: \"a b\"}}\n",
+			[]string{"selector: selector: matchLabels.app: values[0][app]: Invalid value: \"a b\""}},
+		{"unknown selector operator", typed + "selector: {matchExpressions: [{key: a, operator: Has}]}\n",
+			[]string{`selector: selector: matchExpressions[0].operator: "Has" is not allowed; allowed In, NotIn, Exists, DoesNotExist`}},
+		{"unknown selector field", typed + "selector: {matchLabel: {a: b}}\n",
+			[]string{`selector: selector: unknown field "matchLabel"; allowed matchLabels, matchExpressions`}},
+		{"a map where a ConfigMap wants a string", cm + "  mode: {a: b}\n",
+			[]string{"data.mode: mode: got a map; want mutate or validate"}},
+		{"several problems are all reported", cm + "  mode: fix\n  provider: aws\n",
+			[]string{`data.mode: mode: "fix" is not allowed; allowed mutate, validate`, `data.provider: provider: "aws" is not supported; allowed alibaba, generic`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errs := decode(t, tc.in)
+			if len(errs) != len(tc.want) {
+				t.Fatalf("got %d errors %v, want %d", len(errs), errs, len(tc.want))
+			}
+			for i, e := range errs {
+				if got := e.Path + ": " + e.Error(); !strings.HasPrefix(got, tc.want[i]) {
+					t.Errorf("error %d:\n got %s\nwant %s", i, got, tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestForService(t *testing.T) {
+	annotations := map[string]string{}
+	get := func(k string) (string, bool) { v, ok := annotations[k]; return v, ok }
+	c := Default()
+
+	annotations[ClientIPTimeoutAnnotation] = "600"
+	annotations[PersistenceTimeoutAnnotation] = "60"
+	got, errs := c.ForService(get)
+	if len(errs) > 0 || got.ClientIPTimeoutSeconds != 600 || got.PersistenceTimeoutSeconds != 60 {
+		t.Errorf("overrides not applied: %+v %v", got, errs)
+	}
+	if c.ClientIPTimeoutSeconds != DefaultClientIPTimeoutSeconds {
+		t.Error("ForService changed the config it was called on")
+	}
+
+	annotations[ClientIPTimeoutAnnotation] = " 600"
+	annotations[PersistenceTimeoutAnnotation] = "3601"
+	_, errs = c.ForService(get)
+	want := []string{
+		`metadata.annotations[session-affinity.kpt.dev/client-ip-timeout-seconds]: annotation session-affinity.kpt.dev/client-ip-timeout-seconds: " 600" is not a whole number; allowed 1..86400`,
+		`metadata.annotations[session-affinity.kpt.dev/persistence-timeout-seconds]: annotation session-affinity.kpt.dev/persistence-timeout-seconds: 3601 is out of range; allowed 1..3600 for provider alibaba`,
+	}
+	if len(errs) != 2 {
+		t.Fatalf("got %v, want 2 errors", errs)
+	}
+	for i, e := range errs {
+		if got := e.Path + ": " + e.Error(); got != want[i] {
+			t.Errorf("got  %s\nwant %s", got, want[i])
+		}
+	}
+}

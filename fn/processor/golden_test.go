@@ -1,0 +1,184 @@
+package processor
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/node"
+)
+
+// Golden cases live in testdata/<case>/ at the repository root:
+//
+//	input.yaml           what the orchestrator sends, without functionConfig
+//	config.yaml          the functionConfig, optional
+//	expected.yaml        stdout, byte for byte (absent when nothing may be written)
+//	expected-stderr.txt  stderr, byte for byte (absent when nothing may be printed)
+//
+// The exit code must be 1 exactly when stderr is not empty. `go test ./fn/processor -update`
+// rewrites the expected files; read every diff before committing it.
+var update = flag.Bool("update", false, "rewrite the golden files from the current output")
+
+const goldenDir = "../../testdata"
+
+type golden struct {
+	dir    string
+	stdin  []byte
+	stdout []byte
+	stderr []byte
+}
+
+func goldenCases(t *testing.T) []golden {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(goldenDir, "*"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no golden cases in %s: %v", goldenDir, err)
+	}
+	var cases []golden
+	for _, dir := range dirs {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			t.Fatalf("%s: every entry in testdata must be a case directory", dir)
+		}
+		cases = append(cases, golden{dir: dir, stdin: Stdin(t, dir), stdout: read(t, dir, "expected.yaml"), stderr: read(t, dir, "expected-stderr.txt")})
+	}
+	return cases
+}
+
+// Stdin assembles a case's input the way kpt does: the functionConfig follows the items.
+func Stdin(t testing.TB, dir string) []byte {
+	t.Helper()
+	in, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := read(t, dir, "config.yaml")
+	if cfg == nil {
+		return in
+	}
+	var b bytes.Buffer
+	b.Write(in)
+	b.WriteString("functionConfig:\n")
+	for _, line := range strings.SplitAfter(strings.TrimRight(string(cfg), "\n")+"\n", "\n") {
+		if line != "" {
+			b.WriteString("  " + line)
+		}
+	}
+	return b.Bytes()
+}
+
+func read(t testing.TB, dir, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func run(in []byte) (stdout, stderr []byte, code int) {
+	var out, errOut bytes.Buffer
+	code = Run(in, &out, &errOut)
+	return out.Bytes(), errOut.Bytes(), code
+}
+
+func TestGolden(t *testing.T) {
+	for _, g := range goldenCases(t) {
+		t.Run(filepath.Base(g.dir), func(t *testing.T) {
+			stdout, stderr, code := run(g.stdin)
+			if *update {
+				write(t, g.dir, "expected.yaml", stdout)
+				write(t, g.dir, "expected-stderr.txt", stderr)
+				return
+			}
+			if !bytes.Equal(stdout, g.stdout) {
+				t.Errorf("stdout differs from expected.yaml:\n%s", stdout)
+			}
+			if !bytes.Equal(stderr, g.stderr) {
+				t.Errorf("stderr differs from expected-stderr.txt:\n%s", stderr)
+			}
+			if want := exitCodeFor(stderr); code != want {
+				t.Errorf("exit code %d, want %d", code, want)
+			}
+		})
+	}
+}
+
+func exitCodeFor(stderr []byte) int {
+	if len(stderr) > 0 {
+		return 1
+	}
+	return 0
+}
+
+func write(t *testing.T, dir, name string, b []byte) {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if len(b) == 0 {
+		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		return
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestIdempotent runs every golden case's output through the function again: the list must come
+// back byte for byte, with no change reported.
+func TestIdempotent(t *testing.T) {
+	for _, g := range goldenCases(t) {
+		if len(g.stdout) == 0 {
+			continue
+		}
+		t.Run(filepath.Base(g.dir), func(t *testing.T) {
+			first := withoutResults(t, g.stdout)
+			stdout, _, _ := run(first)
+			if second := withoutResults(t, stdout); !bytes.Equal(second, first) {
+				t.Errorf("second run changed the list:\n%s\nfirst run:\n%s", second, first)
+			}
+			if changes := changeResults(t, stdout); len(changes) > 0 {
+				t.Errorf("second run reported changes: %v", changes)
+			}
+		})
+	}
+}
+
+// withoutResults drops the results a run appended, so the list can be fed in again.
+func withoutResults(t *testing.T, out []byte) []byte {
+	t.Helper()
+	rn, err := yaml.Parse(string(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	node.Remove(rn.YNode(), "results")
+	s, err := rn.String()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []byte(s)
+}
+
+// changeResults lists the info results that propose a value: the changes a run made.
+func changeResults(t *testing.T, out []byte) []string {
+	t.Helper()
+	rn, err := yaml.Parse(string(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changes []string
+	for _, r := range node.Get(rn.YNode(), "results").Content {
+		if v, _ := node.Scalar(node.Get(r, "severity")); v == "info" && node.Get(r, "field", "proposedValue") != nil {
+			changes = append(changes, node.Get(r, "message").Value)
+		}
+	}
+	return changes
+}
