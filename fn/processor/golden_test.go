@@ -13,7 +13,7 @@ import (
 	"github.com/sticky-services/set-session-affinity/fn/node"
 )
 
-// Golden cases live in testdata/<case>/ at the repository root:
+// Golden cases live in testdata/<case>/ and examples/<example>/ at the repository root:
 //
 //	input.yaml           what the orchestrator sends, without functionConfig
 //	config.yaml          the functionConfig, optional
@@ -24,7 +24,8 @@ import (
 // rewrites the expected files; read every diff before committing it.
 var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
-const goldenDir = "../../testdata"
+// goldenDirs hold the cases; every entry of testdata is one, and every example with an input.yaml.
+var goldenDirs = []string{"../../testdata/*", "../../examples/*/input.yaml"}
 
 type golden struct {
 	dir    string
@@ -35,12 +36,16 @@ type golden struct {
 
 func goldenCases(t *testing.T) []golden {
 	t.Helper()
-	dirs, err := filepath.Glob(filepath.Join(goldenDir, "*"))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no golden cases in %s: %v", goldenDir, err)
+	testdata, _ := filepath.Glob(goldenDirs[0])
+	examples, _ := filepath.Glob(goldenDirs[1])
+	if len(testdata) == 0 || len(examples) == 0 {
+		t.Fatalf("no golden cases in %v", goldenDirs)
+	}
+	for _, input := range examples {
+		testdata = append(testdata, filepath.Dir(input))
 	}
 	var cases []golden
-	for _, dir := range dirs {
+	for _, dir := range testdata {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			t.Fatalf("%s: every entry in testdata must be a case directory", dir)
 		}
@@ -91,7 +96,7 @@ func run(in []byte) (stdout, stderr []byte, code int) {
 
 func TestGolden(t *testing.T) {
 	for _, g := range goldenCases(t) {
-		t.Run(filepath.Base(g.dir), func(t *testing.T) {
+		t.Run(filepath.Base(filepath.Dir(g.dir))+"/"+filepath.Base(g.dir), func(t *testing.T) {
 			stdout, stderr, code := run(g.stdin)
 			if *update {
 				write(t, g.dir, "expected.yaml", stdout)
