@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/labels"
 
@@ -31,6 +32,7 @@ var ClientIPTimeout = provider.Range{Min: 1, Max: 86400}
 
 // Per-Service override annotations: the owner of one Service keeps a value of their own.
 const (
+	ProviderAnnotation           = "session-affinity.kpt.dev/provider"
 	ClientIPTimeoutAnnotation    = "session-affinity.kpt.dev/client-ip-timeout-seconds"
 	PersistenceTimeoutAnnotation = "session-affinity.kpt.dev/persistence-timeout-seconds"
 )
@@ -41,8 +43,11 @@ type Config struct {
 	Provider                  *provider.Profile
 	ClientIPTimeoutSeconds    int
 	PersistenceTimeoutSeconds int
-	Mode                      Mode
-	PromoteToLoadBalancer     bool
+	// PersistenceSet is true when the config names persistenceTimeoutSeconds, which is then an
+	// error for a provider without a persistence timeout.
+	PersistenceSet        bool
+	Mode                  Mode
+	PromoteToLoadBalancer bool
 }
 
 // Default returns the configuration used when none is given.
@@ -60,12 +65,21 @@ func Default() Config {
 	}
 }
 
-// ForService applies a Service's override annotations to c. get returns an annotation's value and
-// whether it is set. Each error names the annotation, the value and the allowed range.
+// ForService applies a Service's override annotations to c: its provider, for mixed clusters,
+// and its timeouts. get returns an annotation's value and whether it is set. Each error names the
+// annotation, the value and what is allowed.
 func (c Config) ForService(get func(key string) (string, bool)) (Config, []*Error) {
 	var errs []*Error
 	fail := func(key, msg string) {
 		errs = append(errs, &Error{Path: "metadata.annotations[" + key + "]", Key: "annotation " + key, Msg: msg})
+	}
+	providerSet := false
+	if v, ok := get(ProviderAnnotation); ok {
+		if p, ok := provider.Lookup(v); ok {
+			c.Provider, providerSet = p, true
+		} else {
+			fail(ProviderAnnotation, fmt.Sprintf("%q is not supported; allowed %s", v, strings.Join(provider.Names(), ", ")))
+		}
 	}
 	if v, ok := get(ClientIPTimeoutAnnotation); ok {
 		if n, problem := parseInRange(v, ClientIPTimeout, ""); problem != "" {
@@ -74,23 +88,26 @@ func (c Config) ForService(get func(key string) (string, bool)) (Config, []*Erro
 			c.ClientIPTimeoutSeconds = n
 		}
 	}
-	if v, ok := get(PersistenceTimeoutAnnotation); ok {
-		if r, ok := c.persistenceRange(); !ok {
-			fail(PersistenceTimeoutAnnotation, "provider "+c.Provider.Name+" has no load-balancer persistence timeout; remove the annotation")
-		} else if n, problem := parseInRange(v, r, " for provider "+c.Provider.Name); problem != "" {
-			fail(PersistenceTimeoutAnnotation, problem)
+	p := c.Provider.Persistence
+	v, ok := get(PersistenceTimeoutAnnotation)
+	switch {
+	case ok && p == nil:
+		fail(PersistenceTimeoutAnnotation, "provider "+c.Provider.Name+" has no load-balancer persistence timeout; remove the annotation")
+	case ok:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fail(PersistenceTimeoutAnnotation, fmt.Sprintf("%q is not a whole number; allowed %s for provider %s", v, p.Allowed(), c.Provider.Name))
+		} else if _, problem := p.InUnit(n); problem != "" {
+			fail(PersistenceTimeoutAnnotation, problem+" for provider "+c.Provider.Name)
 		} else {
 			c.PersistenceTimeoutSeconds = n
 		}
+	case providerSet && p != nil:
+		if _, problem := p.InUnit(c.PersistenceTimeoutSeconds); problem != "" {
+			fail(ProviderAnnotation, fmt.Sprintf("persistenceTimeoutSeconds from the config: %s for provider %s; set %s on this Service", problem, c.Provider.Name, PersistenceTimeoutAnnotation))
+		}
 	}
 	return c, errs
-}
-
-func (c Config) persistenceRange() (provider.Range, bool) {
-	if c.Provider.Persistence == nil {
-		return provider.Range{}, false
-	}
-	return c.Provider.Persistence.Range, true
 }
 
 // parseInRange parses a decimal string the way Kubernetes and the CCM do (strconv.Atoi: no spaces,

@@ -50,6 +50,7 @@ var keys = []key{
 		return setInt(&c.ClientIPTimeoutSeconds, f, v, ClientIPTimeout.String())
 	}},
 	{"persistenceTimeoutSeconds", func(c *Config, f form, v *yaml.Node) string {
+		c.PersistenceSet = true
 		return setInt(&c.PersistenceTimeoutSeconds, f, v, "a number of seconds in the provider's range")
 	}},
 	{"mode", setMode},
@@ -146,9 +147,16 @@ func checkRanges(c Config, f form) []*Error {
 		errs = append(errs, &Error{Path: f.pathPrefix + "clientIPTimeoutSeconds", Key: "clientIPTimeoutSeconds",
 			Msg: fmt.Sprintf("%d is out of range; allowed %s", c.ClientIPTimeoutSeconds, ClientIPTimeout)})
 	}
-	if r, ok := c.persistenceRange(); ok && !r.Contains(c.PersistenceTimeoutSeconds) {
-		errs = append(errs, &Error{Path: f.pathPrefix + "persistenceTimeoutSeconds", Key: "persistenceTimeoutSeconds",
-			Msg: fmt.Sprintf("%d is out of range; allowed %s for provider %s", c.PersistenceTimeoutSeconds, r, c.Provider.Name)})
+	persistence := func(msg string) {
+		errs = append(errs, &Error{Path: f.pathPrefix + "persistenceTimeoutSeconds", Key: "persistenceTimeoutSeconds", Msg: msg})
+	}
+	switch p := c.Provider.Persistence; {
+	case p == nil && c.PersistenceSet:
+		persistence(fmt.Sprintf("provider %s has no load-balancer persistence timeout; remove the key", c.Provider.Name))
+	case p != nil:
+		if _, problem := p.InUnit(c.PersistenceTimeoutSeconds); problem != "" {
+			persistence(problem + " for provider " + c.Provider.Name)
+		}
 	}
 	return errs
 }

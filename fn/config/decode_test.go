@@ -40,13 +40,12 @@ metadata:
     internal.config.kubernetes.io/path: fn-config.yaml
 data:
   selector: "app in (web,api),!legacy"
-  provider: "generic"
+  provider: "alibaba-nlb"
   clientIPTimeoutSeconds: "600"
-  persistenceTimeoutSeconds: "60"
   mode: "validate"
   promoteToLoadBalancer: "true"
 `, func(c Config) bool {
-			return c.Provider.Name == "generic" && c.ClientIPTimeoutSeconds == 600 && c.PersistenceTimeoutSeconds == 60 &&
+			return c.Provider.Name == "alibaba-nlb" && c.ClientIPTimeoutSeconds == 600 && !c.PersistenceSet &&
 				c.Mode == Validate && c.PromoteToLoadBalancer && c.Selector.String() == "app in (api,web),!legacy"
 		}},
 		{"typed form with its own types", `apiVersion: fn.kpt.dev/v1alpha1
@@ -117,8 +116,14 @@ func TestDecodeErrors(t *testing.T) {
 			[]string{`promoteToLoadBalancer: promoteToLoadBalancer: got a string "yes"; want true or false`}},
 		{"a ConfigMap boolean that is not true or false", cm + "  promoteToLoadBalancer: \"yes\"\n",
 			[]string{`data.promoteToLoadBalancer: promoteToLoadBalancer: "yes" is not allowed; allowed true, false`}},
-		{"unknown provider", cm + "  provider: \"aws\"\n",
-			[]string{`data.provider: provider: "aws" is not supported; allowed alibaba, generic`}},
+		{"unknown provider", cm + "  provider: \"ibm\"\n",
+			[]string{`data.provider: provider: "ibm" is not supported; allowed alibaba, alibaba-nlb, aws, azure, generic, gke, huawei`}},
+		{"persistence for a provider without one", typed + "provider: gke\npersistenceTimeoutSeconds: 600\n",
+			[]string{"persistenceTimeoutSeconds: persistenceTimeoutSeconds: provider gke has no load-balancer persistence timeout; remove the key"}},
+		{"persistence not in whole minutes", typed + "provider: huawei\npersistenceTimeoutSeconds: 90\n",
+			[]string{"persistenceTimeoutSeconds: persistenceTimeoutSeconds: 90 is not a whole number of minutes; allowed 60..3600 in whole minutes (1..60 minutes) for provider huawei"}},
+		{"persistence above the provider's minutes", cm + "  provider: huawei\n  persistenceTimeoutSeconds: \"7200\"\n",
+			[]string{"data.persistenceTimeoutSeconds: persistenceTimeoutSeconds: 7200 is out of range; allowed 60..3600 in whole minutes (1..60 minutes) for provider huawei"}},
 		{"unknown mode", typed + "mode: fix\n",
 			[]string{`mode: mode: "fix" is not allowed; allowed mutate, validate`}},
 		{"invalid selector", cm + "  selector: \"app in (web\"\n",
@@ -131,8 +136,8 @@ func TestDecodeErrors(t *testing.T) {
 			[]string{`selector: selector: unknown field "matchLabel"; allowed matchLabels, matchExpressions`}},
 		{"a map where a ConfigMap wants a string", cm + "  mode: {a: b}\n",
 			[]string{"data.mode: mode: got a map; want mutate or validate"}},
-		{"several problems are all reported", cm + "  mode: fix\n  provider: aws\n",
-			[]string{`data.mode: mode: "fix" is not allowed; allowed mutate, validate`, `data.provider: provider: "aws" is not supported; allowed alibaba, generic`}},
+		{"several problems are all reported", cm + "  mode: fix\n  provider: ibm\n",
+			[]string{`data.mode: mode: "fix" is not allowed; allowed mutate, validate`, `data.provider: provider: "ibm" is not supported`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, errs := decode(t, tc.in)
@@ -162,6 +167,19 @@ func TestForService(t *testing.T) {
 	if c.ClientIPTimeoutSeconds != DefaultClientIPTimeoutSeconds {
 		t.Error("ForService changed the config it was called on")
 	}
+
+	annotations[ProviderAnnotation] = "huawei"
+	delete(annotations, PersistenceTimeoutAnnotation)
+	got, errs = c.ForService(get)
+	if len(errs) > 0 || got.Provider.Name != "huawei" || got.PersistenceTimeoutSeconds != 1800 {
+		t.Errorf("provider override: %+v %v", got, errs)
+	}
+	c.PersistenceTimeoutSeconds = 90
+	if _, errs = c.ForService(get); len(errs) != 1 || errs[0].Path != "metadata.annotations["+ProviderAnnotation+"]" {
+		t.Errorf("a config persistence the overriding provider cannot take must be an error on the annotation, got %v", errs)
+	}
+	c = Default()
+	delete(annotations, ProviderAnnotation)
 
 	annotations[ClientIPTimeoutAnnotation] = " 600"
 	annotations[PersistenceTimeoutAnnotation] = "3601"

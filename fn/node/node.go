@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -104,6 +105,9 @@ func scalarStyle(old yaml.Style, value, tag string) yaml.Style {
 		return old
 	}
 	if yaml.IsYaml1_1NonString(&yaml.Node{Kind: yaml.ScalarNode, Value: value}) || resolvesAsNonString(value) {
+		if strings.Contains(value, `"`) {
+			return yaml.SingleQuotedStyle // JSON reads best without escapes
+		}
 		return yaml.DoubleQuotedStyle
 	}
 	return old

@@ -18,6 +18,7 @@ func TestSetScalar(t *testing.T) {
 		{"an integer becomes a quoted string", "b: 900 # keep\n", "b", "1800", yaml.NodeTagString, "b: \"1800\" # keep\n"},
 		{"a plain string stays plain", "b: rr\n", "b", "wrr", yaml.NodeTagString, "b: wrr\n"},
 		{"a boolean-looking string is quoted", "b: x\n", "b", "on", yaml.NodeTagString, "b: \"on\"\n"},
+		{"JSON is single-quoted", "a: 1\n", "b", `{"t":"30"}`, yaml.NodeTagString, "a: 1\nb: '{\"t\":\"30\"}'\n"},
 		{"a map value is replaced by the scalar", "b: {c: d} # c\n", "b", "x", yaml.NodeTagString, "b: x # c\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

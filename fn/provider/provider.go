@@ -2,9 +2,199 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
+
+// Profile describes what one provider's load balancer needs for stickiness from the client to
+// the pod. Every field is optional; a nil or empty field means the provider has no such thing.
+type Profile struct {
+	// Name is the value of the `provider` config key and of the per-Service override.
+	Name string
+	// Summary says in one line what the profile sets.
+	Summary string
+
+	// Prefixes are the prefixes of the load balancer controller's annotations. On a ClusterIP
+	// Service they are load-balancer-only fields.
+	Prefixes []string
+	// Legacy maps a current annotation prefix to an older one the controller still reads, after
+	// the current one.
+	Legacy map[string]string
+
+	// Controller says which Services the load balancer controller handles.
+	Controller *Controller
+	// Persistence is the load balancer's own session persistence timeout.
+	Persistence *Persistence
+	// Annotations are set on every LoadBalancer Service the controller handles.
+	Annotations []Set
+	// Bypass marks Services whose load balancer sends traffic straight to pods, past kube-proxy.
+	Bypass *Bypass
+	// Listener describes the per-port listener protocol annotation.
+	Listener *Listener
+	// Scheduler is the scheduling algorithm annotation.
+	Scheduler *Scheduler
+	// Refusals are annotation values that break stickiness: each is an error.
+	Refusals []Refusal
+	// Checks validate annotations the user sets, by range.
+	Checks []Check
+	// Warnings are annotations worth a warning when present.
+	Warnings []Warning
+	// Notes are said (as info) about every LoadBalancer Service the profile rewrites.
+	Notes []string
+	// NodePortBackends is true when, without Bypass, the load balancer sends traffic to node
+	// ports, so every port needs a nodePort.
+	NodePortBackends bool
+}
+
+// Match is an annotation key and the value that makes it apply ("" matches any value).
+type Match struct {
+	Key, Value string
+}
+
+// Controller describes which LoadBalancer Services a load balancer controller handles.
+type Controller struct {
+	// Name names the controller in messages.
+	Name string
+	// Classes are the spec.loadBalancerClass values it handles; "" stands for no class.
+	Classes []string
+	// Markers are annotations that hand a Service without a class to it. When set, a Service
+	// with neither a handled class nor a marker is refused with Unhandled.
+	Markers   []Match
+	Unhandled string
+}
+
+// Unit is a unit a provider measures a timeout in.
+type Unit struct {
+	Name    string
+	Seconds int
+}
+
+var (
+	Seconds = Unit{Name: "seconds", Seconds: 1}
+	Minutes = Unit{Name: "minutes", Seconds: 60}
+)
+
+// Persistence is the load balancer's session persistence timeout: its range, in its unit.
+type Persistence struct {
+	Range Range
+	Unit  Unit
+	// TCPOnly is true when the load balancer applies persistence to TCP listeners only.
+	TCPOnly bool
+}
+
+// InUnit converts the configured seconds into the provider's unit, or says why it cannot.
+func (p *Persistence) InUnit(seconds int) (int, string) {
+	if seconds%p.Unit.Seconds != 0 {
+		return 0, fmt.Sprintf("%d is not a whole number of %s; allowed %s", seconds, p.Unit.Name, p.Allowed())
+	}
+	n := seconds / p.Unit.Seconds
+	if !p.Range.Contains(n) {
+		return 0, fmt.Sprintf("%d is out of range; allowed %s", seconds, p.Allowed())
+	}
+	return n, ""
+}
+
+// Allowed describes the allowed seconds: "1..3600", or "60..3600 in whole minutes (1..60 minutes)".
+func (p *Persistence) Allowed() string {
+	if p.Unit == Seconds {
+		return p.Range.String()
+	}
+	return fmt.Sprintf("%d..%d in whole %s (%s %s)", p.Range.Min*p.Unit.Seconds, p.Range.Max*p.Unit.Seconds, p.Unit.Name, p.Range, p.Unit.Name)
+}
+
+// Format is how a Set writes its value into the annotation.
+type Format int
+
+const (
+	// Plain: the annotation's value is the value.
+	Plain Format = iota
+	// JSONField: the annotation holds a JSON object; the value goes into Field, as a string.
+	JSONField
+	// ListItems: the annotation holds comma-separated key=value items; Items are merged in.
+	ListItems
+)
+
+// Set is one annotation the profile sets.
+type Set struct {
+	Key    string
+	Format Format
+	// Value is the value for Plain; Persistence uses the persistence timeout instead.
+	Value       string
+	Persistence bool
+	Field       string   // JSONField
+	Items       []string // ListItems, as key=value
+	Why         string
+}
+
+// Bypass describes when the load balancer targets pods directly.
+type Bypass struct {
+	Matches []Match
+	// Affinity is false when ClientIP is left alone too, not only externalTrafficPolicy.
+	Affinity bool
+	Why      string
+}
+
+// Listener describes the annotation that overrides each port's listener protocol.
+type Listener struct {
+	Key string
+	// Protocols are the accepted protocol names.
+	Protocols       []string
+	CaseInsensitive bool
+	// Proxying are the protocols whose listener terminates the connection, hiding the client IP.
+	Proxying []string
+	// Unsupported is the controller's error for an unknown protocol, with %s for it.
+	Unsupported string
+}
+
+// Scheduler is the scheduler annotation: the value Local traffic needs, or "" to leave the
+// choice to the user with Advice.
+type Scheduler struct {
+	Key    string
+	Want   string
+	Advice string
+}
+
+// Refusal is an annotation value that breaks stickiness.
+type Refusal struct {
+	Match
+	Why string
+}
+
+// Check validates an annotation the user sets.
+type Check struct {
+	Key   string
+	Range Range
+	Unit  Unit
+	Why   string
+}
+
+// Warning is an annotation worth a warning when present.
+type Warning struct {
+	Key string
+	Why string
+}
+
+// Aliases returns key and the legacy keys the controller reads after it, in that order.
+func (p *Profile) Aliases(key string) []string {
+	keys := []string{key}
+	for current, legacy := range p.Legacy {
+		if strings.HasPrefix(key, current) {
+			keys = append(keys, legacy+strings.TrimPrefix(key, current))
+		}
+	}
+	return keys
+}
+
+// OwnsAnnotation reports whether key belongs to the provider's load balancer controller.
+func (p *Profile) OwnsAnnotation(key string) bool {
+	for _, prefix := range p.Prefixes {
+		if strings.HasPrefix(key, prefix) {
+			return true
+		}
+	}
+	return false
+}
 
 // Range is an inclusive range of whole numbers, in the unit its owner names.
 type Range struct {
@@ -15,100 +205,6 @@ type Range struct {
 func (r Range) Contains(n int) bool { return r.Min <= n && n <= r.Max }
 
 func (r Range) String() string { return fmt.Sprintf("%d..%d", r.Min, r.Max) }
-
-// Annotation names one load-balancer annotation by the part after the provider's prefix, so that
-// it can be looked up under every prefix the provider's controller reads.
-type Annotation string
-
-// Profile describes what one provider's load balancer controller needs for end-to-end stickiness.
-type Profile struct {
-	// Name is the value of the `provider` config key.
-	Name string
-
-	// Prefixes are the annotation prefixes the controller reads, in the order it reads them: a key
-	// under the first prefix wins over the same name under a later (legacy) one.
-	Prefixes []string
-
-	// Persistence is the load balancer's own session persistence, or nil when the provider has
-	// none that an annotation can set.
-	Persistence *Persistence
-
-	// PodBackends marks Services whose load balancer sends traffic straight to pods, bypassing
-	// kube-proxy, so externalTrafficPolicy does not matter on the load balancer path.
-	PodBackends *Match
-
-	// Scheduler is the scheduling algorithm that weights nodes by their local pods, which
-	// externalTrafficPolicy: Local needs; empty when the provider sets weights itself.
-	Scheduler Scheduler
-
-	// Listener describes the per-port listener protocol annotation, nil when the provider has none.
-	Listener *Listener
-
-	// ClassController names the controller that ignores a Service with any spec.loadBalancerClass;
-	// empty when the class does not matter to the profile.
-	ClassController string
-
-	// NodePortBackends is true when the load balancer sends traffic to node ports (unless
-	// PodBackends applies), so every port needs a nodePort.
-	NodePortBackends bool
-
-	// Obsolete lists annotations that have nothing to do with stickiness but are often copied
-	// with it, with the reason they deserve a warning.
-	Obsolete map[Annotation]string
-}
-
-// Persistence is the load balancer's session persistence timeout annotation.
-type Persistence struct {
-	Annotation Annotation
-	Range      Range // in seconds
-}
-
-// Match is an annotation key and the value that makes it apply.
-type Match struct {
-	Key, Value string
-}
-
-// Scheduler is a scheduler annotation and the value that Local traffic needs.
-type Scheduler struct {
-	Annotation Annotation
-	Want       string
-}
-
-// Listener describes the annotation that overrides each port's listener protocol.
-type Listener struct {
-	Annotation Annotation
-	// Protocols are the accepted protocol names, compared case-sensitively.
-	Protocols []string
-	// Proxying are the protocols whose listener terminates the connection, hiding the client IP.
-	Proxying []string
-}
-
-// Key returns the annotation key under the provider's current (first) prefix.
-func (p *Profile) Key(a Annotation) string {
-	if len(p.Prefixes) == 0 {
-		return ""
-	}
-	return p.Prefixes[0] + string(a)
-}
-
-// Keys returns the annotation's key under every prefix, current first.
-func (p *Profile) Keys(a Annotation) []string {
-	keys := make([]string, len(p.Prefixes))
-	for i, prefix := range p.Prefixes {
-		keys[i] = prefix + string(a)
-	}
-	return keys
-}
-
-// OwnsAnnotation reports whether key is one of the provider's load-balancer annotations.
-func (p *Profile) OwnsAnnotation(key string) bool {
-	for _, prefix := range p.Prefixes {
-		if strings.HasPrefix(key, prefix) {
-			return true
-		}
-	}
-	return p.PodBackends != nil && key == p.PodBackends.Key
-}
 
 var profiles = map[string]*Profile{}
 
@@ -121,6 +217,16 @@ func register(p *Profile) *Profile {
 func Lookup(name string) (*Profile, bool) {
 	p, ok := profiles[name]
 	return p, ok
+}
+
+// ForClass returns the profile whose controller handles loadBalancerClass class.
+func ForClass(class string) (*Profile, bool) {
+	for _, name := range Names() {
+		if c := profiles[name].Controller; c != nil && class != "" && slices.Contains(c.Classes, class) {
+			return profiles[name], true
+		}
+	}
+	return nil, false
 }
 
 // Names lists the known provider names, sorted.

@@ -57,8 +57,10 @@ func firstAnnotation(obj *yaml.Node, keys []string) string {
 
 // Finding turns one finding about sub into a result.
 func Finding(sub Subject, f rules.Finding) *fn.Result {
-	r := &fn.Result{Severity: f.Severity, ResourceRef: sub.Ref, File: sub.File, Message: f.Message,
-		Field: &fn.Field{Path: f.Path}}
+	r := &fn.Result{Severity: f.Severity, ResourceRef: sub.Ref, File: sub.File, Message: f.Message}
+	if f.Path != "" {
+		r.Field = &fn.Field{Path: f.Path}
+	}
 	if c := f.Change; c != nil {
 		r.Field.CurrentValue, r.Field.ProposedValue = c.Current, c.Proposed
 		if c.MovedTo != "" {

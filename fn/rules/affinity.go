@@ -15,6 +15,10 @@ const timeoutPath = "spec.sessionAffinityConfig.clientIP.timeoutSeconds"
 // of the packet (pkg/proxy/iptables, ipvs and nftables proxiers) and forgets a client after
 // timeoutSeconds.
 func setAffinity(s *service) {
+	if s.bypassed() && !s.profile().Bypass.Affinity {
+		s.infof("spec.sessionAffinity", "left as it is: %s", s.profile().Bypass.Why)
+		return
+	}
 	s.setSpecString("sessionAffinity", "ClientIP", "kube-proxy keeps each client IP on one pod")
 	want := s.cfg.ClientIPTimeoutSeconds
 	cur := s.get("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds")
@@ -34,9 +38,10 @@ func setTrafficPolicy(s *service) {
 	if t != "NodePort" && t != "LoadBalancer" {
 		return
 	}
-	if t == "LoadBalancer" && s.podBackends() {
-		s.infof("spec.externalTrafficPolicy", "left as it is: with %s=%s the load balancer sends traffic straight to pods, bypassing kube-proxy",
-			s.profile().PodBackends.Key, s.profile().PodBackends.Value)
+	if s.bypassed() {
+		if s.profile().Bypass.Affinity {
+			s.infof("spec.externalTrafficPolicy", "left as it is: %s", s.profile().Bypass.Why)
+		}
 		return
 	}
 	s.setSpecString("externalTrafficPolicy", "Local", "keeps the client IP, which Cluster replaces with a node address, so affinity keys on the real client")

@@ -3,11 +3,13 @@ package rules
 import (
 	"strings"
 	"testing"
+
+	"github.com/sticky-services/set-session-affinity/fn/provider"
 )
 
 // The cases follow protocol() in the Alibaba CCM (clbv1/listeners.go) line by line.
 func TestListenerProtocol(t *testing.T) {
-	protocols := []string{"http", "https", "tcp", "udp"}
+	clb := provider.Alibaba.Listener
 	for _, tc := range []struct {
 		annotation, port, portProtocol string
 		want, wantErr                  string
@@ -30,7 +32,7 @@ func TestListenerProtocol(t *testing.T) {
 		// The port is compared as text: "080" never matches port 80.
 		{annotation: "http:080", port: "80", portProtocol: "TCP", want: "tcp"},
 	} {
-		got, err := listenerProtocol(tc.annotation, tc.port, tc.portProtocol, protocols)
+		got, err := listenerProtocol(tc.annotation, tc.port, tc.portProtocol, clb)
 		switch {
 		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
 			t.Errorf("%q port %s: error %v, want %q", tc.annotation, tc.port, err, tc.wantErr)

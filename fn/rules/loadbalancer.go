@@ -2,70 +2,118 @@ package rules
 
 import (
 	"slices"
-	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/provider"
 )
 
-// loadBalancer applies the provider's load-balancer rules to a LoadBalancer Service. Each rule
-// reads its part of the profile and does nothing when the provider has none.
+// loadBalancer applies the provider profile to a LoadBalancer Service. Each rule reads its part
+// of the profile and does nothing when the provider has none.
 func loadBalancer(s *service) {
 	if s.serviceType() != "LoadBalancer" {
 		return
 	}
-	checkClass(s)
-	setPersistence(s)
+	checkController(s)
+	for _, set := range s.profile().Annotations {
+		setProviderAnnotation(s, set)
+	}
 	checkListeners(s)
 	setScheduler(s)
-	warnObsolete(s)
+	checkAnnotations(s)
 	checkNodePorts(s)
-}
-
-// checkClass: a controller that skips Services with a loadBalancerClass never configures them.
-func checkClass(s *service) {
-	controller := s.profile().ClassController
-	if class, ok := node.Scalar(s.get("spec", "loadBalancerClass")); ok && controller != "" {
-		s.errorf("spec.loadBalancerClass", "%s ignores Services with a loadBalancerClass (%q), so none of its annotations take effect; remove the field or choose the provider of that class",
-			controller, class)
+	warnShortTimeout(s)
+	for _, note := range s.profile().Notes {
+		s.infof("", "%s", note)
 	}
 }
 
-// setPersistence sets the load balancer's session persistence, which keeps each client on one
-// node, under the current prefix; a legacy key would be read second and is replaced.
-func setPersistence(s *service) {
-	p := s.profile().Persistence
-	if p == nil {
+// checkController: a Service the provider's controller does not handle never gets the load
+// balancer's part of stickiness.
+func checkController(s *service) {
+	c := s.profile().Controller
+	if c == nil {
 		return
 	}
-	keys := s.profile().Keys(p.Annotation)
-	want := s.cfg.PersistenceTimeoutSeconds
-	s.setAnnotation(keys[0], strconv.Itoa(want), "the load balancer keeps each client on one node for this many seconds (TCP listeners)")
-	for _, legacy := range keys[1:] {
+	class, _ := node.Scalar(s.get("spec", "loadBalancerClass"))
+	switch {
+	case class == "" && len(c.Markers) > 0 && !s.matches(c.Markers):
+		s.errorf("spec.loadBalancerClass", "%s", c.Unhandled)
+	case slices.Contains(c.Classes, class):
+	case class == "" && s.promoted:
+		// A Service that becomes a LoadBalancer now can still get its class: it is only
+		// immutable on an existing load balancer.
+		s.changed(fn.Warning, "spec.loadBalancerClass", c.Name+" handles only this class, which cannot change once the load balancer exists",
+			Change{Proposed: c.Classes[0]})
+		node.SetScalar(s.spec(), "loadBalancerClass", c.Classes[0], yaml.NodeTagString)
+	case class == "":
+		s.errorf("spec.loadBalancerClass", "%s handles only Services with loadBalancerClass %s; the class cannot change once the load balancer exists, so set it when creating the Service, or choose another provider",
+			c.Name, strings.Join(c.Classes, " or "))
+	default:
+		advice := "or choose the provider of that class"
+		if other, ok := provider.ForClass(class); ok {
+			advice = "or use provider " + other.Name + " (config key provider, or annotation " + config.ProviderAnnotation + ")"
+		}
+		s.errorf("spec.loadBalancerClass", "%s does not handle loadBalancerClass %q, so none of its annotations take effect; allowed %s, %s",
+			c.Name, class, describeClasses(c.Classes), advice)
+	}
+}
+
+func describeClasses(classes []string) string {
+	var out []string
+	for _, c := range classes {
+		if c == "" {
+			c = "no class"
+		}
+		out = append(out, c)
+	}
+	return strings.Join(out, ", ")
+}
+
+// setProviderAnnotation writes one annotation of the profile, replacing legacy spellings.
+func setProviderAnnotation(s *service, set provider.Set) {
+	want := set.Value
+	if set.Persistence {
+		n, _ := s.profile().Persistence.InUnit(s.cfg.PersistenceTimeoutSeconds) // validated with the config
+		want = strconv.Itoa(n)
+	}
+	current, _ := s.annotation(set.Key)
+	_, present := s.annotation(set.Key)
+	value, problem := want, ""
+	switch set.Format {
+	case provider.JSONField:
+		value, problem = setJSONField(current, present, set.Field, want)
+	case provider.ListItems:
+		value, problem = mergeListItems(current, set.Items)
+	}
+	if problem != "" {
+		s.errorf(annotationPath(set.Key), "%s", problem)
+		return
+	}
+	s.setAnnotation(set.Key, value, set.Why)
+	for _, legacy := range s.profile().Aliases(set.Key)[1:] {
 		if v := s.get("metadata", "annotations", legacy); v != nil {
 			node.Remove(s.get("metadata", "annotations"), legacy)
-			s.changed(fn.Warning, annotationPath(legacy), "replaced by "+keys[0]+", which the controller reads first",
+			s.changed(fn.Warning, annotationPath(legacy), "replaced by "+set.Key+", which the controller reads first",
 				Change{Current: valueOf(v)})
 		}
-	}
-	if s.cfg.ClientIPTimeoutSeconds < want {
-		s.warnf(timeoutPath, "%d is shorter than the load balancer's persistence of %d seconds: kube-proxy forgets a client's pod first",
-			s.cfg.ClientIPTimeoutSeconds, want)
 	}
 }
 
 // checkListeners: a layer-7 listener proxies the connection, so nodes see the load balancer's
 // address instead of the client's and kube-proxy cannot keep the client on one pod; persistence
-// applies to TCP listeners only, so UDP ports get a warning.
+// that applies to TCP listeners only makes UDP ports worth a warning.
 func checkListeners(s *service) {
 	l := s.profile().Listener
 	if l == nil {
 		return
 	}
-	key, annotation, _ := s.providerAnnotation(l.Annotation)
+	key, annotation, _ := s.providerAnnotation(l.Key)
 	reported := map[string]bool{}
 	for i, port := range s.ports() {
 		number, _ := node.Scalar(node.Get(port, "port"))
@@ -73,7 +121,7 @@ func checkListeners(s *service) {
 		if !ok {
 			portProtocol = "TCP"
 		}
-		proto, err := listenerProtocol(annotation, number, portProtocol, l.Protocols)
+		proto, err := listenerProtocol(annotation, number, portProtocol, l)
 		switch {
 		case err != nil:
 			if !reported[err.Error()] {
@@ -82,37 +130,50 @@ func checkListeners(s *service) {
 			}
 		case slices.Contains(l.Proxying, proto):
 			s.errorf(annotationPath(key), "port %s has an %s listener, which proxies the connection, so nodes never see the client IP; use tcp:%s", number, proto, number)
-		case proto == "udp":
+		case strings.EqualFold(proto, "udp") && s.profile().Persistence != nil && s.profile().Persistence.TCPOnly:
 			s.warnf(portPath(i, "protocol"), "port %s has a UDP listener: load-balancer persistence applies to TCP listeners only", number)
 		}
 	}
 }
 
-// setScheduler: with Local, the controller weights each node by its local pods, and only a
-// weighted scheduler uses those weights.
+// setScheduler: with Local, the CLB controller weights each node by its local pods, and only a
+// weighted scheduler uses those weights. Where the profile wants no value, it advises.
 func setScheduler(s *service) {
 	sch := s.profile().Scheduler
-	if sch.Annotation == "" || s.podBackends() || s.specString("externalTrafficPolicy") != "Local" {
+	if sch == nil || s.bypassed() {
 		return
 	}
-	key, value, ok := s.providerAnnotation(sch.Annotation)
+	key, value, ok := s.providerAnnotation(sch.Key)
 	switch {
+	case sch.Want == "" && ok:
+		s.warnf(annotationPath(key), "scheduler %q: %s", value, sch.Advice)
+	case sch.Want == "":
+		s.warnf(annotationPath(sch.Key), "not set: %s", sch.Advice)
+	case s.specString("externalTrafficPolicy") != "Local":
 	case !ok:
-		s.setAnnotation(s.profile().Key(sch.Annotation), sch.Want, "Local weights nodes by their pods, and the default scheduler ignores weights")
+		s.setAnnotation(sch.Key, sch.Want, "Local weights nodes by their pods, and the default scheduler ignores weights")
 	case value != sch.Want:
 		s.warnf(annotationPath(key), "scheduler %q ignores the per-node weights that Local sets; %q is recommended", value, sch.Want)
 	}
 }
 
-func warnObsolete(s *service) {
-	names := make([]string, 0, len(s.profile().Obsolete))
-	for a := range s.profile().Obsolete {
-		names = append(names, string(a))
+// checkAnnotations applies the profile's refusals, range checks and warnings.
+func checkAnnotations(s *service) {
+	p := s.profile()
+	for _, r := range p.Refusals {
+		if key, v, ok := s.providerAnnotation(r.Key); ok && (r.Value == "" || v == r.Value) {
+			s.errorf(annotationPath(key), "%q: %s", v, r.Why)
+		}
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		if key, _, ok := s.providerAnnotation(provider.Annotation(name)); ok {
-			s.warnf(annotationPath(key), "has nothing to do with stickiness: %s", s.profile().Obsolete[provider.Annotation(name)])
+	for _, c := range p.Checks {
+		key, v, ok := s.providerAnnotation(c.Key)
+		if n, err := strconv.Atoi(v); ok && (err != nil || !c.Range.Contains(n)) {
+			s.errorf(annotationPath(key), "%q is not allowed: %s (%s %s)", v, c.Why, c.Range, c.Unit.Name)
+		}
+	}
+	for _, w := range p.Warnings {
+		if key, _, ok := s.providerAnnotation(w.Key); ok {
+			s.warnf(annotationPath(key), "has nothing to do with stickiness: %s", w.Why)
 		}
 	}
 }
@@ -120,7 +181,7 @@ func warnObsolete(s *service) {
 // checkNodePorts: load balancers with node backends send traffic to node ports; without them a
 // port has no backends (the Alibaba CCM never reads allocateLoadBalancerNodePorts).
 func checkNodePorts(s *service) {
-	if !s.profile().NodePortBackends || s.podBackends() {
+	if !s.profile().NodePortBackends || s.bypassed() {
 		return
 	}
 	if v, _ := node.Scalar(s.get("spec", "allocateLoadBalancerNodePorts")); v != "false" {
@@ -131,4 +192,15 @@ func checkNodePorts(s *service) {
 			s.errorf(portPath(i, "nodePort"), "allocateLoadBalancerNodePorts is false and this port has no nodePort, but the load balancer sends traffic to node ports; set a nodePort or remove allocateLoadBalancerNodePorts")
 		}
 	}
+}
+
+// warnShortTimeout: kube-proxy forgetting a client before the load balancer does sends it to
+// another pod behind the same node.
+func warnShortTimeout(s *service) {
+	p := s.profile().Persistence
+	if p == nil || s.cfg.ClientIPTimeoutSeconds >= s.cfg.PersistenceTimeoutSeconds {
+		return
+	}
+	s.warnf(timeoutPath, "%d is shorter than the load balancer's persistence of %d seconds: kube-proxy forgets a client's pod first",
+		s.cfg.ClientIPTimeoutSeconds, s.cfg.PersistenceTimeoutSeconds)
 }

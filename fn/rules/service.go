@@ -18,6 +18,7 @@ type service struct {
 	cfg      config.Config
 	findings []Finding
 	stopped  bool // a rule found that nothing else can apply
+	promoted bool // the Service becomes a LoadBalancer in this run
 }
 
 func (s *service) profile() *provider.Profile { return s.cfg.Provider }
@@ -59,23 +60,29 @@ func (s *service) annotation(key string) (string, bool) {
 
 // providerAnnotation reads a provider annotation the way its controller does: under the current
 // prefix first, then the legacy ones. It returns the key it was found under.
-func (s *service) providerAnnotation(a provider.Annotation) (key, value string, ok bool) {
-	for _, key := range s.profile().Keys(a) {
-		if value, ok := s.annotation(key); ok {
-			return key, value, true
+func (s *service) providerAnnotation(key string) (found, value string, ok bool) {
+	for _, alias := range s.profile().Aliases(key) {
+		if value, ok := s.annotation(alias); ok {
+			return alias, value, true
 		}
 	}
 	return "", "", false
 }
 
-// podBackends reports whether the load balancer sends traffic straight to pods.
-func (s *service) podBackends() bool {
-	m := s.profile().PodBackends
-	if m == nil {
-		return false
+// matches reports whether any of the annotation matches holds ("" matches any value).
+func (s *service) matches(ms []provider.Match) bool {
+	for _, m := range ms {
+		if _, v, ok := s.providerAnnotation(m.Key); ok && (m.Value == "" || v == m.Value) {
+			return true
+		}
 	}
-	v, _ := s.annotation(m.Key)
-	return v == m.Value
+	return false
+}
+
+// bypassed reports whether the load balancer sends this Service's traffic straight to pods.
+func (s *service) bypassed() bool {
+	b := s.profile().Bypass
+	return b != nil && s.serviceType() == "LoadBalancer" && s.matches(b.Matches)
 }
 
 func (s *service) add(sev fn.Severity, path, format string, args ...any) {

@@ -46,6 +46,7 @@ func checkClusterIP(s *service) {
 			"promoteToLoadBalancer is set and the Service carries load-balancer fields (%s); this creates a cloud load balancer, possibly reachable from the internet",
 			strings.Join(fields, ", ")), Change{Current: valueOf(s.get("spec", "type")), Proposed: "LoadBalancer"})
 		node.SetScalar(s.spec(), "type", "LoadBalancer", yaml.NodeTagString)
+		s.promoted = true
 	default:
 		for _, f := range fields {
 			why := "may not be used when type is ClusterIP, so the API server rejects the Service"
