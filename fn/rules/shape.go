@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"fmt"
+	"strings"
+
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/node"
@@ -9,6 +12,11 @@ import (
 // checkShape stops on a Service whose structure is not what the API defines, so no later rule
 // writes into (and so replaces) a value of the wrong shape.
 func checkShape(s *service) {
+	if path := aliasPath(s.obj, ""); path != "" {
+		s.errorf(path, "uses a YAML anchor, alias or merge key; an edit could change every object that shares it, so the Service is left as it is: expand it first")
+		s.stopped = true
+		return
+	}
 	want := func(path string, n *yaml.Node, kind yaml.Kind, words string) {
 		if !node.IsNull(n) && n.Kind != kind {
 			s.errorf(path, "must be %s, got %s", words, node.Describe(n))
@@ -25,5 +33,36 @@ func checkShape(s *service) {
 	want("spec.ports", s.get("spec", "ports"), yaml.SequenceNode, "a list of ports")
 	for i, p := range s.ports() {
 		want(portItemPath(i), p, yaml.MappingNode, "a port object")
+		for _, field := range []string{"port", "nodePort"} {
+			if v := node.Get(p, field); !node.IsNull(v) && (v.Kind != yaml.ScalarNode || v.Tag != yaml.NodeTagInt) {
+				s.errorf(portPath(i, field), "must be an integer, got %s", node.Describe(v))
+				s.stopped = true
+			}
+		}
 	}
+}
+
+// aliasPath returns the path of the first anchor, alias or merge key below n, or "".
+func aliasPath(n *yaml.Node, path string) string {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		return strings.TrimPrefix(path, ".")
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Tag == "!!merge" || n.Content[i].Value == "<<" {
+				return strings.TrimPrefix(path+".<<", ".")
+			}
+			if p := aliasPath(n.Content[i+1], path+"."+n.Content[i].Value); p != "" {
+				return p
+			}
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			if p := aliasPath(item, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }

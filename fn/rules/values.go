@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/node"
@@ -20,10 +21,25 @@ func checkValueTypes(s *service) {
 			continue
 		}
 		for _, f := range node.Fields(values) {
-			if f.Value.Kind != yaml.ScalarNode || f.Value.Tag != yaml.NodeTagString {
-				s.errorf("metadata."+m+"["+f.Key+"]", "value must be a string, got %s; quote it: %q", node.Describe(f.Value), f.Value.Value)
+			path := "metadata." + m + "[" + f.Key + "]"
+			switch {
+			case f.Value.Kind != yaml.ScalarNode || f.Value.Tag != yaml.NodeTagString:
+				s.errorf(path, "value must be a string, got %s; quote it: %q", node.Describe(f.Value), f.Value.Value)
+			case m == "labels":
+				checkLabel(s, path, f.Key, f.Value.Value)
 			}
 		}
+	}
+}
+
+// checkLabel applies the API server's label rules (ValidateLabels in apimachinery), which reject
+// the Service otherwise.
+func checkLabel(s *service, path, key, value string) {
+	for _, msg := range validation.IsQualifiedName(key) {
+		s.errorf(path, "invalid label key: %s", msg)
+	}
+	for _, msg := range validation.IsValidLabelValue(value) {
+		s.errorf(path, "invalid label value %q: %s", value, msg)
 	}
 }
 
