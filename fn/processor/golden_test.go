@@ -34,7 +34,7 @@ type golden struct {
 	stderr []byte
 }
 
-func goldenCases(t *testing.T) []golden {
+func goldenCases(t testing.TB) []golden {
 	t.Helper()
 	testdata, _ := filepath.Glob(goldenDirs[0])
 	examples, _ := filepath.Glob(goldenDirs[1])

@@ -1,0 +1,196 @@
+// Package invariants checks what must hold for every run of the function, whatever the input.
+// The golden tests, the property tests and the fuzzers all call Check, so one definition of
+// "nothing lost, nothing half-applied" serves every test layer.
+package invariants
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/config"
+	"github.com/sticky-services/set-session-affinity/fn/node"
+	"github.com/sticky-services/set-session-affinity/fn/resourcelist"
+	"github.com/sticky-services/set-session-affinity/fn/selection"
+)
+
+// Run is one run of the function.
+type Run func(in []byte) (stdout, stderr []byte, code int)
+
+// Check runs the function on in and returns every invariant the run breaks:
+//   - input that is not one ResourceList: exit 1, nothing on stdout, one stderr line;
+//   - otherwise the output is a ResourceList with the same items, same identities, same order;
+//   - items that are not selected Services come back unchanged;
+//   - exit code 1 exactly when an error result exists, and then one stderr line per error;
+//   - a second run over the output changes nothing and reports no change;
+//   - every selected Service is compliant (a validate run finds nothing) or named by an error.
+func Check(in []byte, run Run) []error {
+	c := &checker{run: run}
+	out, errOut, code := run(in)
+	inList, err := resourcelist.Read(in)
+	if err != nil {
+		c.expect(code == 1, "unusable input: exit code %d, want 1", code)
+		c.expect(len(out) == 0, "unusable input: %d bytes on stdout, want none", len(out))
+		c.expect(bytes.Count(errOut, []byte("\n")) == 1 && bytes.HasSuffix(errOut, []byte("\n")), "unusable input: stderr %q, want one line", errOut)
+		return c.errs
+	}
+	outList, err := resourcelist.Read(out)
+	if err != nil {
+		return append(c.errs, fmt.Errorf("output is not a ResourceList: %v", err))
+	}
+	results := resultsOf(out)
+	c.checkExit(code, errOut, results)
+	c.checkItems(inList, outList)
+	if !c.failed() {
+		c.checkSecondRun(out)
+		c.checkCompliance(inList, outList, results)
+	}
+	return c.errs
+}
+
+type checker struct {
+	run  Run
+	errs []error
+}
+
+func (c *checker) expect(ok bool, format string, args ...any) {
+	if !ok {
+		c.errs = append(c.errs, fmt.Errorf(format, args...))
+	}
+}
+
+func (c *checker) failed() bool { return len(c.errs) > 0 }
+
+// result is what the invariants read of one result.
+type result struct {
+	severity, kind, name, namespace, proposed string
+	hasProposed                               bool
+}
+
+func resultsOf(out []byte) []result {
+	rn, err := yaml.Parse(string(out))
+	if err != nil {
+		return nil
+	}
+	var rs []result
+	list := node.Get(rn.YNode(), "results")
+	if list == nil {
+		return nil
+	}
+	for _, r := range list.Content {
+		text := func(path ...string) string { v, _ := node.Scalar(node.Get(r, path...)); return v }
+		rs = append(rs, result{severity: text("severity"), kind: text("resourceRef", "kind"), name: text("resourceRef", "name"),
+			namespace: text("resourceRef", "namespace"), hasProposed: node.Get(r, "field", "proposedValue") != nil})
+	}
+	return rs
+}
+
+func (c *checker) checkExit(code int, errOut []byte, results []result) {
+	errors := 0
+	for _, r := range results {
+		if r.severity == "error" {
+			errors++
+		}
+	}
+	c.expect((code == 1) == (errors > 0) && (code == 0 || code == 1), "exit code %d with %d error results", code, errors)
+	lines := bytes.Count(errOut, []byte("\n"))
+	c.expect(lines == errors && (len(errOut) == 0 || bytes.HasSuffix(errOut, []byte("\n"))),
+		"stderr has %d lines for %d error results: %q", lines, errors, errOut)
+}
+
+// identity is what names an item: apiVersion, kind, namespace, name; for a non-object, its text.
+func identity(n *yaml.Node) string {
+	if n.Kind != yaml.MappingNode {
+		return encode(n)
+	}
+	text := func(path ...string) string { v, _ := node.Scalar(node.Get(n, path...)); return v }
+	return strings.Join([]string{text("apiVersion"), text("kind"), text("metadata", "namespace"), text("metadata", "name")}, "/")
+}
+
+func encode(n *yaml.Node) string {
+	s, err := yaml.String(n)
+	if err != nil {
+		return "unencodable: " + err.Error()
+	}
+	return s
+}
+
+func (c *checker) checkItems(in, out *resourcelist.List) {
+	if len(in.Items) != len(out.Items) {
+		c.expect(false, "%d items in, %d out", len(in.Items), len(out.Items))
+		return
+	}
+	cfg, cfgErrs := config.Decode(in.FunctionConfig)
+	for i := range in.Items {
+		before, after := in.Items[i], out.Items[i]
+		c.expect(identity(before) == identity(after), "item %d is %s, was %s", i, identity(after), identity(before))
+		selected := len(cfgErrs) == 0 && before.Kind == yaml.MappingNode && selection.IsCoreService(before) && selection.Selected(before, cfg.Selector)
+		if !selected {
+			c.expect(encode(before) == encode(after), "item %d (%s) is not selected but changed:\n%s", i, identity(before), encode(after))
+		}
+	}
+}
+
+// withoutResults returns the list with the results a run appended removed.
+func withoutResults(out []byte) []byte {
+	rn, err := yaml.Parse(string(out))
+	if err != nil {
+		return out
+	}
+	node.Remove(rn.YNode(), "results")
+	return []byte(encode(rn.YNode()))
+}
+
+func (c *checker) checkSecondRun(out []byte) {
+	first := withoutResults(out)
+	again, _, _ := c.run(first)
+	c.expect(bytes.Equal(withoutResults(again), first), "a second run changed the output:\n%s", again)
+	for _, r := range resultsOf(again) {
+		c.expect(!(r.severity == "info" && r.hasProposed), "a second run reported a change to %s/%s", r.kind, r.name)
+	}
+}
+
+// checkCompliance runs the output in validate mode: a selected Service that the first run did
+// not name in an error must need no change.
+func (c *checker) checkCompliance(in, out *resourcelist.List, results []result) {
+	if _, cfgErrs := config.Decode(in.FunctionConfig); len(cfgErrs) > 0 {
+		return
+	}
+	failed := map[string]bool{}
+	for _, r := range results {
+		if r.severity == "error" {
+			failed[r.kind+"/"+r.namespace+"/"+r.name] = true
+		}
+	}
+	validated, _, _ := c.run(asValidateRun(out))
+	for _, r := range resultsOf(validated) {
+		if r.severity == "error" && r.kind == "Service" && !failed[r.kind+"/"+r.namespace+"/"+r.name] {
+			c.expect(false, "Service %s/%s was not reported as failed, yet a validate run finds it not compliant", r.namespace, r.name)
+		}
+	}
+}
+
+// asValidateRun writes the list's items with its config switched to mode validate.
+func asValidateRun(list *resourcelist.List) []byte {
+	fc := list.FunctionConfig
+	switch {
+	case fc == nil || node.IsNull(fc) || (fc.Kind == yaml.MappingNode && len(fc.Content) == 0):
+		fc = &yaml.Node{Kind: yaml.MappingNode}
+		node.SetScalar(fc, "apiVersion", "v1", yaml.NodeTagString)
+		node.SetScalar(fc, "kind", "ConfigMap", yaml.NodeTagString)
+		node.SetScalar(node.EnsureMap(fc, "data"), "mode", "validate", yaml.NodeTagString)
+	case node.Get(fc, "kind") != nil && node.Get(fc, "kind").Value == "ConfigMap":
+		node.SetScalar(node.EnsureMap(fc, "data"), "mode", "validate", yaml.NodeTagString)
+	default:
+		node.SetScalar(fc, "mode", "validate", yaml.NodeTagString)
+	}
+	var b strings.Builder
+	b.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n")
+	doc := &yaml.Node{Kind: yaml.MappingNode}
+	node.Append(doc, "items", &yaml.Node{Kind: yaml.SequenceNode, Content: list.Items})
+	node.Append(doc, "functionConfig", fc)
+	b.WriteString(encode(doc))
+	return []byte(b.String())
+}

@@ -1,0 +1,21 @@
+package processor
+
+import (
+	"testing"
+
+	"github.com/sticky-services/set-session-affinity/fn/invariants"
+)
+
+// FuzzRun feeds arbitrary bytes to the whole function, seeded with every golden input: it must
+// never panic, and every run must keep the invariants. Crashers land in testdata/fuzz/FuzzRun
+// and stay there as regression seeds.
+func FuzzRun(f *testing.F) {
+	for _, g := range goldenCases(f) {
+		f.Add(g.stdin)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		for _, err := range invariants.Check(in, run) {
+			t.Error(err)
+		}
+	})
+}
