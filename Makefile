@@ -20,6 +20,20 @@ demo: $(BIN)
 test: fmt-check vet bin/kustomize test-static
 	go test -count=1 ./...
 
+# fuzz runs each fuzz target for FUZZTIME; a crasher is written to the package's testdata/fuzz
+# and must be committed as a regression seed.
+FUZZTIME ?= 30s
+FUZZ_TARGETS := FuzzRun:./fn/processor FuzzDecode:./fn/config FuzzSelector:./fn/config FuzzListenerProtocol:./fn/rules
+.PHONY: fuzz
+fuzz:
+	@mkdir -p bin; passed=0; for t in $(FUZZ_TARGETS); do \
+		name=$${t%%:*}; pkg=$${t#*:}; \
+		go test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg > bin/fuzz-$$name.log 2>&1; status=$$?; \
+		echo "$$name ($$pkg): $$(grep -E '^fuzz: elapsed' bin/fuzz-$$name.log | tail -n 1)"; \
+		if [ $$status -ne 0 ]; then cat bin/fuzz-$$name.log; echo "fuzz: $$passed passed, 1 failed"; exit 1; fi; \
+		passed=$$((passed + 1)); \
+	done; echo "fuzz: $$passed passed, 0 failed"
+
 fmt:
 	gofmt -w $(GO_SOURCES)
 
