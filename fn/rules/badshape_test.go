@@ -18,6 +18,12 @@ var badShapeCases = []ruleCase{
 		findings: []string{"error spec.<<"},
 	},
 	{
+		name:     "a key given twice is refused",
+		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  externalTrafficPolicy: Local\n  externalTrafficPolicy: Cluster\n",
+		outcome:  Failed,
+		findings: []string{"error spec.externalTrafficPolicy"},
+	},
+	{
 		name:     "a port given as a string is refused",
 		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: \"80\"\n",
 		outcome:  Failed,

@@ -12,6 +12,11 @@ import (
 // checkShape stops on a Service whose structure is not what the API defines, so no later rule
 // writes into (and so replaces) a value of the wrong shape.
 func checkShape(s *service) {
+	if path := duplicatePath(s.obj, ""); path != "" {
+		s.errorf(path, "appears twice; YAML parsers disagree on which one counts (the API server refuses it, kubectl keeps the last), so the Service is left as it is: remove one")
+		s.stopped = true
+		return
+	}
 	if path := aliasPath(s.obj, ""); path != "" {
 		s.errorf(path, "uses a YAML anchor, alias or merge key; an edit could change every object that shares it, so the Service is left as it is: expand it first")
 		s.stopped = true
@@ -60,6 +65,31 @@ func aliasPath(n *yaml.Node, path string) string {
 	case yaml.SequenceNode:
 		for i, item := range n.Content {
 			if p := aliasPath(item, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// duplicatePath returns the path of the first key that appears twice in one map below n, or "".
+func duplicatePath(n *yaml.Node, path string) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key := n.Content[i].Value
+			if seen[key] {
+				return strings.TrimPrefix(path+"."+key, ".")
+			}
+			seen[key] = true
+			if p := duplicatePath(n.Content[i+1], path+"."+key); p != "" {
+				return p
+			}
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			if p := duplicatePath(item, fmt.Sprintf("%s[%d]", path, i)); p != "" {
 				return p
 			}
 		}

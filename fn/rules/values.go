@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -22,14 +24,28 @@ func checkValueTypes(s *service) {
 		}
 		for _, f := range node.Fields(values) {
 			path := "metadata." + m + "[" + f.Key + "]"
-			switch {
-			case f.Value.Kind != yaml.ScalarNode || f.Value.Tag != yaml.NodeTagString:
-				s.errorf(path, "value must be a string, got %s; quote it: %q", node.Describe(f.Value), f.Value.Value)
-			case m == "labels":
+			if problem := notAString(f.Value); problem != "" {
+				s.errorf(path, "%s", problem)
+			} else if m == "labels" {
 				checkLabel(s, path, f.Key, f.Value.Value)
 			}
 		}
 	}
+}
+
+// notAString says why a label or annotation value would not reach the API server as a string:
+// another YAML type, or a plain word that YAML 1.1 parsers, kubectl's among them, read as a
+// boolean (on, off, yes, no).
+func notAString(v *yaml.Node) string {
+	switch {
+	case node.IsNull(v):
+		return `value must be a string, got null; write "" for an empty value`
+	case v.Kind != yaml.ScalarNode || v.Tag != yaml.NodeTagString:
+		return fmt.Sprintf("value must be a string, got %s; quote it: %q", node.Describe(v), v.Value)
+	case v.Style == 0 && yaml.IsYaml1_1NonString(v):
+		return fmt.Sprintf("value %s is read as a boolean by YAML 1.1 parsers such as kubectl's; quote it: %q", v.Value, v.Value)
+	}
+	return ""
 }
 
 // checkLabel applies the API server's label rules (ValidateLabels in apimachinery), which reject
