@@ -1,0 +1,53 @@
+package processor
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/sticky-services/set-session-affinity/fn/invariants"
+)
+
+const header = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n"
+
+// Inputs too large to commit as goldens are generated here; each must keep the invariants.
+func TestLargeAndDeepInputs(t *testing.T) {
+	for name, in := range map[string]string{
+		"a 10 MB scalar": header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: big}\n  data:\n    blob: " +
+			strings.Repeat("x", 10<<20) + "\n",
+		"nesting 10,000 deep": header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: deep}\n  data: " +
+			strings.Repeat("{a: ", 10000) + "b" + strings.Repeat("}", 10000) + "\n",
+		"a Service beside 10,000 nested lists": header + "- " + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) +
+			"\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    labels: {session-affinity.kpt.dev/sticky: \"true\"}\n  spec: {type: NodePort}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			for _, err := range invariants.Check([]byte(in), run) {
+				t.Error(truncate(err.Error()))
+			}
+		})
+	}
+}
+
+// An alias bomb (each level nine aliases of the one below) must not be expanded: a run over it
+// allocates about what the input takes, not 9^9 strings.
+func TestAliasBombStaysSmall(t *testing.T) {
+	in := Stdin(t, "../../testdata/bad-input-alias-bomb")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, _, code := run(in)
+	runtime.ReadMemStats(&after)
+	if code != 0 {
+		t.Errorf("exit code %d", code)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 16<<20 {
+		t.Errorf("a %d-byte alias bomb made the run allocate %d bytes", len(in), allocated)
+	}
+}
+
+func truncate(s string) string {
+	if len(s) > 2000 {
+		return s[:2000] + "..."
+	}
+	return s
+}
