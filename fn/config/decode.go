@@ -37,30 +37,60 @@ type form struct {
 	pathPrefix string // where the keys sit, for field paths
 }
 
-// key is one config key: its name and how it decodes into Config.
+// key is one config key: how it is documented and how it decodes into Config.
 type key struct {
-	name string
-	set  func(c *Config, f form, v *yaml.Node) string // returns a problem, or ""
+	Doc
+	set func(c *Config, f form, v *yaml.Node) string // returns a problem, or ""
+}
+
+// Doc describes one config key for people and schemas: --help, the README table and the
+// published OpenAPI schema are checked against it.
+type Doc struct {
+	Name string
+	// Type is the key's type in the typed form: string, integer, boolean, or selector (a string,
+	// or an object with matchLabels and matchExpressions).
+	Type    string
+	Default string
+	Allowed string
+	Summary string
 }
 
 var keys = []key{
-	{"selector", setSelector},
-	{"provider", setProvider},
-	{"clientIPTimeoutSeconds", func(c *Config, f form, v *yaml.Node) string {
-		return setInt(&c.ClientIPTimeoutSeconds, f, v, ClientIPTimeout.String())
-	}},
-	{"persistenceTimeoutSeconds", func(c *Config, f form, v *yaml.Node) string {
-		c.PersistenceSet = true
-		return setInt(&c.PersistenceTimeoutSeconds, f, v, "a number of seconds in the provider's range")
-	}},
-	{"mode", setMode},
-	{"promoteToLoadBalancer", setBool(func(c *Config) *bool { return &c.PromoteToLoadBalancer })},
+	{Doc{"selector", "selector", DefaultSelector, "a label selector; \"\" selects every Service",
+		"which Services to make sticky"}, setSelector},
+	{Doc{"provider", "string", DefaultProvider, strings.Join(provider.Names(), ", "),
+		"the load balancer's controller"}, setProvider},
+	{Doc{"clientIPTimeoutSeconds", "integer", strconv.Itoa(DefaultClientIPTimeoutSeconds), ClientIPTimeout.String(),
+		"spec.sessionAffinityConfig.clientIP.timeoutSeconds"},
+		func(c *Config, f form, v *yaml.Node) string {
+			return setInt(&c.ClientIPTimeoutSeconds, f, v, ClientIPTimeout.String())
+		}},
+	{Doc{"persistenceTimeoutSeconds", "integer", strconv.Itoa(DefaultPersistenceTimeoutSeconds), "the provider's range (alibaba 1..3600)",
+		"the load balancer's session persistence"},
+		func(c *Config, f form, v *yaml.Node) string {
+			c.PersistenceSet = true
+			return setInt(&c.PersistenceTimeoutSeconds, f, v, "a number of seconds in the provider's range")
+		}},
+	{Doc{"mode", "string", string(Mutate), string(Mutate) + ", " + string(Validate),
+		"validate changes nothing and reports each needed change as an error"}, setMode},
+	{Doc{"promoteToLoadBalancer", "boolean", "false", "true, false",
+		"turn ClusterIP Services carrying load-balancer fields into LoadBalancer Services"},
+		setBool(func(c *Config) *bool { return &c.PromoteToLoadBalancer })},
+}
+
+// Keys documents every config key, in the order of the contract.
+func Keys() []Doc {
+	docs := make([]Doc, len(keys))
+	for i, k := range keys {
+		docs[i] = k.Doc
+	}
+	return docs
 }
 
 func keyNames() string {
 	names := make([]string, len(keys))
 	for i, k := range keys {
-		names[i] = k.name
+		names[i] = k.Name
 	}
 	return strings.Join(names, ", ")
 }
@@ -163,7 +193,7 @@ func checkRanges(c Config, f form) []*Error {
 
 func lookupKey(name string) (key, bool) {
 	for _, k := range keys {
-		if k.name == name {
+		if k.Name == name {
 			return k, true
 		}
 	}
