@@ -7,8 +7,9 @@ GO_SOURCES := $(shell find . -name '*.go' -not -path './bin/*')
 .PHONY: build test demo fmt fmt-check vet
 build: $(BIN)
 
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 $(BIN): $(GO_SOURCES) go.mod go.sum
-	CGO_ENABLED=0 go build -trimpath -o $(BIN) .
+	CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) .
 
 # demo runs the function over the vendor article's manifests (examples/seed-article) and prints
 # the repaired list with its results.

@@ -1,21 +1,17 @@
 // Command set-session-affinity is a KRM function that makes labelled Kubernetes Services sticky
-// from the cloud load balancer to the pod. It reads a ResourceList on stdin and writes one on
-// stdout; see README.md.
+// from the cloud load balancer to the pod. It reads a ResourceList (or plain YAML documents) on
+// stdin and writes the result on stdout; see README.md and --help.
 package main
 
 import (
-	"fmt"
-	"io"
 	"os"
 
-	"github.com/sticky-services/set-session-affinity/fn/processor"
+	"github.com/sticky-services/set-session-affinity/fn/cli"
 )
 
+// version is set at build time: -ldflags "-X main.version=v0.1.0".
+var version = "dev"
+
 func main() {
-	in, err := io.ReadAll(os.Stdin)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s: reading stdin: %v\n", processor.Name, err)
-		os.Exit(1)
-	}
-	os.Exit(processor.Run(in, os.Stdout, os.Stderr))
+	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, version))
 }
