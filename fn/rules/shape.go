@@ -49,50 +49,53 @@ func checkShape(s *service) {
 
 // aliasPath returns the path of the first anchor, alias or merge key below n, or "".
 func aliasPath(n *yaml.Node, path string) string {
-	if n.Kind == yaml.AliasNode || n.Anchor != "" {
-		return strings.TrimPrefix(path, ".")
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Tag == "!!merge" || n.Content[i].Value == "<<" {
-				return strings.TrimPrefix(path+".<<", ".")
-			}
-			if p := aliasPath(n.Content[i+1], path+"."+n.Content[i].Value); p != "" {
-				return p
+	return find(n, path, func(n *yaml.Node, path string) string {
+		if n.Kind == yaml.AliasNode || n.Anchor != "" {
+			return path
+		}
+		for _, f := range node.Fields(n) {
+			if f.Key == "<<" {
+				return join(path, f.Key)
 			}
 		}
-	case yaml.SequenceNode:
-		for i, item := range n.Content {
-			if p := aliasPath(item, fmt.Sprintf("%s[%d]", path, i)); p != "" {
-				return p
+		return ""
+	})
+}
+
+// duplicatePath returns the path of the first key that appears twice in one map below n, or "".
+func duplicatePath(n *yaml.Node, path string) string {
+	return find(n, path, func(n *yaml.Node, path string) string {
+		seen := map[string]bool{}
+		for _, f := range node.Fields(n) {
+			if seen[f.Key] {
+				return join(path, f.Key)
 			}
+			seen[f.Key] = true
+		}
+		return ""
+	})
+}
+
+// find walks the tree below n depth first and returns the first path check reports.
+func find(n *yaml.Node, path string, check func(n *yaml.Node, path string) string) string {
+	if p := check(n, path); p != "" {
+		return p
+	}
+	for i, child := range n.Content {
+		childPath := fmt.Sprintf("%s[%d]", path, i)
+		switch {
+		case n.Kind == yaml.MappingNode && i%2 == 0:
+			continue // a key
+		case n.Kind == yaml.MappingNode:
+			childPath = join(path, n.Content[i-1].Value)
+		case n.Kind != yaml.SequenceNode:
+			continue
+		}
+		if p := find(child, childPath, check); p != "" {
+			return p
 		}
 	}
 	return ""
 }
 
-// duplicatePath returns the path of the first key that appears twice in one map below n, or "".
-func duplicatePath(n *yaml.Node, path string) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		seen := map[string]bool{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			key := n.Content[i].Value
-			if seen[key] {
-				return strings.TrimPrefix(path+"."+key, ".")
-			}
-			seen[key] = true
-			if p := duplicatePath(n.Content[i+1], path+"."+key); p != "" {
-				return p
-			}
-		}
-	case yaml.SequenceNode:
-		for i, item := range n.Content {
-			if p := duplicatePath(item, fmt.Sprintf("%s[%d]", path, i)); p != "" {
-				return p
-			}
-		}
-	}
-	return ""
-}
+func join(path, key string) string { return strings.TrimPrefix(path+"."+key, ".") }
