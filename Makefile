@@ -20,6 +20,22 @@ demo: $(BIN)
 # (table tests, goldens, idempotency, and end to end through real kpt and kustomize).
 test: fmt-check vet bin/kustomize test-static
 	go test -count=1 ./...
+	$(MAKE) --no-print-directory test-validator
+
+# test-validator judges every Service of the golden and property runs as kube-apiserver would,
+# in process (validator/, its own module: k8s.io/kubernetes stays out of go.mod). A fresh
+# machine's first run compiles it for about 3 minutes.
+.PHONY: test-validator test-apiserver
+test-validator:
+	cd validator && go vet ./... && go test -count=1 ./...
+
+# test-apiserver proves the same against a real kube-apiserver v1.37.2 (server-side dry run):
+# builds it once into ~/.cache/kube-apiserver (10 to 19 minutes on 2 cores, then cached), starts
+# etcd and the server on loopback, runs validator/ with the server as a second judge, stops both;
+# then checks that a missing etcd, a port in use or no disk fail naming the step.
+test-apiserver:
+	bash hack/apiserver/test.sh
+	bash hack/apiserver/test-faults.sh
 
 # fuzz runs each fuzz target for FUZZTIME; a crasher is written to the package's testdata/fuzz
 # and must be committed as a regression seed.
