@@ -64,6 +64,14 @@ vet:
 bin/kustomize: tools/go.mod tools/go.sum
 	cd tools && go build -o ../bin/kustomize sigs.k8s.io/kustomize/kustomize/v5
 
+# Helm v3 (for the post-renderer example) is pinned in tools/go.mod beside kustomize, at the newest
+# v3 that leaves kustomize at v5.7.1 (v3.21+ pull kustomize/api v0.21). -X sets what
+# `helm version` prints, which a plain go build leaves at the major.minor default.
+bin/helm: tools/go.mod tools/go.sum
+	cd tools && go build -o ../bin/helm \
+		-ldflags "-X helm.sh/helm/v3/internal/version.version=$$(go list -m -f '{{.Version}}' helm.sh/helm/v3)" \
+		helm.sh/helm/v3/cmd/helm
+
 .PHONY: test-e2e
 test-e2e: bin/kustomize
 	go test ./e2e/...
