@@ -47,8 +47,12 @@ func (l *idList) add(id string) {
 func (l *idList) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.ids) == 0 {
+	const shown = 5 // the rest are in the test log (go test -v)
+	switch {
+	case len(l.ids) == 0:
 		return "0"
+	case len(l.ids) > shown:
+		return fmt.Sprintf("%d %v and %d more", len(l.ids), l.ids[:shown], len(l.ids)-shown)
 	}
 	return fmt.Sprintf("%d %v", len(l.ids), l.ids)
 }
