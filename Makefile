@@ -18,7 +18,7 @@ demo: $(BIN)
 
 # test runs everything CI runs: formatting, vet, the static-binary check, then all Go tests
 # (table tests, goldens, idempotency, and end to end through real kpt and kustomize).
-test: fmt-check vet bin/kustomize test-static
+test: fmt-check vet bin/kustomize bin/helm test-static
 	go test -count=1 ./...
 	$(MAKE) --no-print-directory test-validator
 
@@ -73,7 +73,7 @@ bin/helm: tools/go.mod tools/go.sum
 		helm.sh/helm/v3/cmd/helm
 
 .PHONY: test-e2e
-test-e2e: bin/kustomize
+test-e2e: bin/kustomize bin/helm
 	go test ./e2e/...
 
 # Multi-platform image (Dockerfile). Needs docker with buildx and a builder that
