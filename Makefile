@@ -20,7 +20,17 @@ demo: $(BIN)
 # (table tests, goldens, idempotency, and end to end through real kpt and kustomize).
 test: fmt-check vet bin/kustomize bin/helm test-static
 	go test -count=1 ./...
+	$(MAKE) --no-print-directory test-schema
 	$(MAKE) --no-print-directory test-validator
+
+# test-schema checks the published config schema (schema/, its own module: the validators stay
+# out of go.mod) against config.Keys(), the examples' configs and metadata.yaml. `make schema`
+# regenerates the schema files after a config key changes.
+.PHONY: test-schema schema
+test-schema:
+	cd schema && go vet ./... && go test -count=1 ./...
+schema:
+	cd schema && go generate ./...
 
 # test-validator judges every Service of the golden and property runs as kube-apiserver would,
 # in process (validator/, its own module: k8s.io/kubernetes stays out of go.mod). A fresh
