@@ -320,11 +320,11 @@ type helmPlugin struct {
 	} `yaml:"runtimeConfig"`
 }
 
-// TestHelmV4PluginManifest checks the Helm v4 post-renderer plugin manifest against the rules
+// TestHelmV4PluginExample checks the Helm v4 post-renderer plugin manifest against the rules
 // Helm v4 applies when it loads one, then does what Helm v4's subprocess runtime does with it (no
 // Helm v4 here): runs the command with the --post-renderer-args appended on the chart's rendered
 // manifests. The result must be the Helm v3 example's expected output.
-func TestHelmV4PluginManifest(t *testing.T) {
+func TestHelmV4PluginExample(t *testing.T) {
 	const name = "helm-post-renderer"
 	dir := filepath.Join(stageExample(t, name), name)
 	var p helmPlugin
