@@ -80,13 +80,14 @@ items:
     ports:
     - port: 80
 EOF
+# A document that is not an object is refused in either mode.
 cat >"$TMP/invalid.yaml" <<'EOF'
 apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
-spec:
-  replicas: 1
+---
+- not an object
 EOF
 
 # ---- 1. build -----------------------------------------------------------------
@@ -207,8 +208,8 @@ check "output sets externalTrafficPolicy: Local" grep -Eq '^[[:space:]]+external
 # ---- 5. invalid input -----------------------------------------------------------
 rc=0
 sandbox "$TMP/invalid.yaml" "$TMP/invalid.out" "$TMP/invalid.err" || rc=$?
-check "top-level kind: Deployment: exit code 1 (got $rc)" test "$rc" -eq 1
-check "top-level kind: Deployment: non-empty stderr" test -s "$TMP/invalid.err"
+check "a document that is not an object: exit code 1 (got $rc)" test "$rc" -eq 1
+check "a document that is not an object: non-empty stderr" test -s "$TMP/invalid.err"
 if [[ -s "$TMP/invalid.err" ]]; then sed 's/^/  stderr: /' "$TMP/invalid.err" | head -n 5; fi
 
 # ---- 6. the same proof by file modes ---------------------------------------------
