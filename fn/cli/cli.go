@@ -90,7 +90,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, version stri
 	if looksLikeResourceList(in) {
 		return runResourceList(o, in, stdout, stderr)
 	}
-	objects, err := stream.Documents(in)
+	docs, err := stream.Split(in)
 	if errors.Is(err, stream.ErrResourceList) {
 		return runResourceList(o, in, stdout, stderr)
 	}
@@ -101,7 +101,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, version stri
 	if err != nil {
 		return fail(stderr, err)
 	}
-	return stream.Run(objects, fc, stdout, stderr)
+	return stream.Run(docs, fc, stdout, stderr)
 }
 
 func runResourceList(o *options, in []byte, stdout, stderr io.Writer) int {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -19,42 +20,87 @@ import (
 // ErrResourceList means the input is one ResourceList, which the caller runs as it is.
 var ErrResourceList = errors.New("input is a ResourceList")
 
-// Documents parses a YAML stream into its objects. Each document's own comments move onto its
-// object, so they survive the round trip through a ResourceList.
-func Documents(in []byte) ([]*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(in))
+// Document is one document of the stream: its text as given and, unless it holds only comments,
+// its object.
+type Document struct {
+	raw    []byte
+	object *yaml.Node
+	before string // the object as encoded before processing, to tell whether it changed
+}
+
+// Split cuts a YAML stream at its document markers (a line starting with ---, which YAML
+// reserves at column 0) and parses each document on its own, so that a document the function
+// does not change, or one of comments only, goes back out byte for byte.
+func Split(in []byte) ([]*Document, error) {
+	var docs []*Document
+	for i, raw := range cut(in) {
+		doc := &Document{raw: raw}
+		var parsed yaml.Node
+		err := yaml.Unmarshal(raw, &parsed)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("document %d is not valid YAML: %w", i+1, err)
+		case len(parsed.Content) == 0 || node.IsNull(parsed.Content[0]):
+			// comments only, or empty: kept as it is
+		case parsed.Content[0].Kind != yaml.MappingNode:
+			return nil, fmt.Errorf("document %d is %s; every document must be an object", i+1, node.Describe(parsed.Content[0]))
+		default:
+			doc.object = parsed.Content[0]
+			doc.before = encode(doc.object)
+		}
+		docs = append(docs, doc)
+	}
+	return docs, checkKinds(docs)
+}
+
+// cut splits in before every line that starts a document; the text before the first marker is
+// a document of its own when there is any.
+func cut(in []byte) [][]byte {
+	var docs [][]byte
+	start := 0
+	for pos := 0; pos < len(in); {
+		end := bytes.IndexByte(in[pos:], '\n')
+		if end < 0 {
+			end = len(in)
+		} else {
+			end += pos + 1
+		}
+		if isMarker(in[pos:end]) && pos > start {
+			docs = append(docs, in[start:pos])
+			start = pos
+		}
+		pos = end
+	}
+	if start < len(in) {
+		docs = append(docs, in[start:])
+	}
+	return docs
+}
+
+func isMarker(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("---")) && (len(line) == 3 || strings.IndexByte(" \t\r\n", line[3]) >= 0)
+}
+
+func encode(n *yaml.Node) string {
+	s, err := yaml.String(n)
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+func objectsOf(docs []*Document) []*yaml.Node {
 	var objects []*yaml.Node
-	for i := 1; ; i++ {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			break
+	for _, d := range docs {
+		if d.object != nil {
+			objects = append(objects, d.object)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("input is not valid YAML: %w", err)
-		}
-		if len(doc.Content) == 0 {
-			continue // a document of comments only: nothing to process or to keep in order
-		}
-		obj := doc.Content[0]
-		if obj.Kind != yaml.MappingNode {
-			return nil, fmt.Errorf("document %d is %s; every document must be an object", i, node.Describe(obj))
-		}
-		obj.HeadComment = join(doc.HeadComment, obj.HeadComment)
-		obj.FootComment = join(obj.FootComment, doc.FootComment)
-		objects = append(objects, obj)
 	}
-	return objects, checkKinds(objects)
+	return objects
 }
 
-func join(a, b string) string {
-	if a == "" || b == "" {
-		return a + b
-	}
-	return a + "\n\n" + b
-}
-
-func checkKinds(objects []*yaml.Node) error {
+func checkKinds(docs []*Document) error {
+	objects := objectsOf(docs)
 	if len(objects) == 0 {
 		return errors.New("input is empty; want a ResourceList or YAML documents")
 	}
@@ -69,14 +115,14 @@ func checkKinds(objects []*yaml.Node) error {
 	return nil
 }
 
-// Run processes objects with the functionConfig fc (nil for defaults). It writes the documents
-// to stdout only when no error result was found, and each warning and error to stderr as one
-// line; it returns the exit code.
-func Run(objects []*yaml.Node, fc *yaml.Node, stdout, stderr io.Writer) int {
+// Run processes the documents with the functionConfig fc (nil for defaults). It writes the
+// documents to stdout only when no error result was found, and each warning and error to
+// stderr as one line; it returns the exit code.
+func Run(docs []*Document, fc *yaml.Node, stdout, stderr io.Writer) int {
+	objects := objectsOf(docs)
 	list, err := wrap(objects, fc)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", processor.Name, err)
-		return 1
+		return fail(stderr, err)
 	}
 	var out, ignored bytes.Buffer
 	if code := processor.Run(list, &out, &ignored); code != 0 && out.Len() == 0 {
@@ -85,18 +131,28 @@ func Run(objects []*yaml.Node, fc *yaml.Node, stdout, stderr io.Writer) int {
 	}
 	items, results, err := unwrap(out.Bytes())
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", processor.Name, err)
-		return 1
+		return fail(stderr, err)
 	}
 	for _, r := range results {
 		if r.Severity != fn.Info {
 			fmt.Fprintln(stderr, r.String())
 		}
 	}
-	if results.ExitCode() != 0 {
+	switch {
+	case results.ExitCode() != 0:
 		return 1
+	case len(items) != len(objects):
+		return fail(stderr, fmt.Errorf("%d documents came back for %d", len(items), len(objects)))
 	}
-	return write(stdout, stderr, items)
+	if _, err := stdout.Write(join(docs, items)); err != nil {
+		return fail(stderr, fmt.Errorf("writing output: %w", err))
+	}
+	return 0
+}
+
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "%s: %v\n", processor.Name, err)
+	return 1
 }
 
 func wrap(objects []*yaml.Node, fc *yaml.Node) ([]byte, error) {
@@ -132,23 +188,46 @@ func unwrap(out []byte) ([]*yaml.Node, fn.Results, error) {
 	return items, results, nil
 }
 
-// write prints the documents in one go, so a failure leaves stdout empty rather than cut.
-func write(stdout, stderr io.Writer, items []*yaml.Node) int {
+// join puts the stream back together: a document the function did not change goes out exactly
+// as it came in, a changed one as its marker line and the new object.
+func join(docs []*Document, items []*yaml.Node) []byte {
 	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	for _, item := range items {
-		if err := enc.Encode(item); err != nil {
-			fmt.Fprintf(stderr, "%s: writing documents: %v\n", processor.Name, err)
-			return 1
+	for _, d := range docs {
+		if d.object == nil {
+			b.Write(d.raw)
+			continue
 		}
+		changed := encode(items[0]) != d.before
+		item := items[0]
+		items = items[1:]
+		if !changed {
+			b.Write(d.raw)
+			continue
+		}
+		b.Write(marker(d.raw))
+		b.Write(encodeLike(item, d.raw))
 	}
-	if err := enc.Close(); err != nil {
-		fmt.Fprintf(stderr, "%s: writing documents: %v\n", processor.Name, err)
-		return 1
+	return b.Bytes()
+}
+
+// encodeLike writes a changed object with the list indentation of its original text, the one
+// formatting choice a YAML encoder otherwise imposes on the whole document.
+func encodeLike(n *yaml.Node, original []byte) []byte {
+	style := yaml.SequenceIndentStyle(yaml.DeriveSeqIndentStyle(string(original)))
+	out, err := yaml.MarshalWithOptions(n, &yaml.EncoderOptions{SeqIndent: style})
+	if err != nil {
+		return []byte(encode(n))
 	}
-	if _, err := stdout.Write(b.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "%s: writing output: %v\n", processor.Name, err)
-		return 1
+	return out
+}
+
+// marker returns the document's marker line, if it starts with one.
+func marker(raw []byte) []byte {
+	if !isMarker(raw) {
+		return nil
 	}
-	return 0
+	if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+		return raw[:i+1]
+	}
+	return append(append([]byte{}, raw...), '\n')
 }
