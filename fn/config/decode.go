@@ -113,6 +113,7 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 		errs = decodeConfigMap(&c, obj)
 	case kind == Kind && apiVersion == Group+"/"+Version:
 		errs = decodeFields(&c, fc, form{typed: true}, "apiVersion", "kind", "metadata")
+		errs = append(errs, checkMetadata(fc)...)
 	default:
 		return c, []*Error{{Path: "kind", Key: "functionConfig", Msg: fmt.Sprintf(
 			"unsupported kind %q (apiVersion %q); allowed: ConfigMap (v1) or %s (%s/%s)", kind, apiVersion, Kind, Group, Version)}}
@@ -130,8 +131,16 @@ func pathPrefix(kind string) string {
 	return ""
 }
 
+// checkMetadata: the object's metadata is the orchestrators' (ignored), but it must be an object.
+func checkMetadata(fc *yaml.Node) []*Error {
+	if m := node.Get(fc, "metadata"); !node.IsNull(m) && m.Kind != yaml.MappingNode {
+		return []*Error{{Path: "metadata", Key: "metadata", Msg: "must be an object, got " + node.Describe(m)}}
+	}
+	return nil
+}
+
 func decodeConfigMap(c *Config, obj *yaml.RNode) []*Error {
-	var errs []*Error
+	errs := checkMetadata(obj.YNode())
 	for _, field := range node.Fields(obj.YNode()) {
 		switch field.Key {
 		case "apiVersion", "kind", "metadata":
@@ -336,6 +345,28 @@ func matchLabels(m *yaml.Node) ([]labels.Requirement, string) {
 	return reqs, ""
 }
 
+func stringField(v *yaml.Node) (string, string) {
+	if v.Kind != yaml.ScalarNode || v.Tag != yaml.NodeTagString {
+		return "", "want a string, got " + node.Describe(v)
+	}
+	return v.Value, ""
+}
+
+func stringList(v *yaml.Node) ([]string, string) {
+	if v.Kind != yaml.SequenceNode {
+		return nil, "want a list of strings, got " + node.Describe(v)
+	}
+	values := make([]string, len(v.Content))
+	for i, item := range v.Content {
+		s, problem := stringField(item)
+		if problem != "" {
+			return nil, fmt.Sprintf("[%d]: %s", i, problem)
+		}
+		values[i] = s
+	}
+	return values, ""
+}
+
 var operators = map[string]selection.Operator{
 	"In": selection.In, "NotIn": selection.NotIn, "Exists": selection.Exists, "DoesNotExist": selection.DoesNotExist,
 }
@@ -353,20 +384,20 @@ func matchExpressions(s *yaml.Node) ([]labels.Requirement, string) {
 		var k, op string
 		var values []string
 		for _, field := range node.Fields(e) {
+			var problem string
 			switch field.Key {
 			case "key":
-				k = field.Value.Value
+				k, problem = stringField(field.Value)
 			case "operator":
-				op = field.Value.Value
+				op, problem = stringField(field.Value)
 			case "values":
-				if field.Value.Kind != yaml.SequenceNode {
-					return nil, at + ".values: want a list of strings, got " + node.Describe(field.Value)
-				}
-				for _, v := range field.Value.Content {
-					values = append(values, v.Value)
-				}
+				values, problem = stringList(field.Value)
 			default:
-				return nil, fmt.Sprintf("%s: unknown field %q; allowed key, operator, values", at, field.Key)
+				problem = fmt.Sprintf("unknown field %q; allowed key, operator, values", field.Key)
+				return nil, at + ": " + problem
+			}
+			if problem != "" {
+				return nil, at + "." + field.Key + ": " + problem
 			}
 		}
 		operator, ok := operators[op]
