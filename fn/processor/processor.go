@@ -40,41 +40,41 @@ func Run(in []byte, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: writing output: %v\n", Name, err)
 		return 1
 	}
-	if err := report.WriteErrors(stderr, results); err != nil {
-		return 1
-	}
-	return results.ExitCode()
+	return finish(stderr, results)
 }
 
-// Process rewrites the list's selected Services in place and returns the results.
+// Process rewrites the list's selected Services in place, marks them changed, and returns the
+// results.
 func Process(list *resourcelist.List) fn.Results {
 	cfg, errs := config.Decode(list.FunctionConfig)
 	if len(errs) > 0 {
-		results := make(fn.Results, len(errs))
-		for i, e := range errs {
-			results[i] = report.ConfigError(e, list.FunctionConfig)
-		}
-		return results
+		return configErrors(errs, list.FunctionConfig)
 	}
 	var results fn.Results
 	var counts report.Counts
 	for i, item := range list.Items {
-		results = append(results, processItem(i, item, cfg, &counts)...)
+		found, changed := processItem(i, item, cfg, &counts)
+		results = append(results, found...)
+		if changed {
+			list.MarkChanged(i)
+		}
 	}
 	return append(results, report.Summary(counts, cfg))
 }
 
-func processItem(i int, item *yaml.Node, cfg config.Config, counts *report.Counts) fn.Results {
+// processItem applies the rules to item i, the same way on both paths, and reports whether it
+// rewrote the item.
+func processItem(i int, item *yaml.Node, cfg config.Config, counts *report.Counts) (fn.Results, bool) {
 	if item.Kind != yaml.MappingNode {
-		return fn.Results{{Severity: fn.Error, Message: fmt.Sprintf("items[%d] is %s; every item must be an object (it is passed through unchanged)", i, node.Describe(item))}}
+		return fn.Results{{Severity: fn.Error, Message: fmt.Sprintf("items[%d] is %s; every item must be an object (it is passed through unchanged)", i, node.Describe(item))}}, false
 	}
 	if !selection.IsCoreService(item) {
-		return nil
+		return nil, false
 	}
 	sub := report.SubjectOf(item)
 	var findings []rules.Finding
+	var outcome rules.Outcome
 	if selection.Selected(item, cfg.Selector) {
-		var outcome rules.Outcome
 		outcome, findings = rules.Apply(item, cfg)
 		count(counts, outcome)
 	} else {
@@ -85,7 +85,23 @@ func processItem(i int, item *yaml.Node, cfg config.Config, counts *report.Count
 	for j, f := range findings {
 		results[j] = report.Finding(sub, f)
 	}
+	return results, outcome == rules.Updated
+}
+
+func configErrors(errs []*config.Error, fc *yaml.Node) fn.Results {
+	results := make(fn.Results, len(errs))
+	for i, e := range errs {
+		results[i] = report.ConfigError(e, fc)
+	}
 	return results
+}
+
+// finish writes a run's errors to stderr and returns its exit code.
+func finish(stderr io.Writer, results fn.Results) int {
+	if err := report.WriteErrors(stderr, results); err != nil {
+		return 1
+	}
+	return results.ExitCode()
 }
 
 func count(c *report.Counts, o rules.Outcome) {

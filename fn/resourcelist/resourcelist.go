@@ -1,6 +1,9 @@
 // Package resourcelist reads and writes the KRM ResourceList the function receives on stdin and
-// returns on stdout. Unlike the SDK's fn.AsMain it keeps items in input order, and it leaves every
-// node it is not asked to change exactly as parsed: comments, key order, quoting and flow style.
+// returns on stdout: the reference path, which parses the whole document. Unlike the SDK's
+// fn.AsMain it keeps items in input order. Items the run did not change are written back as the
+// exact bytes they came in as, and changed ones are re-encoded in their place (fn/splice); inputs
+// whose shape does not allow that are re-encoded whole, which still keeps comments, key order,
+// quoting and flow style as parsed.
 package resourcelist
 
 import (
@@ -20,9 +23,11 @@ var apiVersions = []string{"config.kubernetes.io/v1", "config.kubernetes.io/v1be
 
 // List is a parsed ResourceList.
 type List struct {
+	in  []byte     // the input, which unchanged items are copied from
 	doc *yaml.Node // the document, so its comments survive
-	// Items are the items in input order; rewriting one edits the list.
-	Items []*yaml.Node
+	// Items are the items in input order; rewriting one edits the list, and MarkChanged says so.
+	Items   []*yaml.Node
+	changed []bool
 	// FunctionConfig is nil when the input has none.
 	FunctionConfig *yaml.Node
 }
@@ -43,12 +48,13 @@ func Read(in []byte) (*List, error) {
 	if err := checkHeader(root); err != nil {
 		return nil, err
 	}
-	l := &List{doc: docs[0], FunctionConfig: node.Get(root, "functionConfig")}
+	l := &List{in: in, doc: docs[0], FunctionConfig: node.Get(root, "functionConfig")}
 	items := node.Get(root, "items")
 	switch {
 	case node.IsNull(items):
 	case items.Kind == yaml.SequenceNode:
 		l.Items = items.Content
+		l.changed = make([]bool, len(items.Content))
 	default:
 		return nil, fmt.Errorf("ResourceList items is %s; want a list of objects", node.Describe(items))
 	}
@@ -87,8 +93,24 @@ func checkHeader(root *yaml.Node) error {
 	return fmt.Errorf("ResourceList apiVersion %q is not supported; allowed %s, %s", apiVersion, apiVersions[0], apiVersions[1])
 }
 
-// Write appends results to the list's own results and writes the whole list.
+// MarkChanged records that item i was rewritten, so Write re-encodes it.
+func (l *List) MarkChanged(i int) { l.changed[i] = true }
+
+// Has reports whether the ResourceList has the top-level key.
+func (l *List) Has(key string) bool { return node.Get(l.doc.Content[0], key) != nil }
+
+// Write writes the list with results appended: spliced (unchanged items as their input bytes) when
+// the input's shape allows it, otherwise re-encoded whole.
 func (l *List) Write(w io.Writer, results fn.Results) error {
+	if plan, blocker := l.splicePlan(); blocker == "" {
+		return l.writeSpliced(w, plan, results)
+	}
+	return l.WriteWhole(w, results)
+}
+
+// WriteWhole appends results to the list's own results and re-encodes the whole document: what
+// Write does when it cannot splice, and what tests compare a spliced write with.
+func (l *List) WriteWhole(w io.Writer, results fn.Results) error {
 	root := l.doc.Content[0]
 	if len(results) > 0 {
 		if err := appendResults(root, results); err != nil {
@@ -109,12 +131,19 @@ func appendResults(root *yaml.Node, results fn.Results) error {
 		list = &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
 		node.Append(root, "results", list)
 	}
+	nodes, err := resultNodes(results)
+	list.Content = append(list.Content, nodes...)
+	return err
+}
+
+func resultNodes(results fn.Results) ([]*yaml.Node, error) {
+	nodes := make([]*yaml.Node, 0, len(results))
 	for _, r := range results {
 		n := &yaml.Node{}
 		if err := n.Encode(r); err != nil {
-			return fmt.Errorf("encoding result %q: %w", r.Message, err)
+			return nil, fmt.Errorf("encoding result %q: %w", r.Message, err)
 		}
-		list.Content = append(list.Content, n)
+		nodes = append(nodes, n)
 	}
-	return nil
+	return nodes, nil
 }
