@@ -80,6 +80,13 @@ func decodeAll(in []byte) ([]*yaml.Node, error) {
 }
 
 func checkHeader(root *yaml.Node) error {
+	seen := map[string]bool{}
+	for _, f := range node.Fields(root) {
+		if seen[f.Key] {
+			return fmt.Errorf("ResourceList has %s twice; YAML parsers disagree on which one counts, so give it once", f.Key)
+		}
+		seen[f.Key] = true
+	}
 	apiVersion, _ := node.Scalar(node.Get(root, "apiVersion"))
 	kind, _ := node.Scalar(node.Get(root, "kind"))
 	if kind != "ResourceList" {
