@@ -1,9 +1,13 @@
 // Package processor runs the function over one ResourceList: it decodes the config, picks the
 // Services, has the rules rewrite them, and gathers every result.
+//
+// It has two paths that write the same bytes. The reference path (reference.go) parses the whole
+// list. The fast path (fast.go) finds the items in the text, decodes only those that may be core
+// Services, and copies every other item through; it falls back to the reference path on any input
+// it does not fully understand. Both apply processItem to each item they decode.
 package processor
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 
@@ -23,24 +27,12 @@ const Name = "set-session-affinity"
 
 // Run reads a ResourceList from in, writes the result to stdout and error lines to stderr, and
 // returns the exit code: 1 exactly when an error result was emitted or the input is unusable.
-// stdout gets the whole list or nothing.
+// stdout gets the whole list or nothing: both paths decide everything before writing.
 func Run(in []byte, stdout, stderr io.Writer) int {
-	list, err := resourcelist.Read(in)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
-		return 1
+	if run, reason := planFast(in); reason == "" {
+		return run.finish(stdout, stderr)
 	}
-	results := Process(list)
-	var out bytes.Buffer
-	if err := list.Write(&out, results); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
-		return 1
-	}
-	if _, err := stdout.Write(out.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "%s: writing output: %v\n", Name, err)
-		return 1
-	}
-	return finish(stderr, results)
+	return runReference(in, stdout, stderr)
 }
 
 // Process rewrites the list's selected Services in place, marks them changed, and returns the

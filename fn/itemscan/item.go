@@ -1,0 +1,226 @@
+package itemscan
+
+import "bytes"
+
+// itemScanner reads one item line by line and checks it against the block YAML subset this
+// package understands: block mappings and lists nested by indentation, keys that are plain or
+// quoted on one line, values that are plain or quoted scalars on one line, flow collections on
+// one line, and literal or folded block scalars without an indentation indicator. Anything else
+// (anchors, aliases, tags, multi-line scalars, complex keys, tabs) makes the item not understood,
+// and the fast path decodes it with yaml.v3 instead.
+type itemScanner struct {
+	stack   []frame
+	pending pending
+	block   blockScalar
+	failed  bool
+
+	mapping       bool // the item is a block mapping
+	otherKeys     bool // a key of the item is quoted with escapes, so its name is not known here
+	kind, version field
+}
+
+// frame is an open block collection.
+type frame struct {
+	indent int
+	list   bool
+}
+
+// pending is a key or dash whose value starts on a later line, if at all.
+type pending struct {
+	set     bool
+	fromKey bool
+	indent  int
+}
+
+// blockScalar is a literal or folded scalar whose content lines are being skipped.
+type blockScalar struct {
+	active       bool
+	parent       int // content must be indented deeper than this
+	content      int // the content's indentation, 0 until the first content line
+	leadingBlank int // the longest all-space line before the first content line
+}
+
+// field is what the text says of a top-level field of the item.
+type field struct {
+	seen  bool   // the key occurs
+	known bool   // its first value is a scalar written so that value is exact
+	value []byte // that value
+}
+
+func (s *itemScanner) reset(dashCol int) {
+	s.stack = append(s.stack[:0], frame{indent: dashCol, list: true})
+	*s = itemScanner{stack: s.stack}
+}
+
+// mustDecode reports whether the fast path must decode the item: unless the text shows it is a
+// block mapping that is not a core Service (apiVersion v1, kind Service), it might be one, or it
+// is not understood.
+func (s *itemScanner) mustDecode() bool {
+	if s.failed || !s.mapping || s.otherKeys {
+		return true
+	}
+	notService := s.kind.known && string(s.kind.value) != "Service"
+	notCore := s.version.known && string(s.version.value) != "v1"
+	return !notService && !notCore
+}
+
+// line takes the item's next line; ind is its indentation (spaces).
+func (s *itemScanner) line(line []byte, ind int) {
+	if s.failed {
+		return
+	}
+	if bytes.IndexByte(line, '\t') >= 0 {
+		s.failed = true // yaml.v3 allows tabs in some places only
+		return
+	}
+	if s.block.active && s.blockContent(line, ind) {
+		return
+	}
+	if ind == len(line) || line[ind] == '#' {
+		return // blank or comment
+	}
+	if !s.structure(line, ind) {
+		s.failed = true
+	}
+}
+
+// blockContent reports whether the line belongs to the block scalar being skipped.
+func (s *itemScanner) blockContent(line []byte, ind int) bool {
+	b := &s.block
+	if ind == len(line) {
+		if b.content == 0 && ind > b.leadingBlank {
+			b.leadingBlank = ind
+		}
+		return true
+	}
+	if b.content == 0 && ind > b.parent {
+		if b.leadingBlank > ind {
+			s.failed = true // yaml.v3 would take the blank line's indentation for the content's
+		}
+		b.content = ind
+		return true
+	}
+	if b.content > 0 && ind >= b.content {
+		return true
+	}
+	b.active = false
+	return false
+}
+
+// structure places a content line in the open collections.
+func (s *itemScanner) structure(line []byte, ind int) bool {
+	dash := isDash(line, ind)
+	if p := s.pending; p.set {
+		s.pending = pending{}
+		switch {
+		case ind > p.indent, ind == p.indent && dash && p.fromKey:
+			s.push(frame{indent: ind, list: dash})
+		}
+	}
+	for len(s.stack) > 1 {
+		top := s.stack[len(s.stack)-1]
+		if ind < top.indent || top.list && ind == top.indent && !dash {
+			s.stack = s.stack[:len(s.stack)-1]
+			continue
+		}
+		break
+	}
+	top := s.stack[len(s.stack)-1]
+	switch {
+	case top.indent != ind:
+		return false
+	case top.list && dash:
+		return s.entry(line, ind)
+	case !top.list && !dash:
+		return s.keyLine(line, ind)
+	}
+	return false
+}
+
+func (s *itemScanner) push(f frame) {
+	s.stack = append(s.stack, f)
+	if len(s.stack) == 2 && !f.list {
+		s.mapping = true
+	}
+}
+
+// atItemTop reports whether the innermost open collection is the item's own mapping.
+func (s *itemScanner) atItemTop() bool { return len(s.stack) == 2 && !s.stack[1].list }
+
+// entry reads a list entry: `-`, then nothing, a comment, a `key: ...` opening a mapping, or a
+// value.
+func (s *itemScanner) entry(line []byte, ind int) bool {
+	i := skipSpaces(line, ind+1)
+	if i == len(line) || line[i] == '#' {
+		s.pending = pending{set: true, indent: ind}
+		return true
+	}
+	if isDash(line, i) {
+		return false // a list in a list on one line
+	}
+	if name, after, ok := blockKey(line, i); ok {
+		s.push(frame{indent: i})
+		return s.keyValue(line, name, after, i)
+	}
+	return s.value(line, i, ind, nil)
+}
+
+// keyLine reads `key: ...` in a mapping whose keys are indented ind.
+func (s *itemScanner) keyLine(line []byte, ind int) bool {
+	name, after, ok := blockKey(line, ind)
+	if !ok {
+		return false
+	}
+	return s.keyValue(line, name, after, ind)
+}
+
+func (s *itemScanner) keyValue(line []byte, name keyName, after, ind int) bool {
+	var f *field
+	if s.atItemTop() {
+		f = s.topLevelField(name)
+	}
+	i := skipSpaces(line, after)
+	if i == len(line) || line[i] == '#' {
+		s.pending = pending{set: true, fromKey: true, indent: ind}
+		return true
+	}
+	return s.value(line, i, ind, f)
+}
+
+// topLevelField returns the field a key of the item's own mapping records into, if any: the first
+// `kind` and the first `apiVersion`, as yaml.v3 lookups find the first.
+func (s *itemScanner) topLevelField(name keyName) *field {
+	if !name.exact {
+		s.otherKeys = true
+		return nil
+	}
+	var f *field
+	switch string(name.text) {
+	case "kind":
+		f = &s.kind
+	case "apiVersion":
+		f = &s.version
+	default:
+		return nil
+	}
+	if f.seen {
+		return nil
+	}
+	f.seen = true
+	return f
+}
+
+// value reads a value starting at i on a line whose collection is indented parent.
+func (s *itemScanner) value(line []byte, i, parent int, f *field) bool {
+	v, ok := scalarValue(line, i)
+	if !ok {
+		return false
+	}
+	if v.block {
+		s.block = blockScalar{active: true, parent: parent}
+	}
+	if f != nil && v.exact {
+		f.known, f.value = true, v.text
+	}
+	return true
+}

@@ -1,0 +1,264 @@
+// Package itemscan finds the items of a ResourceList in its text, without building a YAML tree,
+// and tells which items the fast path must decode: those that may be core Services, and those
+// whose text it does not fully understand (yaml.v3 then decodes and validates them). Every other
+// item it validates itself against a conservative subset of block YAML, so that an input it
+// accepts is one yaml.v3 accepts too, with the same items.
+//
+// Scan refuses, with a reason, any input whose overall shape it does not understand (JSON, a flow
+// `items` list, document markers, a BOM, carriage returns, control characters, tabs or odd
+// indentation where items begin); the caller then takes the reference path.
+package itemscan
+
+import (
+	"bytes"
+	"fmt"
+	"unicode/utf8"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/splice"
+)
+
+// Plan is what Scan found.
+type Plan struct {
+	// Layout is where the items are; it has no items when `items` is empty or absent.
+	Layout splice.Layout
+	// Decode says, per item, whether the fast path must decode it.
+	Decode []bool
+	// Skeleton is the input without the items' lines: everything else, for yaml.v3 to decode.
+	Skeleton []byte
+	// Keys are the top-level keys, in order.
+	Keys []string
+}
+
+// Scan reads in. A non-empty reason means the fast path must not be used.
+func Scan(in []byte) (*Plan, string) {
+	if reason := checkBytes(in); reason != "" {
+		return nil, reason
+	}
+	s := &scanner{in: in, itemsKey: -1}
+	if reason := s.scanLines(); reason != "" {
+		return nil, reason
+	}
+	if s.itemsKey < 0 {
+		s.region = splice.Span{Start: len(in), End: len(in)}
+	}
+	p := &Plan{Layout: splice.Layout{Region: s.region, Items: s.items, DashCol: s.dashCol}, Decode: s.decode, Keys: s.keyNames()}
+	p.Skeleton = append(append(make([]byte, 0, len(in)-(s.region.End-s.region.Start)), in[:s.region.Start]...), in[s.region.End:]...)
+	if reason := s.confirmKeys(p.Skeleton); reason != "" {
+		return nil, reason
+	}
+	return p, ""
+}
+
+// checkBytes refuses what yaml.v3 would reject or treat specially anywhere in the input: a byte
+// order mark, carriage returns, control characters, invalid UTF-8 and non-printable characters.
+func checkBytes(in []byte) string {
+	if len(in) == 0 || in[len(in)-1] != '\n' {
+		return "the input does not end with a newline"
+	}
+	if bytes.HasPrefix(in, []byte("\xef\xbb\xbf")) {
+		return "the input starts with a byte order mark"
+	}
+	for i := 0; i < len(in); i++ {
+		b := in[i]
+		switch {
+		case b >= 0x20 && b < 0x7f, b == '\n', b == '\t':
+		case b == '\r':
+			return "the input has carriage returns"
+		case b < 0x80:
+			return fmt.Sprintf("control character %#x at byte %d", b, i)
+		default:
+			r, size := utf8.DecodeRune(in[i:])
+			if !printable(r) || r == utf8.RuneError && size == 1 {
+				return fmt.Sprintf("invalid or non-printable character at byte %d", i)
+			}
+			i += size - 1
+		}
+	}
+	return ""
+}
+
+// printable is YAML's c-printable, less the ASCII already checked.
+func printable(r rune) bool {
+	return r == 0x85 || r >= 0xa0 && r <= 0xd7ff || r >= 0xe000 && r <= 0xfffd || r >= 0x10000 && r <= 0x10ffff
+}
+
+// key is a top-level key and the line it is on (1-based).
+type key struct {
+	name string
+	line int
+}
+
+type scanner struct {
+	in       []byte
+	keys     []key
+	itemsKey int // index in keys of `items`, -1 until found
+	inItems  bool
+	flowList bool // `items: []`
+	dashCol  int  // -1 until the first dash
+	region   splice.Span
+	items    []splice.Span
+	decode   []bool
+	item     itemScanner
+}
+
+// scanLines walks the lines once. Top-level keys start in column 0; inside `items`, a dash in the
+// items' column starts the next item; every other line belongs to the entry or item before it.
+func (s *scanner) scanLines() string {
+	in := s.in
+	s.dashCol = -1
+	for pos, n := 0, 1; pos < len(in); n++ {
+		end := pos + bytes.IndexByte(in[pos:], '\n')
+		line := in[pos:end]
+		if reason := s.line(line, pos, n); reason != "" {
+			return fmt.Sprintf("line %d: %s", n, reason)
+		}
+		pos = end + 1
+	}
+	if s.inItems {
+		s.endItems(len(in))
+	}
+	if len(s.keys) == 0 {
+		return "no top-level key"
+	}
+	return ""
+}
+
+func (s *scanner) line(line []byte, pos, n int) string {
+	ind := indentation(line)
+	if ind == len(line) || line[ind] == '#' {
+		return s.feed(line, ind)
+	}
+	if ind == 0 && line[0] == '\t' {
+		return "a tab starts the line"
+	}
+	if ind == 0 && !isDash(line, 0) {
+		if s.inItems {
+			s.endItems(pos)
+		}
+		return s.topLevelKey(line, pos, n)
+	}
+	if !s.inItems {
+		if len(s.keys) == 0 {
+			return "content before the first top-level key"
+		}
+		return "" // part of another top-level entry; yaml.v3 reads those (see confirmKeys)
+	}
+	switch {
+	case s.flowList:
+		return "content after `items: []`"
+	case s.dashCol < 0 && !isDash(line, ind):
+		return "the items do not start with a dash"
+	case s.dashCol < 0 || ind == s.dashCol && isDash(line, ind):
+		s.startItem(pos, ind)
+		return s.feed(line, ind)
+	case ind <= s.dashCol:
+		return "a line in the items is indented no deeper than their dashes"
+	}
+	return s.feed(line, ind)
+}
+
+// feed hands a line to the current item's scanner, if an item has started.
+func (s *scanner) feed(line []byte, ind int) string {
+	if s.inItems && len(s.items) > 0 {
+		s.item.line(line, ind)
+	}
+	return ""
+}
+
+func (s *scanner) topLevelKey(line []byte, pos, n int) string {
+	if bytes.HasPrefix(line, []byte("---")) || bytes.HasPrefix(line, []byte("...")) || line[0] == '%' {
+		return "a document marker or directive"
+	}
+	name, after, ok := plainKey(line, 0)
+	if !ok {
+		return "not a top-level key"
+	}
+	s.keys = append(s.keys, key{name: string(name), line: n})
+	if string(name) != "items" {
+		return ""
+	}
+	if s.itemsKey >= 0 {
+		return "a second `items`"
+	}
+	s.itemsKey = len(s.keys) - 1
+	next := pos + len(line) + 1
+	s.region = splice.Span{Start: next, End: next}
+	rest := line[skipSpaces(line, after):]
+	switch {
+	case len(rest) == 0 || rest[0] == '#':
+		s.inItems = true
+	case bytes.HasPrefix(rest, []byte("[]")) && endsValue(rest, 2):
+		s.inItems, s.flowList = true, true
+	default:
+		return "`items` is not a block list"
+	}
+	return ""
+}
+
+func (s *scanner) startItem(pos, ind int) {
+	s.finishItem()
+	s.dashCol = ind
+	s.items = append(s.items, splice.Span{Start: pos})
+	s.item.reset(ind)
+}
+
+// finishItem closes the current item and decides whether it needs decoding.
+func (s *scanner) finishItem() {
+	if len(s.items) > len(s.decode) {
+		s.decode = append(s.decode, s.item.mustDecode())
+	}
+}
+
+func (s *scanner) endItems(pos int) {
+	s.finishItem()
+	s.inItems = false
+	s.region.End = pos
+	if len(s.items) > 0 {
+		s.items[len(s.items)-1].End = pos
+	}
+	for i := 0; i+1 < len(s.items); i++ {
+		s.items[i].End = s.items[i+1].Start
+	}
+}
+
+func (s *scanner) keyNames() []string {
+	names := make([]string, len(s.keys))
+	for i, k := range s.keys {
+		names[i] = k.name
+	}
+	return names
+}
+
+// confirmKeys has yaml.v3 decode the skeleton and checks that its top-level keys are exactly
+// the ones the scan found, on the same lines, with `items` empty: then no line the scan took for
+// a key or an item belongs to a multi-line value, and the rest of the list is valid YAML.
+func (s *scanner) confirmKeys(skeleton []byte) string {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(skeleton, &doc); err != nil {
+		return "the rest of the list does not decode: " + err.Error()
+	}
+	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode || len(doc.Content[0].Content) != 2*len(s.keys) {
+		return "the rest of the list decodes to other keys"
+	}
+	removed := bytes.Count(s.in[s.region.Start:s.region.End], []byte("\n"))
+	root := doc.Content[0]
+	for i, k := range s.keys {
+		line := k.line
+		if i > s.itemsKey && s.itemsKey >= 0 {
+			line -= removed
+		}
+		if got := root.Content[2*i]; got.Value != k.name || got.Line != line || got.Column != 1 || got.Style != 0 {
+			return fmt.Sprintf("the rest of the list decodes to other keys (%q on line %d)", got.Value, got.Line)
+		}
+	}
+	if s.itemsKey >= 0 && !s.flowList && !isNull(root.Content[2*s.itemsKey+1]) {
+		return "`items` decodes to a value"
+	}
+	return ""
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == yaml.NodeTagNull && n.Value == ""
+}

@@ -1,0 +1,198 @@
+package itemscan
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/splice"
+	"github.com/sticky-services/set-session-affinity/internal/listgen"
+)
+
+const header = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n"
+
+// TestItemDecisions: which items the text alone proves are not core Services (skip), and which
+// the fast path decodes, either because they may be or because the text is not understood.
+func TestItemDecisions(t *testing.T) {
+	for _, tc := range []struct {
+		name, item string
+		decode     bool
+	}{
+		{"Deployment", "- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: d\n", false},
+		{"core Service", "- apiVersion: v1\n  kind: Service\n", true},
+		{"Knative Service", "- apiVersion: serving.knative.dev/v1\n  kind: Service\n", false},
+		{"quoted kind", "- apiVersion: v1\n  kind: \"ConfigMap\"\n", false},
+		{"quoted Service", "- apiVersion: v1\n  kind: 'Service'\n", true},
+		{"kind with escapes", "- apiVersion: v1\n  kind: \"Serv\\x69ce\"\n", true},
+		{"first kind wins", "- kind: ConfigMap\n  kind: Service\n", false},
+		{"head comment", "- # a comment\n  apiVersion: apps/v1\n  kind: Deployment\n", false},
+		{"kind on a later line", "- apiVersion: v1\n  kind:\n    Service\n", true},
+		{"no kind", "- apiVersion: v1\n  metadata: {}\n", true},
+		{"scalar item", "- just a string\n", true},
+		{"null item", "-\n", true},
+		{"list item", "- - a\n", true},
+		{"key with escapes", "- \"ki\\x6ed\": Service\n  kind: ConfigMap\n", true},
+		{"anchor", "- apiVersion: v1\n  kind: ConfigMap\n  data: &d {a: b}\n", true},
+		{"tag", "- apiVersion: v1\n  kind: ConfigMap\n  data: !!map {a: b}\n", true},
+		{"multi-line plain", "- apiVersion: v1\n  kind: ConfigMap\n  data:\n    a: one\n      two\n", true},
+		{"multi-line quoted", "- apiVersion: v1\n  kind: ConfigMap\n  data:\n    a: \"one\n      two\"\n", true},
+		{"tab in a value", "- apiVersion: v1\n  kind: ConfigMap\n  data:\n    a: one\ttwo\n", true},
+		{"block scalar", "- apiVersion: v1\n  kind: ConfigMap\n  data:\n    a: |\n      x: y\n      # text\n\n      - z\n    b: c\n", false},
+		{"block scalar with indentation indicator", "- apiVersion: v1\n  kind: ConfigMap\n  data:\n    a: |2\n       x\n", true},
+		{"flow collections", "- apiVersion: v1\n  kind: ConfigMap\n  data: {a: [b, \"c\", {d: e}], f: 'g'}\n", false},
+		{"flow trailing comma", "- apiVersion: v1\n  kind: ConfigMap\n  data: {a: b,}\n", true},
+		{"flow JSON pairs", "- apiVersion: v1\n  kind: ConfigMap\n  data: {\"a\":\"b\"}\n", true},
+		{"indentless list", "- apiVersion: apps/v1\n  kind: Deployment\n  args:\n  - a\n  - b: c\n    d: e\n  x: y\n", false},
+		{"plain with colon-space", "- apiVersion: v1\n  kind: ConfigMap\n  data:\n    a: b: c\n", true},
+		{"bad indentation", "- apiVersion: v1\n  kind: ConfigMap\n  data:\n    a: b\n   c: d\n", true},
+		{"comment lines anywhere", "- apiVersion: v1\n# col 0\n  kind: ConfigMap\n      # deep\n  data: {}\n", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, reason := Scan([]byte(header + tc.item))
+			if reason != "" {
+				t.Fatalf("Scan: %s", reason)
+			}
+			if len(p.Decode) != 1 || p.Decode[0] != tc.decode {
+				t.Errorf("Decode = %v, want [%v]", p.Decode, tc.decode)
+			}
+		})
+	}
+}
+
+func TestScanFindsItemsAndKeys(t *testing.T) {
+	in := header + "- a: 1\n  b:\n  - c\n# between\n\n- d: |\n    - e\n" + "functionConfig:\n  data: {}\n"
+	p, reason := Scan([]byte(in))
+	if reason != "" {
+		t.Fatal(reason)
+	}
+	var items []string
+	for _, s := range p.Layout.Items {
+		items = append(items, in[s.Start:s.End])
+	}
+	want := []string{"- a: 1\n  b:\n  - c\n# between\n\n", "- d: |\n    - e\n"}
+	if fmt.Sprint(items) != fmt.Sprint(want) {
+		t.Errorf("items %q, want %q", items, want)
+	}
+	if fmt.Sprint(p.Keys) != "[apiVersion kind items functionConfig]" {
+		t.Errorf("keys %v", p.Keys)
+	}
+	if string(p.Skeleton) != header+"functionConfig:\n  data: {}\n" {
+		t.Errorf("skeleton %q", p.Skeleton)
+	}
+}
+
+// FuzzScan holds Scan to yaml.v3: whenever it accepts an input and the items it leaves to
+// yaml.v3 decode on their own (as the fast path requires), yaml.v3 reads the whole input with the
+// same top-level keys and the same number of items, and every item Scan lets the fast path skip
+// is a mapping that is not a core Service.
+func FuzzScan(f *testing.F) {
+	seeds, _ := filepath.Glob("../../testdata/*/input.yaml")
+	for _, path := range seeds {
+		if b, err := os.ReadFile(path); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add(listgen.Generate(5))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		p, reason := Scan(in)
+		if reason != "" {
+			return
+		}
+		for i, decode := range p.Decode {
+			if !decode {
+				continue
+			}
+			if _, _, err := splice.DecodeItem(in, p.Layout, i); err != nil {
+				return
+			}
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(in, &doc); err != nil {
+			t.Fatalf("Scan accepts what yaml.v3 rejects (%v):\n%s", err, in)
+		}
+		root := doc.Content[0]
+		var items *yaml.Node
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i].Value; k != p.Keys[i/2] {
+				t.Fatalf("key %d: yaml.v3 reads %q, Scan %q", i/2, k, p.Keys[i/2])
+			}
+			if root.Content[i].Value == "items" && items == nil {
+				items = root.Content[i+1]
+			}
+		}
+		n := 0
+		if items != nil && items.Kind == yaml.SequenceNode {
+			n = len(items.Content)
+		}
+		if n != len(p.Layout.Items) {
+			t.Fatalf("yaml.v3 reads %d items, Scan %d:\n%s", n, len(p.Layout.Items), in)
+		}
+		for i, decode := range p.Decode {
+			item := items.Content[i]
+			if !decode && (item.Kind != yaml.MappingNode || isCoreService(item)) {
+				t.Fatalf("items[%d] skipped but is a core Service or no mapping:\n%s", i, in)
+			}
+		}
+	})
+}
+
+func isCoreService(item *yaml.Node) bool {
+	get := func(key string) string {
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			if item.Content[i].Value == key {
+				return item.Content[i+1].Value
+			}
+		}
+		return ""
+	}
+	return get("apiVersion") == "v1" && get("kind") == "Service"
+}
+
+func TestRealisticListNeedsDecodingOnlyForServices(t *testing.T) {
+	in := listgen.Generate(300)
+	p, reason := Scan(in)
+	if reason != "" {
+		t.Fatal(reason)
+	}
+	for i, s := range p.Layout.Items {
+		isService := strings.Contains(string(in[s.Start:s.End]), "\n  kind: Service\n")
+		if p.Decode[i] != isService {
+			t.Errorf("items[%d]: decode %v, but Service %v:\n%s", i, p.Decode[i], isService, in[s.Start:s.End])
+		}
+	}
+}
+
+// FuzzItemBody fuzzes the body of a Deployment, where the recognizer does its work: whenever it
+// lets the fast path skip the item, yaml.v3 must read the list the same way (one item, a mapping,
+// kind Deployment) — or the item must fail to decode on its own, sending the run elsewhere.
+func FuzzItemBody(f *testing.F) {
+	for _, s := range []string{"a: b", "a: |\n  x\n# c\nb: [c, {d: e}]", "a:\n- b\n- c: d\n  e: 'f'", "a: \"x\\ty\" # c\nb: {}",
+		"args: [\"--port=8080\", '--x']\nenv:\n- name: A\n  value: \"1\"", "a: >-\n  folded\n\n  text\nb: 1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		var b strings.Builder
+		b.WriteString(header + "- apiVersion: apps/v1\n  kind: Deployment\n  spec:\n")
+		for _, line := range strings.Split(body, "\n") {
+			b.WriteString("    " + line + "\n")
+		}
+		b.WriteString("functionConfig: {}\n")
+		in := []byte(b.String())
+		p, reason := Scan(in)
+		if reason != "" || len(p.Decode) != 1 || p.Decode[0] {
+			return
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(in, &doc); err != nil {
+			t.Fatalf("skipped an item yaml.v3 rejects (%v):\n%s", err, in)
+		}
+		items := doc.Content[0].Content[5]
+		if items.Kind != yaml.SequenceNode || len(items.Content) != 1 || items.Content[0].Content[3].Value != "Deployment" {
+			t.Fatalf("yaml.v3 reads the items differently:\n%s", in)
+		}
+	})
+}
