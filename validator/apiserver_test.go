@@ -51,7 +51,9 @@ func compareJudges(t *testing.T, origin string, svc goldens.Service) bool {
 	return true
 }
 
-// disagreement says how two verdicts differ, or "" when they agree. Warnings are not compared:
+// disagreement says how two verdicts differ, or "" when they agree. An invalid Service's causes
+// are compared as a set: validation walks Go maps (labels, annotations), so the order of the
+// causes, and of the message that lists them, changes from run to run. Warnings are not compared:
 // the server may add its own (deprecations of flags, admission).
 func disagreement(server, inProcess validator.Verdict) string {
 	switch {
@@ -63,10 +65,24 @@ func disagreement(server, inProcess validator.Verdict) string {
 		return fmt.Sprintf("HTTP %d vs %d", server.Code, inProcess.Code)
 	case !slices.Equal(server.Fields(), inProcess.Fields()):
 		return fmt.Sprintf("fields %v vs %v", server.Fields(), inProcess.Fields())
+	case len(server.Causes) > 0 || len(inProcess.Causes) > 0:
+		if !slices.Equal(causeSet(server), causeSet(inProcess)) {
+			return "causes differ"
+		}
 	case server.Message != inProcess.Message:
 		return "message differs"
 	}
 	return ""
+}
+
+// causeSet is the causes of a verdict, each as one line, sorted.
+func causeSet(v validator.Verdict) []string {
+	var out []string
+	for _, c := range v.Causes {
+		out = append(out, string(c.Type)+" "+c.Field+": "+c.Message)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // TestServerThousandServices sends 1,000 of the function's Services to the server over one
