@@ -9,7 +9,9 @@ import "bytes"
 // (anchors, aliases, tags, multi-line scalars, complex keys, tabs) makes the item not understood,
 // and the fast path decodes it with yaml.v3 instead.
 type itemScanner struct {
+	frames  [16]frame // the stack's first frames, so that shallow items need no allocation
 	stack   []frame
+	tabs    bool // the item has tabs somewhere
 	pending pending
 	block   blockScalar
 	failed  bool
@@ -17,12 +19,15 @@ type itemScanner struct {
 	mapping       bool // the item is a block mapping
 	otherKeys     bool // a key of the item is quoted with escapes, so its name is not known here
 	kind, version field
+	commentLines  bool // a line of its own is a comment (not block scalar content)
+	service       serviceNotes
 }
 
 // frame is an open block collection.
 type frame struct {
 	indent int
 	list   bool
+	key    keyName // the key whose value it is, if any
 }
 
 // pending is a key or dash whose value starts on a later line, if at all.
@@ -30,6 +35,7 @@ type pending struct {
 	set     bool
 	fromKey bool
 	indent  int
+	key     keyName
 }
 
 // blockScalar is a literal or folded scalar whose content lines are being skipped.
@@ -47,21 +53,25 @@ type field struct {
 	value []byte // that value
 }
 
-func (s *itemScanner) reset(dashCol int) {
-	s.stack = append(s.stack[:0], frame{indent: dashCol, list: true})
-	*s = itemScanner{stack: s.stack}
+func (s *itemScanner) reset(dashCol int, tabs bool) {
+	*s = itemScanner{tabs: tabs}
+	s.stack = append(s.frames[:0], frame{indent: dashCol, list: true})
 }
 
-// mustDecode reports whether the fast path must decode the item: unless the text shows it is a
-// block mapping that is not a core Service (apiVersion v1, kind Service), it might be one, or it
-// is not understood.
-func (s *itemScanner) mustDecode() bool {
-	if s.failed || !s.mapping || s.otherKeys {
-		return true
+// result says what the item's text shows.
+func (s *itemScanner) result() Item {
+	understood := !s.failed && !s.otherKeys
+	if !understood || !s.mapping {
+		return Item{Decode: true, Valid: understood}
 	}
 	notService := s.kind.known && string(s.kind.value) != "Service"
 	notCore := s.version.known && string(s.version.value) != "v1"
-	return !notService && !notCore
+	item := Item{Decode: !notService && !notCore, Valid: true}
+	if s.kind.known && s.version.known && !notService && !notCore && !s.service.unsure {
+		svc := s.service.ServiceText
+		item.Service = &svc
+	}
+	return item
 }
 
 // line takes the item's next line; ind is its indentation (spaces).
@@ -69,15 +79,19 @@ func (s *itemScanner) line(line []byte, ind int) {
 	if s.failed {
 		return
 	}
-	if bytes.IndexByte(line, '\t') >= 0 {
+	if s.tabs && bytes.IndexByte(line, '\t') >= 0 {
 		s.failed = true // yaml.v3 allows tabs in some places only
 		return
 	}
 	if s.block.active && s.blockContent(line, ind) {
 		return
 	}
-	if ind == len(line) || line[ind] == '#' {
-		return // blank or comment
+	if ind == len(line) {
+		return
+	}
+	if line[ind] == '#' {
+		s.commentLines = true
+		return
 	}
 	if !s.structure(line, ind) {
 		s.failed = true
@@ -114,7 +128,7 @@ func (s *itemScanner) structure(line []byte, ind int) bool {
 		s.pending = pending{}
 		switch {
 		case ind > p.indent, ind == p.indent && dash && p.fromKey:
-			s.push(frame{indent: ind, list: dash})
+			s.push(frame{indent: ind, list: dash, key: p.key})
 		}
 	}
 	for len(s.stack) > 1 {
@@ -142,6 +156,7 @@ func (s *itemScanner) push(f frame) {
 	if len(s.stack) == 2 && !f.list {
 		s.mapping = true
 	}
+	s.service.pushed(s.stack)
 }
 
 // atItemTop reports whether the innermost open collection is the item's own mapping.
@@ -162,7 +177,8 @@ func (s *itemScanner) entry(line []byte, ind int) bool {
 		s.push(frame{indent: i})
 		return s.keyValue(line, name, after, i)
 	}
-	return s.value(line, i, ind, nil)
+	_, ok := s.value(line, i, ind, nil)
+	return ok
 }
 
 // keyLine reads `key: ...` in a mapping whose keys are indented ind.
@@ -181,10 +197,22 @@ func (s *itemScanner) keyValue(line []byte, name keyName, after, ind int) bool {
 	}
 	i := skipSpaces(line, after)
 	if i == len(line) || line[i] == '#' {
-		s.pending = pending{set: true, fromKey: true, indent: ind}
+		s.pending = pending{set: true, fromKey: true, indent: ind, key: name}
+		s.noteForService(name, nil)
 		return true
 	}
-	return s.value(line, i, ind, f)
+	v, ok := s.value(line, i, ind, f)
+	s.noteForService(name, &v)
+	return ok
+}
+
+// noteForService records the key for the item's ServiceText, until the item shows it is no
+// core Service.
+func (s *itemScanner) noteForService(name keyName, v *scalar) {
+	if s.kind.known && string(s.kind.value) != "Service" || s.version.known && string(s.version.value) != "v1" {
+		return
+	}
+	s.service.note(s.stack, name, v)
 }
 
 // topLevelField returns the field a key of the item's own mapping records into, if any: the first
@@ -211,10 +239,10 @@ func (s *itemScanner) topLevelField(name keyName) *field {
 }
 
 // value reads a value starting at i on a line whose collection is indented parent.
-func (s *itemScanner) value(line []byte, i, parent int, f *field) bool {
+func (s *itemScanner) value(line []byte, i, parent int, f *field) (scalar, bool) {
 	v, ok := scalarValue(line, i)
 	if !ok {
-		return false
+		return v, false
 	}
 	if v.block {
 		s.block = blockScalar{active: true, parent: parent}
@@ -222,5 +250,5 @@ func (s *itemScanner) value(line []byte, i, parent int, f *field) bool {
 	if f != nil && v.exact {
 		f.known, f.value = true, v.text
 	}
-	return true
+	return v, true
 }

@@ -3,7 +3,8 @@ package itemscan
 import "bytes"
 
 // The functions here read one line (without its newline) from index i. They accept only forms
-// whose meaning is certain; "not ok" means "not understood", never "invalid".
+// whose meaning is certain; "not ok" means "not understood", never "invalid". Lines of items
+// reach them only without tabs (itemScanner.line).
 
 func indentation(line []byte) int {
 	i := 0
@@ -62,18 +63,23 @@ func plainKey(line []byte, i int) (name []byte, after int, ok bool) {
 	if i >= len(line) || !plainStart(line, i) {
 		return nil, 0, false
 	}
-	for j := i; j < len(line); j++ {
-		switch c := line[j]; {
-		case c == ':' && (j+1 == len(line) || line[j+1] == ' '):
-			if line[j-1] == ' ' || j-i > 1000 {
-				return nil, 0, false // `a : b`, or longer than yaml.v3's simple keys
-			}
-			return line[i:j], j + 1, true
-		case c == '#' && line[j-1] == ' ', c == '\t':
+	rest := line[i:]
+	for off := 0; ; {
+		k := bytes.IndexByte(rest[off:], ':')
+		if k < 0 {
 			return nil, 0, false
 		}
+		j := off + k
+		if j+1 < len(rest) && rest[j+1] != ' ' {
+			off = j + 1
+			continue
+		}
+		name = rest[:j]
+		if name[len(name)-1] == ' ' || len(name) > 1000 || bytes.Contains(name, []byte(" #")) || bytes.IndexByte(name, '\t') >= 0 {
+			return nil, 0, false // `a : b`, a comment, longer than yaml.v3's simple keys, a tab
+		}
+		return name, i + j + 1, true
 	}
-	return nil, 0, false
 }
 
 // blockKey reads a plain or quoted key and its colon.
@@ -93,7 +99,8 @@ func blockKey(line []byte, i int) (keyName, int, bool) {
 type scalar struct {
 	block bool   // a block scalar header: the content follows on the next lines
 	exact bool   // text is the value exactly (a plain scalar, or quoted without escapes)
-	text  []byte //
+	plain bool   // written plain, so it may read as another type, null among them
+	text  []byte // the value, or for a flow collection its text
 }
 
 // scalarValue reads the value at i, which must end the line (but for a comment).
@@ -110,22 +117,20 @@ func scalarValue(line []byte, i int) (scalar, bool) {
 		return scalar{exact: exact, text: line[i+1 : max(j-1, i+1)]}, ok && endsValue(line, j)
 	case '[', '{':
 		j, ok := flowCollection(line, i, 0)
-		return scalar{}, ok && endsValue(line, j)
+		return scalar{text: line[i:max(j, i)]}, ok && endsValue(line, j)
 	}
 	if !plainStart(line, i) {
 		return scalar{}, false
 	}
-	j := i
-	for ; j < len(line); j++ {
-		c := line[j]
-		if c == ':' && (j+1 == len(line) || line[j+1] == ' ') || c == '\t' {
-			return scalar{}, false
-		}
-		if c == ' ' && j+1 < len(line) && line[j+1] == '#' {
-			break
-		}
+	text := line[i:]
+	if c := bytes.Index(text, []byte(" #")); c >= 0 {
+		text = text[:c]
 	}
-	return scalar{exact: true, text: bytes.TrimRight(line[i:j], " ")}, true
+	text = bytes.TrimRight(text, " ")
+	if bytes.Contains(text, []byte(": ")) || text[len(text)-1] == ':' {
+		return scalar{}, false
+	}
+	return scalar{exact: true, plain: true, text: text}, true
 }
 
 // quoted reads a single- or double-quoted scalar that closes on this line; j is past the closing

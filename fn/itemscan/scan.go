@@ -1,16 +1,18 @@
-// Package itemscan finds the items of a ResourceList in its text, without building a YAML tree,
-// and tells which items the fast path must decode: those that may be core Services, and those
-// whose text it does not fully understand (yaml.v3 then decodes and validates them). Every other
-// item it validates itself against a conservative subset of block YAML, so that an input it
-// accepts is one yaml.v3 accepts too, with the same items.
+// Package itemscan finds the items of a ResourceList in its text, without building a YAML tree
+// (Scan), and tells which items the fast path must decode (Classify): those that may be core
+// Services, and those whose text it does not fully understand (yaml.v3 then decodes and validates
+// them). Every other item it validates itself against a conservative subset of block YAML, so
+// that an input it accepts is one yaml.v3 accepts too, with the same items. Classify reads one
+// item and nothing else, so the items can be classified in parallel.
 //
-// Scan refuses, with a reason, any input whose overall shape it does not understand (JSON, a flow
-// `items` list, document markers, a BOM, carriage returns, control characters, tabs or odd
-// indentation where items begin); the caller then takes the reference path.
+// Scan and Classify refuse, with a reason, any input whose overall shape they do not understand
+// (JSON, a flow `items` list, document markers, a BOM, carriage returns, control characters, tabs
+// or odd indentation where items begin); the caller then takes the reference path.
 package itemscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"unicode/utf8"
 
@@ -23,18 +25,22 @@ import (
 type Plan struct {
 	// Layout is where the items are; it has no items when `items` is empty or absent.
 	Layout splice.Layout
-	// Decode says, per item, whether the fast path must decode it.
-	Decode []bool
 	// Skeleton is the input without the items' lines: everything else, for yaml.v3 to decode.
 	Skeleton []byte
 	// Keys are the top-level keys, in order.
 	Keys []string
 }
 
-// Scan reads in. A non-empty reason means the fast path must not be used.
+// Scan finds the items of in and checks everything but their contents (see Classify). A non-empty
+// reason means the fast path must not be used.
 func Scan(in []byte) (*Plan, string) {
-	if reason := checkBytes(in); reason != "" {
-		return nil, reason
+	switch {
+	case len(in) == 0 || in[len(in)-1] != '\n':
+		return nil, "the input does not end with a newline"
+	case bytes.HasPrefix(in, []byte("\xef\xbb\xbf")):
+		return nil, "the input starts with a byte order mark"
+	case bytes.IndexByte(in, '\r') >= 0:
+		return nil, "the input has carriage returns" // re-encoded items would end lines in \n
 	}
 	s := &scanner{in: in, itemsKey: -1}
 	if reason := s.scanLines(); reason != "" {
@@ -43,40 +49,115 @@ func Scan(in []byte) (*Plan, string) {
 	if s.itemsKey < 0 {
 		s.region = splice.Span{Start: len(in), End: len(in)}
 	}
-	p := &Plan{Layout: splice.Layout{Region: s.region, Items: s.items, DashCol: s.dashCol}, Decode: s.decode, Keys: s.keyNames()}
+	p := &Plan{Layout: splice.Layout{Region: s.region, Items: s.items, DashCol: s.dashCol}, Keys: s.keyNames()}
 	p.Skeleton = append(append(make([]byte, 0, len(in)-(s.region.End-s.region.Start)), in[:s.region.Start]...), in[s.region.End:]...)
+	if _, reason := checkBytes(p.Skeleton); reason != "" {
+		return nil, reason
+	}
 	if reason := s.confirmKeys(p.Skeleton); reason != "" {
 		return nil, reason
 	}
 	return p, ""
 }
 
-// checkBytes refuses what yaml.v3 would reject or treat specially anywhere in the input: a byte
-// order mark, carriage returns, control characters, invalid UTF-8 and non-printable characters.
-func checkBytes(in []byte) string {
-	if len(in) == 0 || in[len(in)-1] != '\n' {
-		return "the input does not end with a newline"
+// Item is what Classify learns of one item from its text.
+type Item struct {
+	// Decode says the fast path must decode the item: it may be a core Service, or its text is
+	// not understood here.
+	Decode bool
+	// Valid says the text is understood here, and so is valid YAML: when the item need not be
+	// processed, it need not be decoded either.
+	Valid bool
+	// Service is, for a core Service, what its text says exactly of the parts selection and the
+	// warnings read (nil when it says them in a way not recorded here).
+	Service *ServiceText
+}
+
+// Classify reads item i; a reason means the fast path must not be used.
+func (p *Plan) Classify(in []byte, i int) (Item, string) {
+	var s itemScanner
+	if reason := p.read(&s, in, i); reason != "" {
+		return Item{}, reason
 	}
-	if bytes.HasPrefix(in, []byte("\xef\xbb\xbf")) {
-		return "the input starts with a byte order mark"
+	return s.result(), ""
+}
+
+// CommentLines reports whether item i may have a comment on a line of its own: lines that start
+// with '#' inside block scalars are content, not comments. It answers true when unsure.
+func (p *Plan) CommentLines(in []byte, i int) bool {
+	var s itemScanner
+	reason := p.read(&s, in, i)
+	return reason != "" || s.failed || s.commentLines
+}
+
+func (p *Plan) read(s *itemScanner, in []byte, i int) string {
+	span := in[p.Layout.Items[i].Start:p.Layout.Items[i].End]
+	tabs, reason := checkBytes(span)
+	if reason != "" {
+		return fmt.Sprintf("items[%d]: %s", i, reason)
 	}
-	for i := 0; i < len(in); i++ {
-		b := in[i]
-		switch {
-		case b >= 0x20 && b < 0x7f, b == '\n', b == '\t':
-		case b == '\r':
-			return "the input has carriage returns"
-		case b < 0x80:
-			return fmt.Sprintf("control character %#x at byte %d", b, i)
-		default:
-			r, size := utf8.DecodeRune(in[i:])
-			if !printable(r) || r == utf8.RuneError && size == 1 {
-				return fmt.Sprintf("invalid or non-printable character at byte %d", i)
-			}
-			i += size - 1
-		}
+	s.reset(p.Layout.DashCol, tabs)
+	for len(span) > 0 {
+		end := bytes.IndexByte(span, '\n')
+		s.line(span[:end], indentation(span[:end]))
+		span = span[end+1:]
 	}
 	return ""
+}
+
+// checkBytes refuses what yaml.v3 would reject, or the fast path could not write back, anywhere
+// in text: carriage returns, control characters other than tabs, invalid UTF-8 and non-printable
+// characters. tabs says whether there are tabs. Eight bytes at a time: a word of printable ASCII
+// and newlines passes with a few tests.
+func checkBytes(text []byte) (tabs bool, reason string) {
+	i := 0
+	for i+8 <= len(text) {
+		if printableASCII(binary.LittleEndian.Uint64(text[i:])) {
+			i += 8
+			continue
+		}
+		if i, tabs, reason = checkSlowly(text, i, i+8, tabs); reason != "" {
+			return tabs, reason
+		}
+	}
+	_, tabs, reason = checkSlowly(text, i, len(text), tabs)
+	return tabs, reason
+}
+
+// printableASCII reports whether the eight bytes of w are all printable ASCII or newlines.
+func printableASCII(w uint64) bool {
+	const ones, lows, highs, spaces = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080, 0x2020202020202020
+	zeros := func(x uint64) uint64 { return ^((x&lows + lows) | x | lows) } // 0x80 in each zero byte
+	w |= zeros(w^0x0a0a0a0a0a0a0a0a) >> 2                                   // newlines become '*'
+	return w&highs|(w-spaces)&highs|zeros(w^lows) == 0                      // no high bit, control character or DEL
+}
+
+// checkSlowly checks the characters starting in text[from:to] one by one and returns where the
+// last one ends, which may be past to, and whether there were tabs.
+func checkSlowly(text []byte, from, to int, tabs bool) (int, bool, string) {
+	i := from
+	for i < to {
+		b := text[i]
+		switch {
+		case b >= 0x20 && b < 0x7f, b == '\n':
+			i++
+			continue
+		case b == '\t':
+			tabs = true
+			i++
+			continue
+		case b == '\r':
+			return i, tabs, "the input has carriage returns"
+		case b < 0x80:
+			return i, tabs, fmt.Sprintf("control character %#x", b)
+		}
+		r, size := utf8.DecodeRune(text[i:])
+		if !printable(r) || r == utf8.RuneError && size == 1 {
+			return i, tabs, "an invalid or non-printable character"
+		}
+		i += size
+	}
+	return i, tabs, ""
 }
 
 // printable is YAML's c-printable, less the ASCII already checked.
@@ -99,8 +180,8 @@ type scanner struct {
 	dashCol  int  // -1 until the first dash
 	region   splice.Span
 	items    []splice.Span
-	decode   []bool
-	item     itemScanner
+	// regionLines counts the lines of the region, which the skeleton leaves out.
+	regionLines int
 }
 
 // scanLines walks the lines once. Top-level keys start in column 0; inside `items`, a dash in the
@@ -113,6 +194,9 @@ func (s *scanner) scanLines() string {
 		line := in[pos:end]
 		if reason := s.line(line, pos, n); reason != "" {
 			return fmt.Sprintf("line %d: %s", n, reason)
+		}
+		if s.inItems && pos >= s.region.Start {
+			s.regionLines++
 		}
 		pos = end + 1
 	}
@@ -128,7 +212,7 @@ func (s *scanner) scanLines() string {
 func (s *scanner) line(line []byte, pos, n int) string {
 	ind := indentation(line)
 	if ind == len(line) || line[ind] == '#' {
-		return s.feed(line, ind)
+		return "" // blank or a comment
 	}
 	if ind == 0 && line[0] == '\t' {
 		return "a tab starts the line"
@@ -151,20 +235,12 @@ func (s *scanner) line(line []byte, pos, n int) string {
 	case s.dashCol < 0 && !isDash(line, ind):
 		return "the items do not start with a dash"
 	case s.dashCol < 0 || ind == s.dashCol && isDash(line, ind):
-		s.startItem(pos, ind)
-		return s.feed(line, ind)
+		s.dashCol = ind
+		s.items = append(s.items, splice.Span{Start: pos})
 	case ind <= s.dashCol:
 		return "a line in the items is indented no deeper than their dashes"
 	}
-	return s.feed(line, ind)
-}
-
-// feed hands a line to the current item's scanner, if an item has started.
-func (s *scanner) feed(line []byte, ind int) string {
-	if s.inItems && len(s.items) > 0 {
-		s.item.line(line, ind)
-	}
-	return ""
+	return "" // a line of the current item
 }
 
 func (s *scanner) topLevelKey(line []byte, pos, n int) string {
@@ -197,22 +273,7 @@ func (s *scanner) topLevelKey(line []byte, pos, n int) string {
 	return ""
 }
 
-func (s *scanner) startItem(pos, ind int) {
-	s.finishItem()
-	s.dashCol = ind
-	s.items = append(s.items, splice.Span{Start: pos})
-	s.item.reset(ind)
-}
-
-// finishItem closes the current item and decides whether it needs decoding.
-func (s *scanner) finishItem() {
-	if len(s.items) > len(s.decode) {
-		s.decode = append(s.decode, s.item.mustDecode())
-	}
-}
-
 func (s *scanner) endItems(pos int) {
-	s.finishItem()
 	s.inItems = false
 	s.region.End = pos
 	if len(s.items) > 0 {
@@ -242,7 +303,7 @@ func (s *scanner) confirmKeys(skeleton []byte) string {
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode || len(doc.Content[0].Content) != 2*len(s.keys) {
 		return "the rest of the list decodes to other keys"
 	}
-	removed := bytes.Count(s.in[s.region.Start:s.region.End], []byte("\n"))
+	removed := s.regionLines
 	root := doc.Content[0]
 	for i, k := range s.keys {
 		line := k.line

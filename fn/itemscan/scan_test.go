@@ -52,12 +52,13 @@ func TestItemDecisions(t *testing.T) {
 		{"comment lines anywhere", "- apiVersion: v1\n# col 0\n  kind: ConfigMap\n      # deep\n  data: {}\n", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, reason := Scan([]byte(header + tc.item))
+			in := []byte(header + tc.item)
+			p, reason := Scan(in)
 			if reason != "" {
 				t.Fatalf("Scan: %s", reason)
 			}
-			if len(p.Decode) != 1 || p.Decode[0] != tc.decode {
-				t.Errorf("Decode = %v, want [%v]", p.Decode, tc.decode)
+			if got := decisions(t, p, in); len(got) != 1 || got[0] != tc.decode {
+				t.Errorf("decode = %v, want [%v]", got, tc.decode)
 			}
 		})
 	}
@@ -102,8 +103,13 @@ func FuzzScan(f *testing.F) {
 		if reason != "" {
 			return
 		}
-		for i, decode := range p.Decode {
-			if !decode {
+		decode := make([]bool, len(p.Layout.Items))
+		for i := range p.Layout.Items {
+			item, reason := p.Classify(in, i)
+			if reason != "" {
+				return
+			}
+			if decode[i] = item.Decode; !decode[i] {
 				continue
 			}
 			if _, _, err := splice.DecodeItem(in, p.Layout, i); err != nil {
@@ -131,9 +137,9 @@ func FuzzScan(f *testing.F) {
 		if n != len(p.Layout.Items) {
 			t.Fatalf("yaml.v3 reads %d items, Scan %d:\n%s", n, len(p.Layout.Items), in)
 		}
-		for i, decode := range p.Decode {
+		for i, d := range decode {
 			item := items.Content[i]
-			if !decode && (item.Kind != yaml.MappingNode || isCoreService(item)) {
+			if !d && (item.Kind != yaml.MappingNode || isCoreService(item)) {
 				t.Fatalf("items[%d] skipped but is a core Service or no mapping:\n%s", i, in)
 			}
 		}
@@ -158,12 +164,26 @@ func TestRealisticListNeedsDecodingOnlyForServices(t *testing.T) {
 	if reason != "" {
 		t.Fatal(reason)
 	}
+	decode := decisions(t, p, in)
 	for i, s := range p.Layout.Items {
 		isService := strings.Contains(string(in[s.Start:s.End]), "\n  kind: Service\n")
-		if p.Decode[i] != isService {
-			t.Errorf("items[%d]: decode %v, but Service %v:\n%s", i, p.Decode[i], isService, in[s.Start:s.End])
+		if decode[i] != isService {
+			t.Errorf("items[%d]: decode %v, but Service %v:\n%s", i, decode[i], isService, in[s.Start:s.End])
 		}
 	}
+}
+
+func decisions(t *testing.T, p *Plan, in []byte) []bool {
+	t.Helper()
+	decode := make([]bool, len(p.Layout.Items))
+	for i := range decode {
+		item, reason := p.Classify(in, i)
+		if reason != "" {
+			t.Fatalf("items[%d]: %s", i, reason)
+		}
+		decode[i] = item.Decode
+	}
+	return decode
 }
 
 // FuzzItemBody fuzzes the body of a Deployment, where the recognizer does its work: whenever it
@@ -183,7 +203,10 @@ func FuzzItemBody(f *testing.F) {
 		b.WriteString("functionConfig: {}\n")
 		in := []byte(b.String())
 		p, reason := Scan(in)
-		if reason != "" || len(p.Decode) != 1 || p.Decode[0] {
+		if reason != "" || len(p.Layout.Items) != 1 {
+			return
+		}
+		if item, reason := p.Classify(in, 0); item.Decode || reason != "" {
 			return
 		}
 		var doc yaml.Node
@@ -195,4 +218,73 @@ func FuzzItemBody(f *testing.F) {
 			t.Fatalf("yaml.v3 reads the items differently:\n%s", in)
 		}
 	})
+}
+
+// TestCheckBytes places each character at every offset, so that the word-at-a-time check meets
+// it at each position in a word and across word boundaries.
+func TestCheckBytes(t *testing.T) {
+	for _, tc := range []struct {
+		char string
+		ok   bool
+	}{
+		{"a", true}, {"\t", true}, {"é", true}, {"中", true}, {"😀", true}, {"\u0085", true},
+		{"\r", false}, {"\x00", false}, {"\x1f", false}, {"\x7f", false}, {"\xc3", false},
+		{"\xff", false}, {"\u0080", false}, {"\ufffe", false}, {"\xed\xa0\x80", false},
+	} {
+		for pad := 0; pad < 17; pad++ {
+			in := strings.Repeat("x", pad) + tc.char + strings.Repeat("y", 9) + "\n"
+			if _, reason := checkBytes([]byte(in)); (reason == "") != tc.ok {
+				t.Errorf("%q at offset %d: reason %q", tc.char, pad, reason)
+			}
+		}
+	}
+	for _, in := range []string{"\xef\xbb\xbfa: 1\n", "a: 1", "a: 1\r\n"} {
+		if _, reason := Scan([]byte(in)); reason == "" {
+			t.Errorf("%q passed", in)
+		}
+	}
+}
+
+func TestServiceText(t *testing.T) {
+	const svc = "- apiVersion: v1\n  kind: Service\n"
+	for _, tc := range []struct {
+		name, item string
+		want       string // the recorded Service as YAML; "" when not recorded
+	}{
+		{"labels, local-config and selector", svc + "  metadata:\n    name: a\n    labels:\n      app: a # comment\n      tier: 'web'\n    annotations:\n      config.kubernetes.io/local-config: \"false\"\n  spec:\n    selector:\n      app: a\n      sessionAffinity: ClientIP\n  sessionAffinity: x\n",
+			"apiVersion:\nkind:\nmetadata:\n  labels:\n    app: a\n    tier: web\n  annotations:\n    config.kubernetes.io/local-config: \"false\"\nspec:\n  selector:\n    app:\n    sessionAffinity:\nsessionAffinity:\n"},
+		{"no metadata", svc + "  spec: {}\n", "apiVersion:\nkind:\nspec:\n  selector: {}\n"},
+		{"flow labels", svc + "  metadata:\n    labels: {app: a}\n", ""},
+		{"null label", svc + "  metadata:\n    labels:\n      app: null\n", ""},
+		{"empty label", svc + "  metadata:\n    labels:\n      app:\n", ""},
+		{"duplicate label", svc + "  metadata:\n    labels:\n      app: a\n      app: b\n", ""},
+		{"labels twice", svc + "  metadata:\n    labels:\n      app: a\n    labels:\n      app: b\n", ""},
+		{"metadata as a list", svc + "  metadata:\n  - a\n", ""},
+		{"escaped annotation key", svc + "  metadata:\n    annotations:\n      \"config.kubernetes.io/local-c\\x6fnfig\": \"true\"\n", ""},
+		{"ports are no concern", svc + "  spec:\n    ports:\n    - port: 80\n    selector:\n      app: a\n", "apiVersion:\nkind:\nspec:\n  selector:\n    app:\n"},
+		{"not a Service", "- apiVersion: v1\n  kind: ConfigMap\n", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := []byte(header + tc.item)
+			p, reason := Scan(in)
+			if reason != "" {
+				t.Fatal(reason)
+			}
+			item, reason := p.Classify(in, 0)
+			if reason != "" {
+				t.Fatal(reason)
+			}
+			got := ""
+			if item.Service != nil {
+				b, err := yaml.Marshal(item.Service.Node())
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = string(b)
+			}
+			if got != tc.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
 }

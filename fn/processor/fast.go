@@ -16,13 +16,15 @@ import (
 	"github.com/sticky-services/set-session-affinity/fn/itemscan"
 	"github.com/sticky-services/set-session-affinity/fn/report"
 	"github.com/sticky-services/set-session-affinity/fn/resourcelist"
+	"github.com/sticky-services/set-session-affinity/fn/rules"
+	"github.com/sticky-services/set-session-affinity/fn/selection"
 	"github.com/sticky-services/set-session-affinity/fn/splice"
 )
 
 // fastRun is a run of the fast path with everything decided and nothing written yet.
 type fastRun struct {
 	in           []byte
-	layout       splice.Layout
+	plan         *itemscan.Plan
 	replacements []splice.Replacement
 	results      fn.Results
 	resultsYAML  []byte
@@ -44,8 +46,8 @@ func planFast(in []byte) (*fastRun, string) {
 	if err != nil {
 		return nil, "the list around the items: " + err.Error()
 	}
-	run := &fastRun{in: in, layout: plan.Layout}
-	if reason := run.processItems(plan.Decode, list.FunctionConfig); reason != "" {
+	run := &fastRun{in: in, plan: plan}
+	if reason := run.processItems(plan, list.FunctionConfig); reason != "" {
 		return nil, reason
 	}
 	if run.resultsYAML, err = report.AppendYAML(nil, run.results); err != nil {
@@ -54,19 +56,25 @@ func planFast(in []byte) (*fastRun, string) {
 	return run, ""
 }
 
-// processItems does what Process does, for the items marked in decode: the others are no core
-// Services, which Process passes over. With config errors the items are decoded only to be
-// validated, as the reference path parses every item, and no rule runs.
-func (r *fastRun) processItems(decode []bool, fc *yaml.Node) string {
+// processItems does what Process does, on every core: each item is classified from its text, and
+// decoded and processed only when it may be a core Service (or its text is not understood here);
+// Process would pass over the others. An unselected Service the text shows has nothing to warn
+// about is only counted. With config errors no rule runs, and an item is decoded only when
+// itemscan cannot vouch for its text, as the reference path parses every item.
+func (r *fastRun) processItems(plan *itemscan.Plan, fc *yaml.Node) string {
 	cfg, errs := config.Decode(fc)
-	var decoded []int
-	for i, d := range decode {
-		if d {
-			decoded = append(decoded, i)
+	configOK := len(errs) == 0
+	outcomes := forEach(len(plan.Layout.Items), func(i int) itemOutcome {
+		item, reason := plan.Classify(r.in, i)
+		switch {
+		case reason != "":
+			return itemOutcome{index: i, reason: reason}
+		case !item.Decode, !configOK && item.Valid:
+			return itemOutcome{index: i}
+		case configOK && item.Service != nil && quietlyUnselected(item.Service, cfg):
+			return itemOutcome{index: i, counts: report.Counts{NotSelected: 1}}
 		}
-	}
-	outcomes := forEach(len(decoded), func(k int) itemOutcome {
-		return r.item(decoded[k], cfg, len(errs) == 0)
+		return r.item(i, cfg, configOK)
 	})
 	var counts report.Counts
 	for _, o := range outcomes {
@@ -100,7 +108,7 @@ type itemOutcome struct {
 // reads the run, so items can be handled concurrently.
 func (r *fastRun) item(i int, cfg config.Config, process bool) itemOutcome {
 	o := itemOutcome{index: i}
-	_, item, err := splice.DecodeItem(r.in, r.layout, i)
+	_, item, err := splice.DecodeItem(r.in, r.plan.Layout, i)
 	if err != nil {
 		o.reason = fmt.Sprintf("items[%d] does not decode on its own: %v", i, err)
 		return o
@@ -121,14 +129,24 @@ func (r *fastRun) replacement(i int, item *yaml.Node) ([]byte, string) {
 	if splice.HasAnchors(item) {
 		return nil, fmt.Sprintf("items[%d] has anchors or aliases", i)
 	}
-	if safe, err := splice.Safe(r.in, r.layout, i); err != nil || !safe {
+	commentLines := func(j int) bool { return r.plan.CommentLines(r.in, j) }
+	if safe, err := splice.Safe(r.in, r.plan.Layout, i, commentLines); err != nil || !safe {
 		return nil, fmt.Sprintf("comments around items[%d] may belong to its neighbours (%v)", i, err)
 	}
-	text, err := splice.EncodeItem(item, r.layout.DashCol)
+	text, err := splice.EncodeItem(item, r.plan.Layout.DashCol)
 	if err != nil {
 		return nil, err.Error()
 	}
 	return text, ""
+}
+
+// quietlyUnselected reports, from what the text says of a Service, that processItem would only
+// count it: it is not selected and carries no misplaced key to warn about. It asks the same
+// functions processItem asks, on the Service as far as the text says it; TestQuietlyUnselected
+// holds it to the decoded Service.
+func quietlyUnselected(svc *itemscan.ServiceText, cfg config.Config) bool {
+	obj := svc.Node()
+	return !selection.Selected(obj, cfg.Selector) && len(rules.WarnMisplaced(obj)) == 0
 }
 
 // forEach computes f(0..n-1) on every core and returns the values in order. Items are
@@ -159,7 +177,7 @@ func addCounts(total *report.Counts, c report.Counts) {
 // finish writes the list, then the errors, and returns the exit code.
 func (r *fastRun) finish(stdout, stderr io.Writer) int {
 	w := bufio.NewWriterSize(stdout, 64<<10)
-	err := splice.Write(w, r.in, r.layout, r.replacements, r.resultsYAML)
+	err := splice.Write(w, r.in, r.plan.Layout, r.replacements, r.resultsYAML)
 	if err == nil {
 		err = w.Flush()
 	}

@@ -8,8 +8,11 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/itemscan"
 	"github.com/sticky-services/set-session-affinity/fn/resourcelist"
+	"github.com/sticky-services/set-session-affinity/fn/rules"
+	"github.com/sticky-services/set-session-affinity/fn/selection"
 	"github.com/sticky-services/set-session-affinity/fn/splice"
 )
 
@@ -93,7 +96,9 @@ func comments(n *yaml.Node) []string {
 }
 
 // TestSpansWithoutCommentLinesAreContained checks the premise of splice.Safe's shortcut: a span
-// with no line of its own starting with '#' has all its comments attached inside its item.
+// with no comment on a line of its own has all its comments attached inside its item. The fast
+// path asks itemscan (which tells block scalar content from comments), the reference path looks
+// for lines starting with '#'; the premise must hold for both.
 func TestSpansWithoutCommentLinesAreContained(t *testing.T) {
 	for _, c := range differentialCases(t) {
 		plan, reason := itemscan.Scan(c.in)
@@ -101,7 +106,7 @@ func TestSpansWithoutCommentLinesAreContained(t *testing.T) {
 			continue
 		}
 		for i, s := range plan.Layout.Items {
-			if hasCommentLine(c.in[s.Start:s.End]) {
+			if plan.CommentLines(c.in, i) && hasCommentLine(c.in[s.Start:s.End]) {
 				continue
 			}
 			doc, item, err := splice.DecodeItem(c.in, plan.Layout, i)
@@ -112,6 +117,7 @@ func TestSpansWithoutCommentLinesAreContained(t *testing.T) {
 	}
 }
 
+// hasCommentLine is the reference path's test: a line whose first non-space byte is '#'.
 func hasCommentLine(text []byte) bool {
 	for _, line := range bytes.Split(text, []byte("\n")) {
 		if t := bytes.TrimLeft(line, " "); len(t) > 0 && t[0] == '#' {
@@ -119,4 +125,46 @@ func hasCommentLine(text []byte) bool {
 		}
 	}
 	return false
+}
+
+// TestQuietlyUnselected holds the fast path's shortcut for unselected Services to the decoded
+// Service: on every Service of every differential input where itemscan records the text, selection
+// and the misplaced-key warnings say the same of both.
+func TestQuietlyUnselected(t *testing.T) {
+	checked := 0
+	for _, c := range differentialCases(t) {
+		plan, reason := itemscan.Scan(c.in)
+		if reason != "" {
+			continue
+		}
+		list, err := resourcelist.Read(plan.Skeleton)
+		if err != nil {
+			continue
+		}
+		cfg, errs := config.Decode(list.FunctionConfig)
+		if len(errs) > 0 {
+			continue
+		}
+		for i := range plan.Layout.Items {
+			item, _ := plan.Classify(c.in, i)
+			if item.Service == nil {
+				continue
+			}
+			_, decoded, err := splice.DecodeItem(c.in, plan.Layout, i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromText := item.Service.Node()
+			if a, b := selection.Selected(fromText, cfg.Selector), selection.Selected(decoded, cfg.Selector); a != b {
+				t.Errorf("%s, items[%d]: selected %v from the text, %v decoded", c.name, i, a, b)
+			}
+			if a, b := len(rules.WarnMisplaced(fromText)), len(rules.WarnMisplaced(decoded)); a != b {
+				t.Errorf("%s, items[%d]: %d warnings from the text, %d decoded", c.name, i, a, b)
+			}
+			checked++
+		}
+	}
+	if checked < 100 {
+		t.Errorf("only %d Services checked", checked)
+	}
 }

@@ -81,7 +81,7 @@ func (l *List) replacement(layout splice.Layout, i int) ([]byte, string) {
 	if splice.HasAnchors(l.Items[i]) {
 		return nil, fmt.Sprintf("items[%d] has anchors or aliases", i)
 	}
-	if safe, err := splice.Safe(l.in, layout, i); err != nil || !safe {
+	if safe, err := splice.Safe(l.in, layout, i, nil); err != nil || !safe {
 		return nil, fmt.Sprintf("comments around items[%d] may belong to its neighbours (%v)", i, err)
 	}
 	text, err := splice.EncodeItem(l.Items[i], layout.DashCol)

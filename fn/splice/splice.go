@@ -102,8 +102,12 @@ func itemsOf(doc *yaml.Node) *yaml.Node {
 // Safe reports whether changed item i can be re-encoded in its own span: the comments in its span
 // attach inside it, and those in the span before it attach inside that item (before the first item,
 // there may be none), so re-encoding neither loses a comment nor writes one twice. A span without
-// a line of its own that starts with '#' needs no decoding: its comments all trail content lines.
-func Safe(in []byte, l Layout, i int) (bool, error) {
+// a comment on a line of its own needs no decoding: its comments all trail content lines.
+// commentLines says whether span j may have such a line; nil means any line starting with '#'.
+func Safe(in []byte, l Layout, i int, commentLines func(j int) bool) (bool, error) {
+	if commentLines == nil {
+		commentLines = func(j int) bool { return hasCommentLine(in[l.Items[j].Start:l.Items[j].End]) }
+	}
 	spans := []int{i - 1, i}
 	if i == 0 {
 		if hasCommentLine(in[l.Region.Start:l.Items[0].Start]) {
@@ -112,7 +116,7 @@ func Safe(in []byte, l Layout, i int) (bool, error) {
 		spans = spans[1:]
 	}
 	for _, j := range spans {
-		if noCommentLines(in, l, j) {
+		if !commentLines(j) {
 			continue
 		}
 		doc, item, err := DecodeItem(in, l, j)
@@ -124,10 +128,6 @@ func Safe(in []byte, l Layout, i int) (bool, error) {
 		}
 	}
 	return true, nil
-}
-
-func noCommentLines(in []byte, l Layout, i int) bool {
-	return !hasCommentLine(in[l.Items[i].Start:l.Items[i].End])
 }
 
 // hasCommentLine reports whether text has a line whose first non-space byte is '#'. Inside a

@@ -163,7 +163,7 @@ func TestSafe(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			in := "items:\n" + tc.items
 			l := layoutOf(t, in)
-			safe, err := Safe([]byte(in), l, len(l.Items)-1)
+			safe, err := Safe([]byte(in), l, len(l.Items)-1, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
