@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"syscall"
+	"time"
+)
+
+// contender is one command the benchmark times on an input.
+type contender struct {
+	name string
+	// command builds the command for one run; its stdin is the input file, unless it is nil.
+	command func(in input) *exec.Cmd
+	// maxN is the largest list it runs on, 0 for all.
+	maxN int
+}
+
+// sample is what one run cost, as the kernel accounted it for the child (wait4's rusage).
+type sample struct {
+	wall   time.Duration
+	cpu    time.Duration // user + system
+	maxRSS int64         // bytes
+}
+
+// runOnce runs c on in, with stdout and stderr discarded, and fails unless it exits 0.
+func runOnce(c contender, in input) (sample, error) {
+	cmd := c.command(in)
+	if cmd.Stdin == nil && in.path != "" {
+		f, err := os.Open(in.path)
+		if err != nil {
+			return sample{}, err
+		}
+		defer f.Close()
+		cmd.Stdin = f
+	}
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return sample{}, fmt.Errorf("%s on N=%d: %v", c.name, in.n, err)
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return sample{wall: wall, cpu: cpu, maxRSS: ru.Maxrss * 1024}, nil // Linux reports KiB
+}
+
+// measurement is the medians of a contender's runs on one input.
+type measurement struct {
+	contender string
+	n         int
+	runs      int
+	wall, cpu time.Duration
+	maxRSS    int64
+}
+
+func summarize(name string, n int, samples []sample) measurement {
+	m := measurement{contender: name, n: n, runs: len(samples)}
+	walls, cpus, rss := make([]time.Duration, 0), make([]time.Duration, 0), make([]int64, 0)
+	for _, s := range samples {
+		walls, cpus, rss = append(walls, s.wall), append(cpus, s.cpu), append(rss, s.maxRSS)
+	}
+	m.wall, m.cpu, m.maxRSS = median(walls), median(cpus), median(rss)
+	return m
+}
+
+func median[T int64 | time.Duration](v []T) T {
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// pairedRuns runs the contenders on in, one after the other, reps times over (A B C A B C ...), so
+// that any drift in the machine's load falls on all of them alike. One untimed round warms the
+// page cache first.
+func pairedRuns(cs []contender, in input, reps int) ([]measurement, error) {
+	var active []contender
+	for _, c := range cs {
+		if c.maxN == 0 || in.n <= c.maxN {
+			active = append(active, c)
+		}
+	}
+	samples := make([][]sample, len(active))
+	for rep := -1; rep < reps; rep++ {
+		for i, c := range active {
+			s, err := runOnce(c, in)
+			if err != nil {
+				return nil, err
+			}
+			if rep >= 0 {
+				samples[i] = append(samples[i], s)
+			}
+		}
+	}
+	var ms []measurement
+	for i, c := range active {
+		ms = append(ms, summarize(c.name, in.n, samples[i]))
+	}
+	return ms, nil
+}
