@@ -61,12 +61,13 @@ func (s *itemScanner) reset(dashCol int, tabs bool) {
 // result says what the item's text shows.
 func (s *itemScanner) result() Item {
 	understood := !s.failed && !s.otherKeys
+	commentLines := s.failed || s.commentLines
 	if !understood || !s.mapping {
-		return Item{Decode: true, Valid: understood}
+		return Item{Decode: true, Valid: understood, CommentLines: commentLines}
 	}
 	notService := s.kind.known && string(s.kind.value) != "Service"
 	notCore := s.version.known && string(s.version.value) != "v1"
-	item := Item{Decode: !notService && !notCore, Valid: true}
+	item := Item{Decode: !notService && !notCore, Valid: true, CommentLines: commentLines}
 	if s.kind.known && s.version.known && !notService && !notCore && !s.service.unsure {
 		svc := s.service.ServiceText
 		item.Service = &svc

@@ -71,6 +71,9 @@ type Item struct {
 	// Service is, for a core Service, what its text says exactly of the parts selection and the
 	// warnings read (nil when it says them in a way not recorded here).
 	Service *ServiceText
+	// CommentLines says the item may have a comment on a line of its own (see splice.Safe); lines
+	// starting with '#' inside block scalars are content. True when unsure.
+	CommentLines bool
 }
 
 // Classify reads item i; a reason means the fast path must not be used.
@@ -80,14 +83,6 @@ func (p *Plan) Classify(in []byte, i int) (Item, string) {
 		return Item{}, reason
 	}
 	return s.result(), ""
-}
-
-// CommentLines reports whether item i may have a comment on a line of its own: lines that start
-// with '#' inside block scalars are content, not comments. It answers true when unsure.
-func (p *Plan) CommentLines(in []byte, i int) bool {
-	var s itemScanner
-	reason := p.read(&s, in, i)
-	return reason != "" || s.failed || s.commentLines
 }
 
 func (p *Plan) read(s *itemScanner, in []byte, i int) string {

@@ -25,6 +25,7 @@ import (
 type fastRun struct {
 	in           []byte
 	plan         *itemscan.Plan
+	items        []itemscan.Item // what itemscan learned of each item
 	replacements []splice.Replacement
 	results      fn.Results
 	resultsYAML  []byte
@@ -46,7 +47,7 @@ func planFast(in []byte) (*fastRun, string) {
 	if err != nil {
 		return nil, "the list around the items: " + err.Error()
 	}
-	run := &fastRun{in: in, plan: plan}
+	run := &fastRun{in: in, plan: plan, items: make([]itemscan.Item, len(plan.Layout.Items))}
 	if reason := run.processItems(plan, list.FunctionConfig); reason != "" {
 		return nil, reason
 	}
@@ -62,13 +63,19 @@ func planFast(in []byte) (*fastRun, string) {
 // about is only counted. With config errors no rule runs, and an item is decoded only when
 // itemscan cannot vouch for its text, as the reference path parses every item.
 func (r *fastRun) processItems(plan *itemscan.Plan, fc *yaml.Node) string {
+	reasons := forEach(len(plan.Layout.Items), func(i int) (reason string) {
+		r.items[i], reason = plan.Classify(r.in, i)
+		return reason
+	})
+	for _, reason := range reasons {
+		if reason != "" {
+			return reason
+		}
+	}
 	cfg, errs := config.Decode(fc)
 	configOK := len(errs) == 0
-	outcomes := forEach(len(plan.Layout.Items), func(i int) itemOutcome {
-		item, reason := plan.Classify(r.in, i)
-		switch {
-		case reason != "":
-			return itemOutcome{index: i, reason: reason}
+	outcomes := forEach(len(r.items), func(i int) itemOutcome {
+		switch item := r.items[i]; {
 		case !item.Decode, !configOK && item.Valid:
 			return itemOutcome{index: i}
 		case configOK && item.Service != nil && quietlyUnselected(item.Service, cfg):
@@ -129,7 +136,7 @@ func (r *fastRun) replacement(i int, item *yaml.Node) ([]byte, string) {
 	if splice.HasAnchors(item) {
 		return nil, fmt.Sprintf("items[%d] has anchors or aliases", i)
 	}
-	commentLines := func(j int) bool { return r.plan.CommentLines(r.in, j) }
+	commentLines := func(j int) bool { return r.items[j].CommentLines }
 	if safe, err := splice.Safe(r.in, r.plan.Layout, i, commentLines); err != nil || !safe {
 		return nil, fmt.Sprintf("comments around items[%d] may belong to its neighbours (%v)", i, err)
 	}

@@ -106,7 +106,7 @@ func TestSpansWithoutCommentLinesAreContained(t *testing.T) {
 			continue
 		}
 		for i, s := range plan.Layout.Items {
-			if plan.CommentLines(c.in, i) && hasCommentLine(c.in[s.Start:s.End]) {
+			if item, _ := plan.Classify(c.in, i); item.CommentLines && hasCommentLine(c.in[s.Start:s.End]) {
 				continue
 			}
 			doc, item, err := splice.DecodeItem(c.in, plan.Layout, i)
