@@ -21,10 +21,19 @@ func describeMachine(fnBin, kustomizeBin string) machine {
 		cores:     runtime.NumCPU(),
 		memory:    memory(),
 		kernel:    strings.TrimSpace(readFile("/proc/sys/kernel/osrelease")),
-		goVersion: firstLine(output("go", "version", fnBin)),
+		goVersion: goVersionOf(fnBin),
 		kpt:       firstLine(output("kpt", "version")),
 		kustomize: firstLine(output(kustomizeBin, "version")),
 	}
+}
+
+// goVersionOf reads the toolchain a binary was built with (`go version` prints "path: go1.x").
+func goVersionOf(bin string) string {
+	_, v, ok := strings.Cut(firstLine(output("go", "version", bin)), ": ")
+	if !ok {
+		return "unknown"
+	}
+	return v
 }
 
 func memory() string {

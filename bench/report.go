@@ -73,8 +73,8 @@ The function uses every core: items that need decoding are handled in parallel (
 func (r *report) writeMachine(b *strings.Builder) {
 	m := r.machine
 	fmt.Fprintf(b, "## Machine\n\n")
-	fmt.Fprintf(b, "- CPU: %s, %d cores\n- Memory: %s\n- Linux %s\n- %s\n- %s; kustomize %s\n", m.cpu, m.cores, m.memory, m.kernel, m.goVersion, kptName(m.kpt), m.kustomize)
-	fmt.Fprintf(b, "- Load average (1, 5, 15 min) before: %s; after: %s\n", r.loadBefore, r.loadAfter)
+	fmt.Fprintf(b, "- CPU: %s, %d cores\n- Memory: %s\n- Linux %s\n- Go %s; %s; kustomize %s\n", m.cpu, m.cores, m.memory, m.kernel, m.goVersion, kptName(m.kpt), m.kustomize)
+	fmt.Fprintf(b, "- Load average (1, 5, 15 min) before: %s; after: %s. Other work on the machine slows every contender; alternating the runs spreads it over all of them, and the function's CPU time shows what it would take on idle cores.\n", r.loadBefore, r.loadAfter)
 }
 
 func kptName(v string) string {
