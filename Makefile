@@ -68,10 +68,12 @@ fuzz:
 # BENCHMARKS.md (bench/, its own module: the SDK no-op stays out of go.mod). About 10 minutes;
 # run it on a quiet machine. test-bench (part of test) only vets the bench module.
 .PHONY: bench test-bench
+BENCH_SIZES ?= 1,100,1000,10000,50000
 bench: $(BIN) bin/kustomize
 	cd bench && go build -o ../bin/sdknoop ./sdknoop
 	go test -run '^$$' -bench . -benchmem ./fn/itemscan ./fn/report ./fn/processor > bin/go-bench.txt
-	cd bench && go run . -fn ../$(BIN) -sdk ../bin/sdknoop -kustomize ../bin/kustomize -go-bench ../bin/go-bench.txt -out ../BENCHMARKS.md
+	cd bench && go run . -sizes $(BENCH_SIZES) -fn ../$(BIN) -sdk ../bin/sdknoop -kustomize ../bin/kustomize \
+		-go-bench ../bin/go-bench.txt -out ../BENCHMARKS.md
 test-bench:
 	cd bench && go vet ./...
 
