@@ -57,29 +57,31 @@ type keyName struct {
 	exact bool
 }
 
+// special marks the bytes plain scalars and keys must look at: ':' may end a key or be an error,
+// '#' may start a comment, a tab is not understood.
+var special = [256]bool{':': true, '#': true, '\t': true}
+
 // plainKey reads a plain key and its colon; after is the index past the colon, which is
 // followed by a space or the end of the line.
 func plainKey(line []byte, i int) (name []byte, after int, ok bool) {
 	if i >= len(line) || !plainStart(line, i) {
 		return nil, 0, false
 	}
-	rest := line[i:]
-	for off := 0; ; {
-		k := bytes.IndexByte(rest[off:], ':')
-		if k < 0 {
-			return nil, 0, false
-		}
-		j := off + k
-		if j+1 < len(rest) && rest[j+1] != ' ' {
-			off = j + 1
+	for j := i + 1; j < len(line); j++ {
+		if !special[line[j]] {
 			continue
 		}
-		name = rest[:j]
-		if name[len(name)-1] == ' ' || len(name) > 1000 || bytes.Contains(name, []byte(" #")) || bytes.IndexByte(name, '\t') >= 0 {
-			return nil, 0, false // `a : b`, a comment, longer than yaml.v3's simple keys, a tab
+		switch c := line[j]; {
+		case c == ':' && (j+1 == len(line) || line[j+1] == ' '):
+			if line[j-1] == ' ' || j-i > 1000 {
+				return nil, 0, false // `a : b`, or longer than yaml.v3's simple keys
+			}
+			return line[i:j], j + 1, true
+		case c == '#' && line[j-1] == ' ', c == '\t':
+			return nil, 0, false
 		}
-		return name, i + j + 1, true
 	}
+	return nil, 0, false
 }
 
 // blockKey reads a plain or quoted key and its colon.
@@ -122,14 +124,20 @@ func scalarValue(line []byte, i int) (scalar, bool) {
 	if !plainStart(line, i) {
 		return scalar{}, false
 	}
-	text := line[i:]
-	if c := bytes.Index(text, []byte(" #")); c >= 0 {
-		text = text[:c]
+	end := len(line)
+	for j := i + 1; j < len(line); j++ {
+		if !special[line[j]] {
+			continue
+		}
+		if line[j] == '#' && line[j-1] == ' ' {
+			end = j // a comment
+			break
+		}
+		if line[j] == ':' && (j+1 == len(line) || line[j+1] == ' ') {
+			return scalar{}, false // yaml.v3: mapping values are not allowed in this context
+		}
 	}
-	text = bytes.TrimRight(text, " ")
-	if bytes.Contains(text, []byte(": ")) || text[len(text)-1] == ':' {
-		return scalar{}, false
-	}
+	text := bytes.TrimRight(line[i:end], " ")
 	return scalar{exact: true, plain: true, text: text}, true
 }
 
