@@ -51,8 +51,16 @@ func Scan(in []byte) (*Plan, string) {
 	}
 	p := &Plan{Layout: splice.Layout{Region: s.region, Items: s.items, DashCol: s.dashCol}, Keys: s.keyNames()}
 	p.Skeleton = append(append(make([]byte, 0, len(in)-(s.region.End-s.region.Start)), in[:s.region.Start]...), in[s.region.End:]...)
-	if _, reason := checkBytes(p.Skeleton); reason != "" {
-		return nil, reason
+	// Classify checks the items' bytes; these are the rest: the skeleton, and the comments and
+	// blank lines between `items:` and the first item.
+	beforeItems := in[s.region.Start:s.region.End]
+	if len(s.items) > 0 {
+		beforeItems = in[s.region.Start:s.items[0].Start]
+	}
+	for _, text := range [][]byte{p.Skeleton, beforeItems} {
+		if _, reason := checkBytes(text); reason != "" {
+			return nil, reason
+		}
 	}
 	if reason := s.confirmKeys(p.Skeleton); reason != "" {
 		return nil, reason

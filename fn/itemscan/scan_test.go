@@ -288,3 +288,13 @@ func TestServiceText(t *testing.T) {
 		})
 	}
 }
+
+// TestScanChecksTheLinesBeforeTheFirstItem: they belong to no item, and the skeleton leaves them
+// out, so Scan checks them itself (found by FuzzDifferential).
+func TestScanChecksTheLinesBeforeTheFirstItem(t *testing.T) {
+	for _, in := range []string{header + "  #\xd7\n", header + "# \x01\n- a: 1\n"} {
+		if _, reason := Scan([]byte(in)); reason == "" {
+			t.Errorf("%q passed", in)
+		}
+	}
+}
