@@ -109,8 +109,8 @@ func (p *Plan) read(s *itemScanner, in []byte, i int) string {
 }
 
 // checkBytes refuses what yaml.v3 would reject, or the fast path could not write back, anywhere
-// in text: carriage returns, control characters other than tabs, invalid UTF-8 and non-printable
-// characters. tabs says whether there are tabs. Eight bytes at a time: a word of printable ASCII
+// in text: carriage returns, control characters other than tabs, invalid UTF-8, non-printable
+// characters, and the Unicode line breaks yaml.v3 honours besides \n. tabs says whether there are tabs. Eight bytes at a time: a word of printable ASCII
 // and newlines passes with a few tests.
 func checkBytes(text []byte) (tabs bool, reason string) {
 	i := 0
@@ -155,8 +155,11 @@ func checkSlowly(text []byte, from, to int, tabs bool) (int, bool, string) {
 			return i, tabs, fmt.Sprintf("control character %#x", b)
 		}
 		r, size := utf8.DecodeRune(text[i:])
-		if !printable(r) || r == utf8.RuneError && size == 1 {
+		switch {
+		case !printable(r) || r == utf8.RuneError && size == 1:
 			return i, tabs, "an invalid or non-printable character"
+		case r == 0x85 || r == 0x2028 || r == 0x2029:
+			return i, tabs, "a line break other than \\n" // yaml.v3 breaks lines there too (YAML 1.1)
 		}
 		i += size
 	}

@@ -227,8 +227,9 @@ func TestCheckBytes(t *testing.T) {
 		char string
 		ok   bool
 	}{
-		{"a", true}, {"\t", true}, {"é", true}, {"中", true}, {"😀", true}, {"\u0085", true},
+		{"a", true}, {"\t", true}, {"é", true}, {"中", true}, {"😀", true}, {"\u0085", false},
 		{"\r", false}, {"\x00", false}, {"\x1f", false}, {"\x7f", false}, {"\xc3", false},
+		{"\u2028", false}, {"\u2029", false},
 		{"\xff", false}, {"\u0080", false}, {"\ufffe", false}, {"\xed\xa0\x80", false},
 	} {
 		for pad := 0; pad < 17; pad++ {
