@@ -6,7 +6,7 @@
 // An item's span runs from the start of the line that holds its dash to the start of the next
 // item's dash line, or to the end of the items. Splicing an item is safe when yaml.v3 attaches
 // every comment in its span to the item itself and none from outside it: then re-encoding the item
-// neither loses nor repeats a comment. DecodeItem and Contained decide that from the span alone.
+// neither loses nor repeats a comment. Safe decides that from the spans alone (DecodeItem, Contained).
 package splice
 
 import (
