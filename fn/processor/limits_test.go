@@ -51,3 +51,17 @@ func truncate(s string) string {
 	}
 	return s
 }
+
+// A list too large for the full parser that cannot take the fast path is refused, not parsed.
+func TestLargeInputWithoutFastPathIsRefused(t *testing.T) {
+	defer func(limit int) { MaxReferenceInput = limit }(MaxReferenceInput)
+	MaxReferenceInput = 1 << 10
+	in := header + "- apiVersion: v1\r\n  kind: ConfigMap\r\n  metadata: {name: crlf}\r\n  data:\r\n    a: " + strings.Repeat("x", 2<<10) + "\r\n"
+	out, errOut, code := run([]byte(in))
+	if code != 1 || len(out) != 0 || !strings.Contains(string(errOut), "needs the full YAML parser") {
+		t.Errorf("exit %d, %d bytes out, stderr %q", code, len(out), errOut)
+	}
+	if _, _, code := run([]byte(strings.ReplaceAll(in, "\r\n", "\n"))); code != 0 {
+		t.Errorf("the same list without CRs takes the fast path and must pass, got exit %d", code)
+	}
+}

@@ -29,11 +29,23 @@ const Name = "set-session-affinity"
 // returns the exit code: 1 exactly when an error result was emitted or the input is unusable.
 // stdout gets the whole list or nothing: both paths decide everything before writing.
 func Run(in []byte, stdout, stderr io.Writer) int {
-	if run, reason := planFast(in); reason == "" {
+	run, reason := planFast(in)
+	if reason == "" {
 		return run.finish(stdout, stderr)
+	}
+	if len(in) > MaxReferenceInput {
+		fmt.Fprintf(stderr, "%s: input of %d MiB needs the full YAML parser (%s), which takes about 100 times the input in memory; it handles at most %d MiB\n",
+			Name, len(in)>>20, reason, MaxReferenceInput>>20)
+		return 1
 	}
 	return runReference(in, stdout, stderr)
 }
+
+// MaxReferenceInput bounds the inputs the full parser takes: yaml.v3 holds a node tree of about
+// 100 times the input, so a larger list that cannot take the fast path is refused with a clear
+// error rather than killed for memory. The fast path has no limit of its own (about 5 times the
+// input, see BENCHMARKS.md).
+var MaxReferenceInput = 64 << 20
 
 // Process rewrites the list's selected Services in place, marks them changed, and returns the
 // results.
