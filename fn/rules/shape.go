@@ -49,53 +49,73 @@ func checkShape(s *service) {
 
 // aliasPath returns the path of the first anchor, alias or merge key below n, or "".
 func aliasPath(n *yaml.Node, path string) string {
-	return find(n, path, func(n *yaml.Node, path string) string {
+	return find(n, path, func(n *yaml.Node) (string, bool) {
 		if n.Kind == yaml.AliasNode || n.Anchor != "" {
-			return path
+			return "", true
 		}
 		for _, f := range node.Fields(n) {
 			if f.Key == "<<" {
-				return join(path, f.Key)
+				return f.Key, true
 			}
 		}
-		return ""
+		return "", false
 	})
 }
 
 // duplicatePath returns the path of the first key that appears twice in one map below n, or "".
 func duplicatePath(n *yaml.Node, path string) string {
-	return find(n, path, func(n *yaml.Node, path string) string {
+	return find(n, path, func(n *yaml.Node) (string, bool) {
 		seen := map[string]bool{}
 		for _, f := range node.Fields(n) {
 			if seen[f.Key] {
-				return join(path, f.Key)
+				return f.Key, true
 			}
 			seen[f.Key] = true
 		}
-		return ""
+		return "", false
 	})
 }
 
-// find walks the tree below n depth first and returns the first path check reports.
-func find(n *yaml.Node, path string, check func(n *yaml.Node, path string) string) string {
-	if p := check(n, path); p != "" {
-		return p
+// find walks the tree below n depth first and returns the path of the first node that check
+// reports (with the key it names inside that node, if any). The path is only spelled out for a
+// find: this walk runs over every node of every selected Service.
+func find(n *yaml.Node, path string, check func(n *yaml.Node) (key string, found bool)) string {
+	steps, found := walk(n, check)
+	if !found {
+		return ""
+	}
+	for i := len(steps) - 1; i >= 0; i-- {
+		path = steps[i](path)
+	}
+	return path
+}
+
+// walk returns, innermost first, the steps from n down to the node check reports.
+func walk(n *yaml.Node, check func(n *yaml.Node) (string, bool)) ([]func(string) string, bool) {
+	if key, found := check(n); found {
+		if key == "" {
+			return nil, true
+		}
+		return []func(string) string{func(p string) string { return join(p, key) }}, true
+	}
+	if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode {
+		return nil, false
 	}
 	for i, child := range n.Content {
-		childPath := fmt.Sprintf("%s[%d]", path, i)
-		switch {
-		case n.Kind == yaml.MappingNode && i%2 == 0:
+		if n.Kind == yaml.MappingNode && i%2 == 0 {
 			continue // a key
-		case n.Kind == yaml.MappingNode:
-			childPath = join(path, n.Content[i-1].Value)
-		case n.Kind != yaml.SequenceNode:
+		}
+		steps, found := walk(child, check)
+		if !found {
 			continue
 		}
-		if p := find(child, childPath, check); p != "" {
-			return p
+		if n.Kind == yaml.MappingNode {
+			key := n.Content[i-1].Value
+			return append(steps, func(p string) string { return join(p, key) }), true
 		}
+		return append(steps, func(p string) string { return fmt.Sprintf("%s[%d]", p, i) }), true
 	}
-	return ""
+	return nil, false
 }
 
 func join(path, key string) string { return strings.TrimPrefix(path+"."+key, ".") }
