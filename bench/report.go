@@ -56,7 +56,7 @@ time (user + system) and peak RSS are the kernel's accounting for the child (` +
   setting what the function sets on a selected LoadBalancer Service (N ≤ 1,000 only).
 
 The function uses every core: items that need decoding are handled in parallel (see
-` + "`fn/processor/fast.go`" + `); its CPU time is in the table beside its wall time.
+` + "`fn/input`, `fn/processor`" + `); its CPU time is in the table beside its wall time.
 
 `)
 	r.writeMachine(&b)

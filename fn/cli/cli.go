@@ -1,11 +1,9 @@
 // Package cli is the command line around the function: a ResourceList on stdin runs as a KRM
-// function; plain YAML documents run in stream mode, configured by --config and flags that
-// mirror the config keys. No flag changes the ResourceList contract.
+// function; plain YAML documents run as a stream, configured by --config and flags that mirror
+// the config keys. No flag changes the ResourceList contract.
 package cli
 
 import (
-	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,7 +15,6 @@ import (
 	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/processor"
-	"github.com/sticky-services/set-session-affinity/fn/stream"
 )
 
 // options are the parsed command line.
@@ -87,54 +84,16 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, version stri
 	if err != nil {
 		return fail(stderr, fmt.Errorf("reading stdin: %w", err))
 	}
-	if looksLikeResourceList(in) {
-		return runResourceList(o, in, stdout, stderr)
-	}
-	docs, err := stream.Split(in)
-	if errors.Is(err, stream.ErrResourceList) {
-		return runResourceList(o, in, stdout, stderr)
-	}
-	if err != nil {
-		return fail(stderr, err)
-	}
 	fc, err := o.functionConfig()
 	if err != nil {
 		return fail(stderr, err)
 	}
-	return stream.Run(docs, fc, stdout, stderr)
-}
-
-func runResourceList(o *options, in []byte, stdout, stderr io.Writer) int {
-	if o.configFile != "" || len(o.keys) > 0 {
-		return fail(stderr, errors.New("--config and config flags apply to plain YAML input only; a ResourceList carries its own functionConfig"))
-	}
-	return processor.Run(in, stdout, stderr)
+	return processor.Run(in, fc, stdout, stderr)
 }
 
 func fail(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "%s: %v\n", processor.Name, err)
 	return 1
-}
-
-// looksLikeResourceList spots a ResourceList from its first document's top-level kind without
-// parsing the whole input, so large lists go straight to the processor.
-func looksLikeResourceList(in []byte) bool {
-	for len(in) > 0 {
-		line := in
-		if i := bytes.IndexByte(in, '\n'); i >= 0 {
-			line, in = in[:i], in[i+1:]
-		} else {
-			in = nil
-		}
-		if bytes.HasPrefix(line, []byte("kind:")) {
-			kind := strings.Trim(strings.TrimSpace(string(line[len("kind:"):])), `"'`)
-			return kind == "ResourceList"
-		}
-		if bytes.HasPrefix(line, []byte("---")) && len(bytes.TrimSpace(line)) == 3 && len(in) > 0 {
-			continue
-		}
-	}
-	return false
 }
 
 // functionConfig builds the config for stream mode: the --config file, with flags on top.

@@ -14,21 +14,37 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"sync"
 	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
-
-	"github.com/sticky-services/set-session-affinity/fn/splice"
 )
+
+// Span is a byte range [Start, End) of the input.
+type Span struct{ Start, End int }
+
+// Layout is where the items sit in the input.
+type Layout struct {
+	// Region runs from the line after `items:` to the end of the last item.
+	Region Span
+	// Items are the items' spans in input order: each from the start of the line that holds its
+	// dash to the start of the next item's dash line, or to the end of the items.
+	Items []Span
+	// DashCol is the column of the items' dashes, 0 for kyaml's compact style.
+	DashCol int
+}
 
 // Plan is what Scan found.
 type Plan struct {
 	// Layout is where the items are; it has no items when `items` is empty or absent.
-	Layout splice.Layout
+	Layout Layout
 	// Skeleton is the input without the items' lines: everything else, for yaml.v3 to decode.
 	Skeleton []byte
 	// Keys are the top-level keys, in order.
 	Keys []string
+	// Root is the skeleton as yaml.v3 decodes it: the list's header and functionConfig, with
+	// `items` empty.
+	Root *yaml.Node
 }
 
 // Scan finds the items of in and checks everything but their contents (see Classify). A non-empty
@@ -47,9 +63,9 @@ func Scan(in []byte) (*Plan, string) {
 		return nil, reason
 	}
 	if s.itemsKey < 0 {
-		s.region = splice.Span{Start: len(in), End: len(in)}
+		s.region = Span{Start: len(in), End: len(in)}
 	}
-	p := &Plan{Layout: splice.Layout{Region: s.region, Items: s.items, DashCol: s.dashCol}, Keys: s.keyNames()}
+	p := &Plan{Layout: Layout{Region: s.region, Items: s.items, DashCol: s.dashCol}, Keys: s.keyNames()}
 	p.Skeleton = append(append(make([]byte, 0, len(in)-(s.region.End-s.region.Start)), in[:s.region.Start]...), in[s.region.End:]...)
 	// Classify checks the items' bytes; these are the rest: the skeleton, and the comments and
 	// blank lines between `items:` and the first item.
@@ -62,9 +78,11 @@ func Scan(in []byte) (*Plan, string) {
 			return nil, reason
 		}
 	}
-	if reason := s.confirmKeys(p.Skeleton); reason != "" {
+	root, reason := s.confirmKeys(p.Skeleton)
+	if reason != "" {
 		return nil, reason
 	}
+	p.Root = root
 	return p, ""
 }
 
@@ -79,19 +97,20 @@ type Item struct {
 	// Service is, for a core Service, what its text says exactly of the parts selection and the
 	// warnings read (nil when it says them in a way not recorded here).
 	Service *ServiceText
-	// CommentLines says the item may have a comment on a line of its own (see splice.Safe); lines
-	// starting with '#' inside block scalars are content. True when unsure.
-	CommentLines bool
 }
 
 // Classify reads item i; a reason means the fast path must not be used.
 func (p *Plan) Classify(in []byte, i int) (Item, string) {
-	var s itemScanner
-	if reason := p.read(&s, in, i); reason != "" {
+	s := scanners.Get().(*itemScanner)
+	defer scanners.Put(s)
+	if reason := p.read(s, in, i); reason != "" {
 		return Item{}, reason
 	}
 	return s.result(), ""
 }
+
+// scanners keep their key maps from item to item.
+var scanners = sync.Pool{New: func() any { return new(itemScanner) }}
 
 func (p *Plan) read(s *itemScanner, in []byte, i int) string {
 	span := in[p.Layout.Items[i].Start:p.Layout.Items[i].End]
@@ -184,8 +203,8 @@ type scanner struct {
 	inItems  bool
 	flowList bool // `items: []`
 	dashCol  int  // -1 until the first dash
-	region   splice.Span
-	items    []splice.Span
+	region   Span
+	items    []Span
 	// regionLines counts the lines of the region, which the skeleton leaves out.
 	regionLines int
 }
@@ -242,7 +261,7 @@ func (s *scanner) line(line []byte, pos, n int) string {
 		return "the items do not start with a dash"
 	case s.dashCol < 0 || ind == s.dashCol && isDash(line, ind):
 		s.dashCol = ind
-		s.items = append(s.items, splice.Span{Start: pos})
+		s.items = append(s.items, Span{Start: pos})
 	case ind <= s.dashCol:
 		return "a line in the items is indented no deeper than their dashes"
 	}
@@ -266,7 +285,7 @@ func (s *scanner) topLevelKey(line []byte, pos, n int) string {
 	}
 	s.itemsKey = len(s.keys) - 1
 	next := pos + len(line) + 1
-	s.region = splice.Span{Start: next, End: next}
+	s.region = Span{Start: next, End: next}
 	rest := line[skipSpaces(line, after):]
 	switch {
 	case len(rest) == 0 || rest[0] == '#':
@@ -301,13 +320,13 @@ func (s *scanner) keyNames() []string {
 // confirmKeys has yaml.v3 decode the skeleton and checks that its top-level keys are exactly
 // the ones the scan found, on the same lines, with `items` empty: then no line the scan took for
 // a key or an item belongs to a multi-line value, and the rest of the list is valid YAML.
-func (s *scanner) confirmKeys(skeleton []byte) string {
+func (s *scanner) confirmKeys(skeleton []byte) (*yaml.Node, string) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(skeleton, &doc); err != nil {
-		return "the rest of the list does not decode: " + err.Error()
+		return nil, "the rest of the list does not decode: " + err.Error()
 	}
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode || len(doc.Content[0].Content) != 2*len(s.keys) {
-		return "the rest of the list decodes to other keys"
+		return nil, "the rest of the list decodes to other keys"
 	}
 	removed := s.regionLines
 	root := doc.Content[0]
@@ -317,13 +336,13 @@ func (s *scanner) confirmKeys(skeleton []byte) string {
 			line -= removed
 		}
 		if got := root.Content[2*i]; got.Value != k.name || got.Line != line || got.Column != 1 || got.Style != 0 {
-			return fmt.Sprintf("the rest of the list decodes to other keys (%q on line %d)", got.Value, got.Line)
+			return nil, fmt.Sprintf("the rest of the list decodes to other keys (%q on line %d)", got.Value, got.Line)
 		}
 	}
 	if s.itemsKey >= 0 && !s.flowList && !isNull(root.Content[2*s.itemsKey+1]) {
-		return "`items` decodes to a value"
+		return nil, "`items` decodes to a value"
 	}
-	return ""
+	return root, ""
 }
 
 func isNull(n *yaml.Node) bool {

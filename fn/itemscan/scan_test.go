@@ -9,7 +9,6 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/sticky-services/set-session-affinity/fn/splice"
 	"github.com/sticky-services/set-session-affinity/internal/listgen"
 )
 
@@ -28,7 +27,10 @@ func TestItemDecisions(t *testing.T) {
 		{"quoted kind", "- apiVersion: v1\n  kind: \"ConfigMap\"\n", false},
 		{"quoted Service", "- apiVersion: v1\n  kind: 'Service'\n", true},
 		{"kind with escapes", "- apiVersion: v1\n  kind: \"Serv\\x69ce\"\n", true},
-		{"first kind wins", "- kind: ConfigMap\n  kind: Service\n", false},
+		{"a key given twice goes to yaml.v3, which refuses it", "- kind: ConfigMap\n  kind: Service\n", true},
+		{"a nested key given twice too", "- kind: ConfigMap\n  data:\n    a: x\n    a: y\n", true},
+		{"the same key in two mappings is fine", "- kind: ConfigMap\n  metadata:\n    name: a\n  data:\n    name: b\n", false},
+		{"a flow key given twice", "- kind: ConfigMap\n  data: {a: x, a: y}\n", true},
 		{"head comment", "- # a comment\n  apiVersion: apps/v1\n  kind: Deployment\n", false},
 		{"kind on a later line", "- apiVersion: v1\n  kind:\n    Service\n", true},
 		{"no kind", "- apiVersion: v1\n  metadata: {}\n", true},
@@ -112,7 +114,9 @@ func FuzzScan(f *testing.F) {
 			if decode[i] = item.Decode; !decode[i] {
 				continue
 			}
-			if _, _, err := splice.DecodeItem(in, p.Layout, i); err != nil {
+			span := p.Layout.Items[i]
+			var entry yaml.Node
+			if err := yaml.Unmarshal(in[span.Start:span.End], &entry); err != nil {
 				return
 			}
 		}
