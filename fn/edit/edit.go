@@ -69,7 +69,7 @@ type differ struct {
 }
 
 func (d *differ) add(start, end int, text []byte) {
-	d.edits = append(d.edits, Edit{Start: start, End: end, Text: text})
+	d.edits = append(d.edits, Edit{Start: start, End: end, Text: d.src.lineBreaks(text)})
 }
 
 // node diffs two values at the same place.
@@ -201,11 +201,7 @@ func (d *differ) deletePair(b *yaml.Node, i int, flow bool) error {
 		if len(bytes.TrimLeft(t[lineStart:start], " ")) != 0 {
 			return fmt.Errorf("%w: the key at %d:%d shares its line with what comes before it", ErrCannotEdit, bk.Line, bk.Column)
 		}
-		end = d.src.lineEnd(end)
-		if end < len(t) {
-			end++
-		}
-		d.add(lineStart, end, nil)
+		d.add(lineStart, d.src.nextLine(end), nil)
 		return nil
 	}
 	// In a flow mapping take the comma after the pair, or, for the last pair, the one before it.
@@ -273,10 +269,10 @@ func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
 	}
 	col := d.src.column(start)
 	var text []byte
-	if end == len(d.src.text) {
-		text = append(text, '\n')
+	if next := d.src.nextLine(end); next > end {
+		end = next
 	} else {
-		end++ // after the newline
+		text = append(text, '\n') // the text ends without a line break
 	}
 	for i := 0; i < len(pairs); i += 2 {
 		pair, err := d.renderPair(pairs[i], pairs[i+1], col, false)
@@ -432,5 +428,5 @@ func Rewrite(text []byte, before, after *yaml.Node) ([]Edit, error) {
 	}
 	pad := bytes.Repeat([]byte{' '}, src.column(start))
 	rendered = bytes.ReplaceAll(rendered, []byte("\n"), append([]byte("\n"), pad...))
-	return []Edit{{Start: start, End: end, Text: rendered}}, nil
+	return []Edit{{Start: start, End: end, Text: src.lineBreaks(rendered)}}, nil
 }

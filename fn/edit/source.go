@@ -13,6 +13,7 @@ import (
 type source struct {
 	text  []byte
 	lines []int // byte offset of each line's start
+	crlf  bool  // lines end in \r\n: what the edits write ends its lines so too
 }
 
 func newSource(text []byte) *source {
@@ -22,7 +23,7 @@ func newSource(text []byte) *source {
 			lines = append(lines, i+1)
 		}
 	}
-	return &source{text: text, lines: lines}
+	return &source{text: text, lines: lines, crlf: bytes.Contains(text, []byte("\r\n"))}
 }
 
 // offset is the byte offset of n's position.
@@ -55,12 +56,33 @@ func (s *source) lineOf(off int) int {
 	return lo
 }
 
-// lineEnd is the offset of the newline ending the line that holds off (or the text's end).
+// lineEnd is the offset of the line break (\n or \r\n) ending the line that holds off, or the
+// text's end.
 func (s *source) lineEnd(off int) int {
+	i := bytes.IndexByte(s.text[off:], '\n')
+	if i < 0 {
+		return len(s.text)
+	}
+	if i > 0 && s.text[off+i-1] == '\r' {
+		i--
+	}
+	return off + i
+}
+
+// nextLine is the offset of the line after the one that holds off, or the text's end.
+func (s *source) nextLine(off int) int {
 	if i := bytes.IndexByte(s.text[off:], '\n'); i >= 0 {
-		return off + i
+		return off + i + 1
 	}
 	return len(s.text)
+}
+
+// lineBreaks writes text's line breaks as the source writes its own.
+func (s *source) lineBreaks(text []byte) []byte {
+	if !s.crlf {
+		return text
+	}
+	return bytes.ReplaceAll(text, []byte("\n"), []byte("\r\n"))
 }
 
 // column is off's distance in characters from its line's start.

@@ -42,6 +42,9 @@ func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, res
 	if err != nil {
 		return err
 	}
+	if bytes.HasSuffix(in.Text, []byte("\r\n")) {
+		resultsText = bytes.ReplaceAll(resultsText, []byte("\n"), []byte("\r\n"))
+	}
 	if !appendable(in) {
 		// Results go into the list as yaml.v3 reads it: joined to the results it already has, or
 		// inside a list written in flow style, or before its end marker.

@@ -1,0 +1,364 @@
+package processor
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/config"
+	"github.com/sticky-services/set-session-affinity/fn/node"
+	"github.com/sticky-services/set-session-affinity/fn/report"
+	"github.com/sticky-services/set-session-affinity/fn/rules"
+	"github.com/sticky-services/set-session-affinity/fn/selection"
+	"github.com/sticky-services/set-session-affinity/internal/listgen"
+)
+
+// The differential tests hold the pipeline to an oracle that shares none of its input or output
+// code: the oracle decodes the whole input with yaml.v3, resolves every object, applies the same
+// rules, and keeps the values. On every input both must agree on meaning: the same objects with
+// the same values in the same order, the same results, the same exit code, and both refuse the
+// same inputs. (That untouched bytes stay is asserted apart: goldens, TestShapes.)
+
+// oracleRun is what the oracle makes of an input.
+type oracleRun struct {
+	objects []*yaml.Node // every object after the rules, resolved, in input order
+	results fn.Results
+}
+
+// oracle runs the function by decoding everything: the straightforward reading of the contract.
+func oracle(in []byte) (*oracleRun, error) {
+	var docs []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(in))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(doc.Content) == 0 || node.IsNull(doc.Content[0]) {
+			continue
+		}
+		if _, dup := node.FirstDuplicate(doc.Content[0], ""); dup != nil {
+			return nil, fmt.Errorf("line %d: a key twice", dup.Line)
+		}
+		docs = append(docs, doc.Content[0])
+	}
+	var objects []*yaml.Node
+	var fc *yaml.Node
+	list := len(docs) == 1 && kindOf(docs[0]) == "ResourceList"
+	if list {
+		fc = node.Get(docs[0], "functionConfig")
+		if items := node.Get(docs[0], "items"); items != nil {
+			objects = items.Content
+		}
+	} else {
+		for _, d := range docs {
+			if d.Kind != yaml.MappingNode || kindOf(d) == "ResourceList" {
+				return nil, errors.New("not a stream of objects")
+			}
+		}
+		objects = docs
+	}
+	var flat []*yaml.Node
+	for _, o := range objects {
+		flat = append(flat, flatten(o)...)
+	}
+	for i, o := range flat {
+		if selection.IsCoreService(o) { // others are not resolved: an alias bomb stays small
+			resolved, err := node.Resolve(o, 1<<20)
+			if err != nil {
+				return nil, err
+			}
+			flat[i] = resolved
+		}
+	}
+	cfg, errs := config.Decode(fc)
+	run := &oracleRun{objects: flat}
+	if len(errs) > 0 {
+		run.results = configErrors(errs, fc)
+		return run, nil
+	}
+	var counts report.Counts
+	for _, obj := range flat {
+		if obj.Kind != yaml.MappingNode {
+			run.results = append(run.results, &fn.Result{Severity: fn.Error})
+			continue
+		}
+		if !selection.IsCoreService(obj) {
+			continue
+		}
+		var findings []rules.Finding
+		if selection.Selected(obj, cfg.Selector) {
+			var outcome rules.Outcome
+			outcome, findings = rules.Apply(obj, cfg)
+			count(&counts, outcome)
+		} else {
+			counts.NotSelected++
+			findings = rules.WarnMisplaced(obj)
+		}
+		for _, f := range findings {
+			run.results = append(run.results, report.Finding(report.SubjectOf(obj), f))
+		}
+	}
+	run.results = append(run.results, report.Summary(counts, cfg))
+	return run, nil
+}
+
+// identity names an object: apiVersion, kind, namespace and name.
+func identity(n *yaml.Node) string {
+	text := func(path ...string) string {
+		v := n
+		for _, k := range path {
+			v = node.Lookup(v, k)
+		}
+		s, _ := node.Scalar(v)
+		return s
+	}
+	return strings.Join([]string{text("apiVersion"), text("kind"), text("metadata", "namespace"), text("metadata", "name")}, "/")
+}
+
+func kindOf(n *yaml.Node) string {
+	k, _ := node.Scalar(node.Lookup(n, "kind"))
+	return k
+}
+
+// flatten is an object, or the objects in a List's items.
+func flatten(n *yaml.Node) []*yaml.Node {
+	items := node.Lookup(n, "items")
+	if !strings.HasSuffix(kindOf(n), "List") || items == nil || items.Kind != yaml.SequenceNode {
+		return []*yaml.Node{n}
+	}
+	var out []*yaml.Node
+	for _, item := range items.Content {
+		if node.Deref(item).Kind == yaml.MappingNode {
+			out = append(out, flatten(node.Deref(item))...)
+		}
+	}
+	return out
+}
+
+// compareWithOracle runs the pipeline and the oracle on in and describes how they differ.
+func compareWithOracle(in []byte) string {
+	want, oracleErr := oracle(in)
+	var stdout, stderr bytes.Buffer
+	code := Run(in, nil, &stdout, &stderr)
+	o, err := Process(in, nil)
+	switch {
+	case (err != nil) != (oracleErr != nil):
+		return fmt.Sprintf("the pipeline says %v, the oracle %v", err, oracleErr)
+	case err != nil:
+		return ""
+	case code != want.results.ExitCode():
+		return fmt.Sprintf("exit code %d, the oracle's results say %d", code, want.results.ExitCode())
+	}
+	if diff := sameResults(o.Results, want.results); diff != "" {
+		return diff
+	}
+	if stdout.Len() == 0 {
+		return "" // a stream with errors writes nothing
+	}
+	got, err := oracle(stdout.Bytes())
+	if err != nil {
+		return fmt.Sprintf("the output does not read: %v\n%s", err, stdout.Bytes())
+	}
+	if len(got.objects) != len(want.objects) {
+		return fmt.Sprintf("%d objects out, the oracle has %d", len(got.objects), len(want.objects))
+	}
+	for i := range got.objects {
+		g, w := got.objects[i], want.objects[i]
+		if identity(g) != identity(w) || selection.IsCoreService(w) && !node.Equal(g, w) {
+			return fmt.Sprintf("object %d differs from the oracle's:\n%s", i, stdout.Bytes())
+		}
+	}
+	return ""
+}
+
+// sameResults compares the results the oracle can know: severity, message and field. Rows for
+// non-object items carry only their severity.
+func sameResults(got, want fn.Results) string {
+	if len(got) != len(want) {
+		return fmt.Sprintf("%d results, the oracle has %d:\n%v\n---\n%v", len(got), len(want), got, want)
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if g.Severity != w.Severity || w.Message != "" && (g.Message != w.Message || fieldPath(g) != fieldPath(w)) {
+			return fmt.Sprintf("result %d: %q, the oracle %q", i, g.String(), w.String())
+		}
+	}
+	return ""
+}
+
+func fieldPath(r *fn.Result) string {
+	if r.Field == nil {
+		return ""
+	}
+	return r.Field.Path
+}
+
+// diffCase is one input for the differential tests.
+type diffCase struct {
+	name string
+	in   []byte
+}
+
+// differentialCases are the goldens (the bad-input catalogue among them), the property lists and
+// the same lists reshaped, realistic generated inputs as a ResourceList, a plain stream and a kind:
+// List, and the fuzz corpus.
+func differentialCases(t testing.TB) []diffCase {
+	var cases []diffCase
+	for _, g := range goldenCases(t) {
+		cases = append(cases, diffCase{"golden " + filepath.Base(g.dir), g.stdin})
+	}
+	for i := 0; i < 300; i++ {
+		g := &generator{rand.New(rand.NewSource(int64(i)))}
+		in := g.resourceList()
+		cases = append(cases, diffCase{fmt.Sprintf("property %d", i), []byte(in)},
+			diffCase{fmt.Sprintf("reshaped property %d", i), []byte(reshape(rand.New(rand.NewSource(int64(i))), in))})
+	}
+	for _, n := range []int{1, 20, 60} {
+		stream := listgen.Resources(n)
+		cases = append(cases, diffCase{fmt.Sprintf("listgen %d", n), listgen.Generate(n)},
+			diffCase{fmt.Sprintf("stream %d", n), stream},
+			diffCase{fmt.Sprintf("List %d", n), asList(stream)})
+	}
+	corpus, _ := filepath.Glob("testdata/fuzz/*/*")
+	for _, path := range corpus {
+		if in, ok := readCorpusEntry(t, path); ok {
+			cases = append(cases, diffCase{"corpus " + path, in})
+		}
+	}
+	return cases
+}
+
+// asList writes a stream's documents as a kind: List, as kubectl get -o yaml prints one.
+func asList(stream []byte) []byte {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
+	for _, doc := range strings.Split(string(stream), "---\n") {
+		b.WriteString("- " + strings.TrimSuffix(strings.ReplaceAll(doc, "\n", "\n  "), "  "))
+	}
+	b.WriteString("metadata:\n  resourceVersion: \"\"\n")
+	return []byte(b.String())
+}
+
+func TestDifferential(t *testing.T) {
+	cases := differentialCases(t)
+	for _, c := range cases {
+		if diff := compareWithOracle(c.in); diff != "" {
+			t.Errorf("%s: %s\ninput:\n%s", c.name, diff, c.in)
+		}
+	}
+	t.Logf("%d inputs agree with the oracle", len(cases))
+}
+
+// FuzzDifferential compares the pipeline with the oracle on arbitrary input.
+func FuzzDifferential(f *testing.F) {
+	for _, c := range differentialCases(f) {
+		f.Add(c.in)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if diff := compareWithOracle(in); diff != "" {
+			t.Error(diff)
+		}
+	})
+}
+
+// reshape rewrites a generated list into shapes the property generator does not produce:
+// wide indentation, comments and blank lines between and after items, scalar items, block scalars.
+func reshape(r *rand.Rand, in string) string {
+	head, items, tail := splitItems(in)
+	wide := r.Intn(2) == 0
+	var b strings.Builder
+	b.WriteString(head)
+	for _, item := range items {
+		var chunk string
+		switch r.Intn(8) {
+		case 0:
+			chunk = "# between items\n"
+		case 1:
+			chunk = "- a scalar item\n"
+		case 2:
+			chunk = "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: script}\n  data:\n    run.sh: |\n      echo hi\n      # not a comment\n"
+		case 3:
+			chunk = "\n"
+		}
+		chunk += item
+		if r.Intn(4) == 0 {
+			chunk += "  # tail of the item\n"
+		}
+		if wide {
+			chunk = indentLines(chunk)
+		}
+		b.WriteString(chunk)
+	}
+	b.WriteString(tail)
+	return b.String()
+}
+
+// splitItems cuts a list written in kyaml's compact style into the text before the items, the
+// items, and the text after them.
+func splitItems(in string) (head string, items []string, tail string) {
+	start := strings.Index(in, "items:\n")
+	if start < 0 {
+		return in, nil, ""
+	}
+	start += len("items:\n")
+	head, rest := in[:start], in[start:]
+	for rest != "" && strings.HasPrefix(rest, "- ") {
+		end := len(rest)
+		for i := 0; i < len(rest); {
+			nl := strings.IndexByte(rest[i:], '\n')
+			if nl < 0 {
+				break
+			}
+			i += nl + 1
+			if i < len(rest) && rest[i] != ' ' {
+				end = i
+				break
+			}
+		}
+		items = append(items, rest[:end])
+		rest = rest[end:]
+	}
+	return head, items, rest
+}
+
+func indentLines(text string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(text, "\n") {
+		if line != "" && line != "\n" {
+			b.WriteString("  ")
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// readCorpusEntry reads a `go test fuzz v1` corpus file holding one []byte.
+func readCorpusEntry(t testing.TB, path string) ([]byte, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitN(string(b), "\n", 3)
+	if len(lines) < 2 || lines[0] != "go test fuzz v1" || !strings.HasPrefix(lines[1], "[]byte(") {
+		return nil, false
+	}
+	var s string
+	if _, err := fmt.Sscanf(strings.TrimSuffix(strings.TrimPrefix(lines[1], "[]byte("), ")"), "%q", &s); err != nil {
+		return nil, false
+	}
+	return []byte(s), true
+}
