@@ -254,6 +254,9 @@ func (d *differ) insert(b *yaml.Node, pairs []*yaml.Node, flow bool) error {
 	if err != nil {
 		return err
 	}
+	if emptyNull(last) {
+		text = append([]byte{' '}, text...) // `a:,` would read as a key `a:`; `a: ,` is a null
+	}
 	d.add(end, end, text)
 	return nil
 }

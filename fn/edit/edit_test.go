@@ -143,3 +143,57 @@ func TestDiffRefusesWhatItCannotWriteInPlace(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDiff: for any YAML mapping, the changes the rules make (a scalar set, a key added to a
+// nested mapping, a key removed) are written as edits that read back as the changed object, or
+// refused with ErrCannotEdit; never an edit that says something else.
+func FuzzDiff(f *testing.F) {
+	for _, seed := range []string{
+		"spec:\n  type: ClusterIP\n",
+		"metadata: {annotations: {}}\nspec: {selector: {a: b, sessionAffinity: ClientIP}}\n",
+		"spec:\n  selector:\n    sessionAffinity: ClientIP # c\n  ports:\n  - port: 80\n",
+		"metadata:\n  annotations:\nspec: &s\n  type: \"NodePort\"\n",
+		"spec:\r\n  type: 'LoadBalancer'\r\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var doc yaml.Node
+		if yaml.Unmarshal([]byte(in), &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+			return
+		}
+		before := doc.Content[0]
+		if _, dup := node.FirstDuplicate(before, ""); dup != nil {
+			return // the pipeline refuses a key given twice before anything is edited
+		}
+		if before.Style&yaml.FlowStyle != 0 {
+			return // yaml.v3 ignores text after a flow root (`{}0:`); the pipeline's read-back check refuses such edits
+		}
+		after, err := node.Resolve(before, 10000)
+		if err != nil || node.Get(after, "spec") != nil && node.Get(after, "spec").Kind != yaml.MappingNode ||
+			node.Get(after, "metadata") != nil && node.Get(after, "metadata").Kind != yaml.MappingNode {
+			return
+		}
+		spec := node.EnsureMap(after, "spec")
+		node.SetScalar(spec, "sessionAffinity", "ClientIP", yaml.NodeTagString)
+		node.Remove(node.Get(spec, "selector"), "sessionAffinity")
+		if a := node.Get(after, "metadata", "annotations"); a == nil || a.Kind == yaml.MappingNode || node.IsNull(a) {
+			node.SetScalar(node.EnsureMap(after, "metadata", "annotations"), "k", "1800", yaml.NodeTagString)
+		}
+		edits, err := Diff([]byte(in), before, after)
+		if errors.Is(err, ErrCannotEdit) {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := Apply([]byte(in), edits)
+		var got yaml.Node
+		if err := yaml.Unmarshal(out, &got); err != nil {
+			t.Fatalf("the edited text does not decode (%v):\n%s", err, out)
+		}
+		if len(got.Content) == 0 || !node.Equal(got.Content[0], after) {
+			t.Fatalf("the edited text does not read as the changed object:\n%s", out)
+		}
+	})
+}

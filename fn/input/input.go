@@ -75,6 +75,11 @@ type Input struct {
 	whole *yaml.Node
 }
 
+// MaxObject bounds one item or document that must be decoded: yaml.v3 holds about 60 times its
+// text. The API server takes requests of at most 3 MiB, so no object that reaches a cluster comes
+// near it; a larger one (a Service with 300,000 ports) is refused with a clear error.
+var MaxObject = 4 << 20
+
 // MaxWholeList bounds a ResourceList that must be read in full: yaml.v3 holds a node tree of about
 // 100 times the text, so a larger one is refused with a clear error rather than killed for memory.
 var MaxWholeList = 64 << 20
@@ -152,6 +157,10 @@ func ReadWholeList(in []byte, reason string) (*Input, error) {
 // which no mapping has a key twice (yaml.v3 refuses that when it decodes into Go values, and
 // kubectl and the API server disagree on which one counts). Errors name the line in the input.
 func (in *Input) Decode(p Piece) (*yaml.Node, error) {
+	if size := p.End - p.Start; p.Form != WholeList && size > MaxObject {
+		return nil, fmt.Errorf("%s is %.1f MiB; the function decodes objects of at most %d MiB (the API server takes requests of at most 3 MiB)",
+			p.Name, float64(size)/(1<<20), MaxObject>>20)
+	}
 	doc, err := in.whole, error(nil)
 	if p.Form != WholeList {
 		doc, err = DecodeOne(in.Text[p.Start:p.End])

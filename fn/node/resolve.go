@@ -146,11 +146,22 @@ func Equal(a, b *yaml.Node) bool {
 	case a.Kind == yaml.ScalarNode && a.Value != b.Value:
 		return false
 	}
-	if a.Kind == yaml.MappingNode {
+	if a.Kind == yaml.MappingNode && scalarKeys(a) && scalarKeys(b) {
 		return sameFields(a, b)
 	}
 	for i := range a.Content {
 		if !Equal(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// scalarKeys reports whether every key of mapping m is a scalar; a complex key (a mapping or a
+// list as a key) has no text to index it by.
+func scalarKeys(m *yaml.Node) bool {
+	for i := 0; i < len(m.Content); i += 2 {
+		if m.Content[i].Kind != yaml.ScalarNode {
 			return false
 		}
 	}
@@ -230,10 +241,12 @@ func FirstDuplicate(n *yaml.Node, path string) (string, *yaml.Node) {
 		sub := path
 		switch n.Kind {
 		case yaml.MappingNode:
-			if i%2 == 0 {
+			if i%2 == 0 && c.Kind == yaml.ScalarNode {
 				continue
 			}
-			sub = join(path, n.Content[i-1].Value)
+			if i%2 == 1 {
+				sub = join(path, n.Content[i-1].Value)
+			}
 		case yaml.SequenceNode:
 			sub = fmt.Sprintf("%s[%d]", path, i)
 		}

@@ -34,27 +34,35 @@ func writeStream(stdout, stderr io.Writer, text []byte, edits []edit.Edit, resul
 	if results.ExitCode() != 0 {
 		return nil
 	}
-	return writeEdited(stdout, text, edits, nil)
+	bw := bufio.NewWriterSize(stdout, 64<<10)
+	writeEdited(bw, text, edits)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing output: %w", err)
+	}
+	return nil
 }
 
 func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, results fn.Results) error {
-	resultsText, err := report.AppendYAML(nil, results)
-	if err != nil {
-		return err
-	}
-	if bytes.HasSuffix(in.Text, []byte("\r\n")) {
-		resultsText = bytes.ReplaceAll(resultsText, []byte("\n"), []byte("\r\n"))
-	}
+	tail := results
 	if !appendable(in) {
 		// Results go into the list as yaml.v3 reads it: joined to the results it already has, or
 		// inside a list written in flow style, or before its end marker.
-		e, err := resultsEdits(in, resultsText)
+		e, err := resultsEdits(in, results)
 		if err != nil {
 			return err
 		}
-		edits, resultsText = merge(edits, e), nil
+		edits, tail = merge(edits, e), nil
 	}
-	if err := writeEdited(stdout, in.Text, edits, resultsText); err != nil {
+	lineBreak := "\n"
+	if bytes.HasSuffix(in.Text, []byte("\r\n")) {
+		lineBreak = "\r\n"
+	}
+	bw := bufio.NewWriterSize(stdout, 64<<10)
+	writeEdited(bw, in.Text, edits)
+	if err := report.WriteYAML(bw, tail, lineBreak); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing output: %w", err)
 	}
 	return report.WriteLines(stderr, results, fn.Error)
@@ -66,17 +74,23 @@ func appendable(in *input.Input) bool {
 	if len(t) == 0 || t[len(t)-1] != '\n' || in.Root.Style&yaml.FlowStyle != 0 || node.Get(in.Root, "results") != nil {
 		return false
 	}
-	// A list is one document (fn/input), so only an end marker can stand after it.
-	for _, line := range bytes.Split(t, []byte("\n")) {
-		if bytes.HasPrefix(line, []byte("...")) && len(bytes.TrimRight(line[3:], " \t\r")) == 0 {
-			return false
+	// A list is one document (fn/input), so an end marker can only be its last line of content.
+	for rest := bytes.TrimRight(t, " \t\r\n"); len(rest) > 0; {
+		line := rest[bytes.LastIndexByte(rest, '\n')+1:]
+		if trimmed := bytes.TrimLeft(line, " \t"); len(trimmed) > 0 && trimmed[0] != '#' {
+			return !(bytes.HasPrefix(line, []byte("...")) && len(bytes.TrimRight(line[3:], " \t\r")) == 0)
 		}
+		rest = bytes.TrimRight(rest[:len(rest)-len(line)], " \t\r\n")
 	}
 	return true
 }
 
 // resultsEdits writes the results into the list's root mapping, after the results it has.
-func resultsEdits(in *input.Input, resultsText []byte) ([]edit.Edit, error) {
+func resultsEdits(in *input.Input, results fn.Results) ([]edit.Edit, error) {
+	resultsText, err := report.AppendYAML(nil, results)
+	if err != nil {
+		return nil, err
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(resultsText, &doc); err != nil {
 		return nil, err
@@ -116,9 +130,9 @@ func merge(a, b []edit.Edit) []edit.Edit {
 	return append(append(out, a...), b...)
 }
 
-// writeEdited writes text with the edits made, then tail, straight from the input's bytes.
-func writeEdited(w io.Writer, text []byte, edits []edit.Edit, tail []byte) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
+// writeEdited writes text with the edits made, straight from the input's bytes. A buffered
+// writer keeps its first error for Flush to return.
+func writeEdited(bw *bufio.Writer, text []byte, edits []edit.Edit) {
 	pos := 0
 	for _, e := range edits {
 		bw.Write(text[pos:e.Start])
@@ -126,6 +140,4 @@ func writeEdited(w io.Writer, text []byte, edits []edit.Edit, tail []byte) error
 		pos = e.End
 	}
 	bw.Write(text[pos:])
-	bw.Write(tail)
-	return bw.Flush()
 }
