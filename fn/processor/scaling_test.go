@@ -29,7 +29,9 @@ func TestScalesLinearly(t *testing.T) {
 		{"selector keys", 25000, func(n int) string {
 			return service("", "", "    ports: [{port: 80}]\n    selector:\n"+repeat("      k%d: v\n", n))
 		}},
-		{"items", 20000, func(n int) string { return list(repeat("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c%d}\n", n)) }},
+		{"items", 20000, func(n int) string {
+			return list(repeat("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c%d}\n", n))
+		}},
 		{"comment lines", 50000, func(n int) string {
 			return list(repeat("# comment %d\n", n) + "- " + strings.TrimPrefix(service("", "", "    ports: [{port: 80}]\n"), header+"- "))
 		}},
@@ -44,7 +46,6 @@ func TestScalesLinearly(t *testing.T) {
 		})
 	}
 }
-
 
 func list(items string) string { return header + items }
 
