@@ -59,9 +59,18 @@ func oracle(in []byte) (*oracleRun, error) {
 	var fc *yaml.Node
 	list := len(docs) == 1 && kindOf(docs[0]) == "ResourceList"
 	if list {
+		switch v, _ := node.Scalar(node.Get(docs[0], "apiVersion")); v {
+		case "config.kubernetes.io/v1", "config.kubernetes.io/v1beta1":
+		default:
+			return nil, fmt.Errorf("ResourceList apiVersion %q", v)
+		}
 		fc = node.Get(docs[0], "functionConfig")
-		if items := node.Get(docs[0], "items"); items != nil {
+		switch items := node.Get(docs[0], "items"); {
+		case node.IsNull(items):
+		case items.Kind == yaml.SequenceNode:
 			objects = items.Content
+		default:
+			return nil, errors.New("items is not a list")
 		}
 	} else {
 		for _, d := range docs {
