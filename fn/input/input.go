@@ -91,7 +91,11 @@ var apiVersions = []string{"config.kubernetes.io/v1", "config.kubernetes.io/v1be
 func Read(in []byte) (*Input, error) {
 	chunks := cut(in)
 	if len(chunks) == 1 && looksLikeResourceList(in) {
-		return readResourceList(in)
+		input, err := readResourceList(in)
+		if !errors.Is(err, errNotResourceList) {
+			return input, err
+		}
+		// The first kind line said ResourceList, but the document's kind is another: a stream.
 	}
 	input := &Input{Text: in, Shape: Stream}
 	for i, c := range chunks {
@@ -103,9 +107,12 @@ func Read(in []byte) (*Input, error) {
 // readResourceList scans a ResourceList's items, or takes it whole when its text is not one
 // itemscan understands.
 func readResourceList(in []byte) (*Input, error) {
-	plan, reason := itemscan.Scan(in)
-	if reason != "" || hasKey(plan.Keys, "results") {
-		return ReadWholeList(in, reason)
+	plan, err := itemscan.Scan(in)
+	if err == nil && hasKey(plan.Keys, "results") {
+		err = errors.New("the input has results, which the new ones join")
+	}
+	if err != nil {
+		return ReadWholeList(in, err)
 	}
 	input := &Input{Text: in, Shape: ResourceList, Root: plan.Root}
 	if err := checkHeader(plan.Root); err != nil {
@@ -113,35 +120,36 @@ func readResourceList(in []byte) (*Input, error) {
 	}
 	input.FunctionConfig = node.Get(plan.Root, "functionConfig")
 	input.Pieces = make([]Piece, len(plan.Layout.Items))
-	reasons := parallel.Map(len(plan.Layout.Items), func(i int) string {
-		item, reason := plan.Classify(in, i)
+	errs := parallel.Map(len(plan.Layout.Items), func(i int) error {
+		item, err := plan.Classify(in, i)
 		span := plan.Layout.Items[i]
 		input.Pieces[i] = Piece{Start: span.Start, End: span.End, Form: Entry, Name: fmt.Sprintf("items[%d]", i),
 			Decode: item.Decode || !item.Valid, Service: item.Service}
-		return reason
+		return err
 	})
-	for _, r := range reasons {
-		if r != "" {
-			return ReadWholeList(in, r)
+	for _, err := range errs {
+		if err != nil {
+			return ReadWholeList(in, err)
 		}
 	}
 	return input, nil
 }
 
-// readWholeList reads the ResourceList as one document: yaml.v3 decides what it says.
-func ReadWholeList(in []byte, reason string) (*Input, error) {
+// ReadWholeList reads a ResourceList as one document: yaml.v3 decides what it says. why says why
+// the scan could not be used.
+func ReadWholeList(in []byte, why error) (*Input, error) {
 	if len(in) > MaxWholeList {
-		return nil, fmt.Errorf("input of %d MiB needs the full YAML parser (%s), which takes about 100 times the input in memory; it handles at most %d MiB",
-			len(in)>>20, reason, MaxWholeList>>20)
+		return nil, fmt.Errorf("input of %d MiB needs the full YAML parser (%w), which takes about 100 times the input in memory; it handles at most %d MiB",
+			len(in)>>20, why, MaxWholeList>>20)
 	}
 	doc, err := DecodeOne(in)
 	if err != nil {
 		return nil, fmt.Errorf("input is not valid YAML: %w", err)
 	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("input is %s; want a ResourceList object", node.Describe(root))
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, errNotResourceList
 	}
+	root := doc.Content[0]
 	if err := checkHeader(root); err != nil {
 		return nil, err
 	}
@@ -212,6 +220,9 @@ func DecodeOne(text []byte) (*yaml.Node, error) {
 	return nil, errors.New("more than one document where one was expected")
 }
 
+// errNotResourceList: the document is not a ResourceList after all.
+var errNotResourceList = errors.New("not a ResourceList")
+
 func checkHeader(root *yaml.Node) error {
 	seen := map[string]bool{}
 	for _, f := range node.Fields(root) {
@@ -221,8 +232,8 @@ func checkHeader(root *yaml.Node) error {
 		seen[f.Key] = true
 	}
 	apiVersion, _ := node.Scalar(node.Get(root, "apiVersion"))
-	if kind, _ := node.Scalar(node.Get(root, "kind")); kind != "ResourceList" {
-		return fmt.Errorf("input is kind %q; want a ResourceList (apiVersion: %s, kind: ResourceList)", kind, apiVersions[0])
+	if kind, _ := node.Scalar(node.Lookup(root, "kind")); kind != "ResourceList" {
+		return errNotResourceList
 	}
 	for _, v := range apiVersions {
 		if apiVersion == v {

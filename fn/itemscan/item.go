@@ -7,7 +7,8 @@ import "bytes"
 // quoted on one line, values that are plain or quoted scalars on one line, flow collections on
 // one line, and literal or folded block scalars without an indentation indicator. Anything else
 // (anchors, aliases, tags, multi-line scalars, complex keys, tabs) makes the item not understood,
-// and the fast path decodes it with yaml.v3 instead.
+// and fn/processor decodes it with yaml.v3 instead. A key given twice in one mapping is not
+// understood either, so yaml.v3's refusal of it reaches the user.
 type itemScanner struct {
 	frames  [16]frame // the stack's first frames, so that shallow items need no allocation
 	stack   []frame

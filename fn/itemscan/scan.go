@@ -1,18 +1,19 @@
 // Package itemscan finds the items of a ResourceList in its text, without building a YAML tree
-// (Scan), and tells which items the fast path must decode (Classify): those that may be core
-// Services, and those whose text it does not fully understand (yaml.v3 then decodes and validates
-// them). Every other item it validates itself against a conservative subset of block YAML, so
+// (Scan), and tells which items must be decoded (Classify): those that may be core Services (or
+// Lists of them), and those whose text it does not fully understand (yaml.v3 then decodes and
+// validates them). Every other item it validates itself against a conservative subset of block YAML, so
 // that an input it accepts is one yaml.v3 accepts too, with the same items. Classify reads one
 // item and nothing else, so the items can be classified in parallel.
 //
-// Scan and Classify refuse, with a reason, any input whose overall shape they do not understand
-// (JSON, a flow `items` list, document markers, a BOM, carriage returns, control characters, tabs
-// or odd indentation where items begin); the caller then takes the reference path.
+// Scan and Classify refuse, with an error saying why, any input whose overall shape they do not
+// understand (JSON, a flow `items` list, document markers, a BOM, carriage returns, control
+// characters, tabs or odd indentation where items begin); fn/input then decodes the list whole.
 package itemscan
 
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync"
 	"unicode/utf8"
@@ -48,19 +49,19 @@ type Plan struct {
 }
 
 // Scan finds the items of in and checks everything but their contents (see Classify). A non-empty
-// reason means the fast path must not be used.
-func Scan(in []byte) (*Plan, string) {
+// non-nil error means the input must be decoded whole (fn/input).
+func Scan(in []byte) (*Plan, error) {
 	switch {
 	case len(in) == 0 || in[len(in)-1] != '\n':
-		return nil, "the input does not end with a newline"
+		return nil, errors.New("the input does not end with a newline")
 	case bytes.HasPrefix(in, []byte("\xef\xbb\xbf")):
-		return nil, "the input starts with a byte order mark"
+		return nil, errors.New("the input starts with a byte order mark")
 	case bytes.IndexByte(in, '\r') >= 0:
-		return nil, "the input has carriage returns" // re-encoded items would end lines in \n
+		return nil, errors.New("the input has carriage returns") // the scan reads lines ending in \n
 	}
 	s := &scanner{in: in, itemsKey: -1}
-	if reason := s.scanLines(); reason != "" {
-		return nil, reason
+	if err := s.scanLines(); err != nil {
+		return nil, err
 	}
 	if s.itemsKey < 0 {
 		s.region = Span{Start: len(in), End: len(in)}
@@ -74,21 +75,21 @@ func Scan(in []byte) (*Plan, string) {
 		beforeItems = in[s.region.Start:s.items[0].Start]
 	}
 	for _, text := range [][]byte{p.Skeleton, beforeItems} {
-		if _, reason := checkBytes(text); reason != "" {
-			return nil, reason
+		if _, err := checkBytes(text); err != nil {
+			return nil, err
 		}
 	}
-	root, reason := s.confirmKeys(p.Skeleton)
-	if reason != "" {
-		return nil, reason
+	root, err := s.confirmKeys(p.Skeleton)
+	if err != nil {
+		return nil, err
 	}
 	p.Root = root
-	return p, ""
+	return p, nil
 }
 
 // Item is what Classify learns of one item from its text.
 type Item struct {
-	// Decode says the fast path must decode the item: it may be a core Service, or its text is
+	// Decode says the item must be decoded: it may be a core Service, or its text is
 	// not understood here.
 	Decode bool
 	// Valid says the text is understood here, and so is valid YAML: when the item need not be
@@ -99,24 +100,24 @@ type Item struct {
 	Service *ServiceText
 }
 
-// Classify reads item i; a reason means the fast path must not be used.
-func (p *Plan) Classify(in []byte, i int) (Item, string) {
+// Classify reads item i; an error means the input must be decoded whole (fn/input).
+func (p *Plan) Classify(in []byte, i int) (Item, error) {
 	s := scanners.Get().(*itemScanner)
 	defer scanners.Put(s)
-	if reason := p.read(s, in, i); reason != "" {
-		return Item{}, reason
+	if err := p.read(s, in, i); err != nil {
+		return Item{}, err
 	}
-	return s.result(), ""
+	return s.result(), nil
 }
 
 // scanners keep their key maps from item to item.
 var scanners = sync.Pool{New: func() any { return new(itemScanner) }}
 
-func (p *Plan) read(s *itemScanner, in []byte, i int) string {
+func (p *Plan) read(s *itemScanner, in []byte, i int) error {
 	span := in[p.Layout.Items[i].Start:p.Layout.Items[i].End]
-	tabs, reason := checkBytes(span)
-	if reason != "" {
-		return fmt.Sprintf("items[%d]: %s", i, reason)
+	tabs, err := checkBytes(span)
+	if err != nil {
+		return fmt.Errorf("items[%d]: %w", i, err)
 	}
 	s.reset(p.Layout.DashCol, tabs)
 	for len(span) > 0 {
@@ -124,26 +125,26 @@ func (p *Plan) read(s *itemScanner, in []byte, i int) string {
 		s.line(span[:end], indentation(span[:end]))
 		span = span[end+1:]
 	}
-	return ""
+	return nil
 }
 
-// checkBytes refuses what yaml.v3 would reject, or the fast path could not write back, anywhere
+// checkBytes refuses what yaml.v3 would reject, or the scan does not read, anywhere
 // in text: carriage returns, control characters other than tabs, invalid UTF-8, non-printable
 // characters, and the Unicode line breaks yaml.v3 honours besides \n. tabs says whether there are tabs. Eight bytes at a time: a word of printable ASCII
 // and newlines passes with a few tests.
-func checkBytes(text []byte) (tabs bool, reason string) {
+func checkBytes(text []byte) (tabs bool, err error) {
 	i := 0
 	for i+8 <= len(text) {
 		if printableASCII(binary.LittleEndian.Uint64(text[i:])) {
 			i += 8
 			continue
 		}
-		if i, tabs, reason = checkSlowly(text, i, i+8, tabs); reason != "" {
-			return tabs, reason
+		if i, tabs, err = checkSlowly(text, i, i+8, tabs); err != nil {
+			return tabs, err
 		}
 	}
-	_, tabs, reason = checkSlowly(text, i, len(text), tabs)
-	return tabs, reason
+	_, tabs, err = checkSlowly(text, i, len(text), tabs)
+	return tabs, err
 }
 
 // printableASCII reports whether the eight bytes of w are all printable ASCII or newlines.
@@ -156,7 +157,7 @@ func printableASCII(w uint64) bool {
 
 // checkSlowly checks the characters starting in text[from:to] one by one and returns where the
 // last one ends, which may be past to, and whether there were tabs.
-func checkSlowly(text []byte, from, to int, tabs bool) (int, bool, string) {
+func checkSlowly(text []byte, from, to int, tabs bool) (int, bool, error) {
 	i := from
 	for i < to {
 		b := text[i]
@@ -169,20 +170,20 @@ func checkSlowly(text []byte, from, to int, tabs bool) (int, bool, string) {
 			i++
 			continue
 		case b == '\r':
-			return i, tabs, "the input has carriage returns"
+			return i, tabs, errors.New("the input has carriage returns")
 		case b < 0x80:
-			return i, tabs, fmt.Sprintf("control character %#x", b)
+			return i, tabs, fmt.Errorf("control character %#x", b)
 		}
 		r, size := utf8.DecodeRune(text[i:])
 		switch {
 		case !printable(r) || r == utf8.RuneError && size == 1:
-			return i, tabs, "an invalid or non-printable character"
+			return i, tabs, errors.New("an invalid or non-printable character")
 		case r == 0x85 || r == 0x2028 || r == 0x2029:
-			return i, tabs, "a line break other than \\n" // yaml.v3 breaks lines there too (YAML 1.1)
+			return i, tabs, errors.New("a line break other than \\n") // yaml.v3 breaks lines there too (YAML 1.1)
 		}
 		i += size
 	}
-	return i, tabs, ""
+	return i, tabs, nil
 }
 
 // printable is YAML's c-printable, less the ASCII already checked.
@@ -211,14 +212,14 @@ type scanner struct {
 
 // scanLines walks the lines once. Top-level keys start in column 0; inside `items`, a dash in the
 // items' column starts the next item; every other line belongs to the entry or item before it.
-func (s *scanner) scanLines() string {
+func (s *scanner) scanLines() error {
 	in := s.in
 	s.dashCol = -1
 	for pos, n := 0, 1; pos < len(in); n++ {
 		end := pos + bytes.IndexByte(in[pos:], '\n')
 		line := in[pos:end]
-		if reason := s.line(line, pos, n); reason != "" {
-			return fmt.Sprintf("line %d: %s", n, reason)
+		if err := s.line(line, pos, n); err != nil {
+			return fmt.Errorf("line %d: %w", n, err)
 		}
 		if s.inItems && pos >= s.region.Start {
 			s.regionLines++
@@ -229,18 +230,18 @@ func (s *scanner) scanLines() string {
 		s.endItems(len(in))
 	}
 	if len(s.keys) == 0 {
-		return "no top-level key"
+		return errors.New("no top-level key")
 	}
-	return ""
+	return nil
 }
 
-func (s *scanner) line(line []byte, pos, n int) string {
+func (s *scanner) line(line []byte, pos, n int) error {
 	ind := indentation(line)
 	if ind == len(line) || line[ind] == '#' {
-		return "" // blank or a comment
+		return nil // blank or a comment
 	}
 	if ind == 0 && line[0] == '\t' {
-		return "a tab starts the line"
+		return errors.New("a tab starts the line")
 	}
 	if ind == 0 && !isDash(line, 0) {
 		if s.inItems {
@@ -250,38 +251,38 @@ func (s *scanner) line(line []byte, pos, n int) string {
 	}
 	if !s.inItems {
 		if len(s.keys) == 0 {
-			return "content before the first top-level key"
+			return errors.New("content before the first top-level key")
 		}
-		return "" // part of another top-level entry; yaml.v3 reads those (see confirmKeys)
+		return nil // part of another top-level entry; yaml.v3 reads those (see confirmKeys)
 	}
 	switch {
 	case s.flowList:
-		return "content after `items: []`"
+		return errors.New("content after `items: []`")
 	case s.dashCol < 0 && !isDash(line, ind):
-		return "the items do not start with a dash"
+		return errors.New("the items do not start with a dash")
 	case s.dashCol < 0 || ind == s.dashCol && isDash(line, ind):
 		s.dashCol = ind
 		s.items = append(s.items, Span{Start: pos})
 	case ind <= s.dashCol:
-		return "a line in the items is indented no deeper than their dashes"
+		return errors.New("a line in the items is indented no deeper than their dashes")
 	}
-	return "" // a line of the current item
+	return nil // a line of the current item
 }
 
-func (s *scanner) topLevelKey(line []byte, pos, n int) string {
+func (s *scanner) topLevelKey(line []byte, pos, n int) error {
 	if bytes.HasPrefix(line, []byte("---")) || bytes.HasPrefix(line, []byte("...")) || line[0] == '%' {
-		return "a document marker or directive"
+		return errors.New("a document marker or directive")
 	}
 	name, after, ok := plainKey(line, 0)
 	if !ok {
-		return "not a top-level key"
+		return errors.New("not a top-level key")
 	}
 	s.keys = append(s.keys, key{name: string(name), line: n})
 	if string(name) != "items" {
-		return ""
+		return nil
 	}
 	if s.itemsKey >= 0 {
-		return "a second `items`"
+		return errors.New("a second `items`")
 	}
 	s.itemsKey = len(s.keys) - 1
 	next := pos + len(line) + 1
@@ -293,9 +294,9 @@ func (s *scanner) topLevelKey(line []byte, pos, n int) string {
 	case bytes.HasPrefix(rest, []byte("[]")) && endsValue(rest, 2):
 		s.inItems, s.flowList = true, true
 	default:
-		return "`items` is not a block list"
+		return errors.New("`items` is not a block list")
 	}
-	return ""
+	return nil
 }
 
 func (s *scanner) endItems(pos int) {
@@ -320,13 +321,13 @@ func (s *scanner) keyNames() []string {
 // confirmKeys has yaml.v3 decode the skeleton and checks that its top-level keys are exactly
 // the ones the scan found, on the same lines, with `items` empty: then no line the scan took for
 // a key or an item belongs to a multi-line value, and the rest of the list is valid YAML.
-func (s *scanner) confirmKeys(skeleton []byte) (*yaml.Node, string) {
+func (s *scanner) confirmKeys(skeleton []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(skeleton, &doc); err != nil {
-		return nil, "the rest of the list does not decode: " + err.Error()
+		return nil, fmt.Errorf("the rest of the list does not decode: %w", err)
 	}
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode || len(doc.Content[0].Content) != 2*len(s.keys) {
-		return nil, "the rest of the list decodes to other keys"
+		return nil, errors.New("the rest of the list decodes to other keys")
 	}
 	removed := s.regionLines
 	root := doc.Content[0]
@@ -336,13 +337,13 @@ func (s *scanner) confirmKeys(skeleton []byte) (*yaml.Node, string) {
 			line -= removed
 		}
 		if got := root.Content[2*i]; got.Value != k.name || got.Line != line || got.Column != 1 || got.Style != 0 {
-			return nil, fmt.Sprintf("the rest of the list decodes to other keys (%q on line %d)", got.Value, got.Line)
+			return nil, fmt.Errorf("the rest of the list decodes to other keys (%q on line %d)", got.Value, got.Line)
 		}
 	}
 	if s.itemsKey >= 0 && !s.flowList && !isNull(root.Content[2*s.itemsKey+1]) {
-		return nil, "`items` decodes to a value"
+		return nil, errors.New("`items` decodes to a value")
 	}
-	return root, ""
+	return root, nil
 }
 
 func isNull(n *yaml.Node) bool {

@@ -112,7 +112,7 @@ func wholeList(in []byte, streamConfig *yaml.Node, inp *input.Input) (*Outcome, 
 	if streamConfig != nil {
 		return nil, ErrConfigForStream
 	}
-	whole, err := input.ReadWholeList(in, "a document of the stream is a ResourceList")
+	whole, err := input.ReadWholeList(in, errResourceList)
 	if err != nil {
 		return nil, err
 	}

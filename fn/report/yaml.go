@@ -253,7 +253,7 @@ func appendDoubleQuoted(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// encodeResultYAML encodes one result with yaml.v3, as the reference path does, and returns its
+// encodeResultYAML encodes one result with yaml.v3 itself, and returns its
 // list entry: the way every result was written before AppendYAML, and the oracle its tests use.
 func encodeResultYAML(r *fn.Result) ([]byte, error) {
 	n := &yaml.Node{}
