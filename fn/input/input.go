@@ -158,7 +158,7 @@ func ReadWholeList(in []byte, why error) (*Input, error) {
 		return nil, fmt.Errorf("ResourceList items is %s; want a list of objects", node.Describe(items))
 	}
 	return &Input{Text: in, Shape: ResourceList, Root: root, FunctionConfig: node.Get(root, "functionConfig"), whole: doc,
-		Pieces: []Piece{{Start: 0, End: len(in), Form: WholeList, Name: "items", Decode: true}}}, nil
+		Pieces: []Piece{{Start: 0, End: len(in), Form: WholeList, Name: "the ResourceList", Decode: true}}}, nil
 }
 
 // Decode decodes piece p of in: exactly one YAML document (comments alone count as none), in

@@ -69,11 +69,36 @@ func Process(in []byte, streamConfig *yaml.Node) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	fc := streamConfig
-	if inp.Shape == input.ResourceList {
+	if inp.Shape == input.ResourceList && streamConfig != nil {
+		return nil, ErrConfigForStream
+	}
+	o, err := process(inp, streamConfig)
+	switch {
+	case errors.Is(err, errResourceList):
+		// A stream document is a ResourceList: fine when it is the whole input (one written in a
+		// form the first look does not spot, such as JSON).
+		if documents(inp) > 1 {
+			return nil, errors.New("a ResourceList among other documents; give either one ResourceList or plain documents")
+		}
 		if streamConfig != nil {
 			return nil, ErrConfigForStream
 		}
+	case err != nil && inp.Shape == input.ResourceList && inp.Pieces[0].Form == input.Entry:
+		// An item that does not read alone may read within its list: an alias to an anchor in
+		// another item. yaml.v3 decides, on the whole list.
+	default:
+		return o, err
+	}
+	whole, err := input.ReadWholeList(in, err)
+	if err != nil {
+		return nil, err
+	}
+	return process(whole, nil)
+}
+
+// process runs over the pieces of inp; fc is the config of a stream.
+func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
+	if inp.Shape == input.ResourceList {
 		fc = inp.FunctionConfig
 	}
 	cfg, errs := config.Decode(fc)
@@ -82,9 +107,6 @@ func Process(in []byte, streamConfig *yaml.Node) (*Outcome, error) {
 	o := &Outcome{Input: inp}
 	var counts report.Counts
 	for _, po := range outcomes {
-		if errors.Is(po.err, errResourceList) && inp.Shape == input.Stream {
-			return wholeList(in, streamConfig, inp)
-		}
 		if po.err != nil {
 			return nil, po.err
 		}
@@ -101,35 +123,8 @@ func Process(in []byte, streamConfig *yaml.Node) (*Outcome, error) {
 	return o, nil
 }
 
-// errResourceList: a stream document is a ResourceList, which is fine only when it is the whole
-// input (one written in a form the scan does not spot, such as JSON).
-var errResourceList = errors.New("a document is a ResourceList")
-
-func wholeList(in []byte, streamConfig *yaml.Node, inp *input.Input) (*Outcome, error) {
-	if documents(inp) > 1 {
-		return nil, fmt.Errorf("a ResourceList among other documents; give either one ResourceList or plain documents")
-	}
-	if streamConfig != nil {
-		return nil, ErrConfigForStream
-	}
-	whole, err := input.ReadWholeList(in, errResourceList)
-	if err != nil {
-		return nil, err
-	}
-	cfg, errs := config.Decode(whole.FunctionConfig)
-	r := &job{in: whole, cfg: cfg, configOK: len(errs) == 0}
-	po := r.piece(0)
-	if po.err != nil {
-		return nil, po.err
-	}
-	o := &Outcome{Input: whole, Edits: po.edits, Results: po.results, Rewritten: po.rewritten}
-	if !r.configOK {
-		o.Results = configErrors(errs, whole.FunctionConfig)
-	} else {
-		o.Results = append(o.Results, report.Summary(po.counts, cfg))
-	}
-	return o, nil
-}
+// errResourceList: a stream document is a ResourceList.
+var errResourceList = errors.New("a document of the stream is a ResourceList")
 
 // documents counts the stream's documents that hold more than comments.
 func documents(inp *input.Input) int {

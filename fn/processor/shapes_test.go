@@ -118,6 +118,19 @@ func TestShapes(t *testing.T) {
 	}
 }
 
+// An item may be an alias to another: the list is then read whole, and a Service reached so is
+// processed.
+func TestAnAliasAcrossItems(t *testing.T) {
+	list := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- &cm {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}\n- *cm\n- apiVersion: v1\n  kind: Service\n  metadata: {name: web, labels: &l {" + sticky + "}}\n  spec: {type: NodePort, ports: [{port: 80}]}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: other, labels: *l}\n  spec: {type: NodePort, ports: [{port: 80}]}\n"
+	var out, errOut bytes.Buffer
+	if code := Run([]byte(list), nil, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if n := strings.Count(out.String(), "externalTrafficPolicy: Local"); n != 2 {
+		t.Errorf("%d Services made Local, want both (one selected by an alias to another item's labels):\n%s", n, out.String())
+	}
+}
+
 // A List's Services are named in results, and validate mode fails on them as on top-level ones.
 func TestListServicesAreReported(t *testing.T) {
 	list := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ServiceList\n  items:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: web, labels: {" + sticky + "}}\n    spec: {type: NodePort, ports: [{port: 80}]}\nfunctionConfig: {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {mode: validate}}\n"
