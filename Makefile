@@ -18,7 +18,7 @@ demo: $(BIN)
 
 # test runs everything CI runs: formatting, vet, the static-binary check, then all Go tests
 # (table tests, goldens, idempotency, and end to end through real kpt and kustomize).
-test: fmt-check vet bin/kustomize bin/helm test-static
+test: fmt-check vet lint bin/kustomize bin/helm test-static
 	go test -count=1 ./...
 	$(MAKE) --no-print-directory test-schema
 	$(MAKE) --no-print-directory test-validator
@@ -92,6 +92,17 @@ fmt-check:
 
 vet:
 	go vet ./...
+
+# lint runs golangci-lint v2 (pinned in tools/lint/go.mod, built into bin/) with .golangci.yml
+# over the root, schema and bench modules.
+.PHONY: lint
+lint: bin/golangci-lint
+	bin/golangci-lint run ./...
+	cd schema && ../bin/golangci-lint run ./...
+	cd bench && ../bin/golangci-lint run ./...
+
+bin/golangci-lint: tools/lint/go.mod tools/lint/go.sum
+	cd tools/lint && go build -o ../../bin/golangci-lint github.com/golangci/golangci-lint/v2/cmd/golangci-lint
 
 # kustomize is pinned in tools/go.mod (tool directive) so the root module stays free of it.
 bin/kustomize: tools/go.mod tools/go.sum

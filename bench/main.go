@@ -50,7 +50,7 @@ func run(fnBin, sdkBin, kustomizeBin, sizeList string, kustomizeMax int, out, go
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	r := &report{machine: describeMachine(fnBin, kustomizeBin), loadBefore: loadAverage()}
 	for _, n := range ns {
 		in, err := writeInput(dir, n, n <= kustomizeMax)

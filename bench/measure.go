@@ -33,14 +33,14 @@ func runOnce(c contender, in input) (sample, error) {
 		if err != nil {
 			return sample{}, err
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		cmd.Stdin = f
 	}
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
 	if err != nil {
-		return sample{}, fmt.Errorf("%s on N=%d: %v", c.name, in.n, err)
+		return sample{}, fmt.Errorf("%s on N=%d: %w", c.name, in.n, err)
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())

@@ -60,7 +60,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 		}
 	}
 	if err := fs.Parse(args); err != nil {
-		return nil, fmt.Errorf("%v; see --help", err)
+		return nil, fmt.Errorf("%w; see --help", err)
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q: input comes on stdin; see --help", fs.Arg(0))

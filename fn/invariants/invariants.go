@@ -48,7 +48,7 @@ func Check(in []byte, run Run) []error {
 	}
 	outList, err := readList(out)
 	if err != nil {
-		return append(c.errs, fmt.Errorf("output is not a ResourceList: %v", err))
+		return append(c.errs, fmt.Errorf("output is not a ResourceList: %w", err))
 	}
 	results := resultsOf(out)
 	c.checkExit(code, errOut, results)
@@ -75,8 +75,8 @@ func (c *checker) failed() bool { return len(c.errs) > 0 }
 
 // result is what the invariants read of one result.
 type result struct {
-	severity, kind, name, namespace, proposed string
-	hasProposed                               bool
+	severity, kind, name, namespace string
+	hasProposed                     bool
 }
 
 func resultsOf(out []byte) []result {

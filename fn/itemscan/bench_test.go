@@ -27,7 +27,7 @@ func BenchmarkClassify(b *testing.B) {
 	b.SetBytes(int64(len(in)))
 	for b.Loop() {
 		for i := range p.Layout.Items {
-			p.Classify(in, i)
+			_, _ = p.Classify(in, i)
 		}
 	}
 }

@@ -131,13 +131,13 @@ func merge(a, b []edit.Edit) []edit.Edit {
 }
 
 // writeEdited writes text with the edits made, straight from the input's bytes. A buffered
-// writer keeps its first error for Flush to return.
+// writer keeps its first error and returns it again from Flush, which the callers check.
 func writeEdited(bw *bufio.Writer, text []byte, edits []edit.Edit) {
 	pos := 0
 	for _, e := range edits {
-		bw.Write(text[pos:e.Start])
-		bw.Write(e.Text)
+		_, _ = bw.Write(text[pos:e.Start])
+		_, _ = bw.Write(e.Text)
 		pos = e.End
 	}
-	bw.Write(text[pos:])
+	_, _ = bw.Write(text[pos:])
 }
