@@ -98,6 +98,10 @@ func TestShapes(t *testing.T) {
 		in:   "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(nodePort, "\n", "\n  ") + "\nmetadata:\n  resourceVersion: \"\"\n",
 		want: "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(nodePort+compliantTail, "\n", "\n  ") + "\nmetadata:\n  resourceVersion: \"\"\n",
 	}, {
+		name: "a directive and an anchored document around a changed Service stay",
+		in:   "%YAML 1.1\n--- &doc\n" + nodePort + "...\n",
+		want: "%YAML 1.1\n--- &doc\n" + nodePort + compliantTail + "...\n",
+	}, {
 		name: "nothing in, nothing out",
 		in:   "",
 		want: "",
