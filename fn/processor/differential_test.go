@@ -268,6 +268,9 @@ func TestDifferential(t *testing.T) {
 		if diff := compareWithOracle(c.in); diff != "" {
 			t.Errorf("%s: %s\ninput:\n%s", c.name, diff, c.in)
 		}
+		if o, err := Process(c.in, nil); err == nil && o.Rewritten > 0 {
+			t.Errorf("%s: %d objects written anew; every change here must be an edit", c.name, o.Rewritten)
+		}
 	}
 	t.Logf("%d inputs agree with the oracle", len(cases))
 }
