@@ -18,6 +18,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 2 && os.Args[1] == childMode {
+		os.Exit(measureChild(os.Args[2:]))
+	}
 	fnBin := flag.String("fn", "../bin/set-session-affinity", "the function's binary")
 	sdkBin := flag.String("sdk", "../bin/sdknoop", "the SDK no-op function's binary")
 	kustomizeBin := flag.String("kustomize", "../bin/kustomize", "the kustomize binary")
