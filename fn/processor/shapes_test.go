@@ -148,15 +148,20 @@ func TestListServicesAreReported(t *testing.T) {
 }
 
 // Edits leave every line of a changed Service that names no changed field as it was: over the
-// goldens, the lines the diff removes or adds each name a field a result reports.
+// goldens and the real-world corpus, the lines the edits remove or add each name a field a result
+// reports.
 func TestChangedServicesDifferOnlyInChangedLines(t *testing.T) {
+	var cases []diffCase
 	for _, g := range goldenCases(t) {
-		o, err := Process(g.stdin, nil)
+		cases = append(cases, diffCase{name: g.dir, in: g.stdin})
+	}
+	for _, c := range append(cases, realWorldCases(t)...) {
+		o, err := Process(c.in, c.config)
 		if err != nil {
 			continue
 		}
 		if o.Rewritten > 0 {
-			t.Errorf("%s: %d objects were written anew instead of edited", g.dir, o.Rewritten)
+			t.Errorf("%s: %d objects were written anew instead of edited", c.name, o.Rewritten)
 		}
 		fields := map[string]bool{}
 		for _, r := range o.Results {
@@ -167,12 +172,12 @@ func TestChangedServicesDifferOnlyInChangedLines(t *testing.T) {
 			}
 		}
 		for _, e := range o.Edits {
-			if strings.Contains(string(g.stdin[e.Start:e.End]), "<<:") {
+			if strings.Contains(string(c.in[e.Start:e.End]), "<<:") {
 				continue // a mapping with a merge key is written out whole, as yaml.v3 reads it
 			}
-			for _, line := range strings.Split(string(g.stdin[e.Start:e.End])+"\n"+string(e.Text), "\n") {
+			for _, line := range strings.Split(string(c.in[e.Start:e.End])+"\n"+string(e.Text), "\n") {
 				if key := keyOf(line); key != "" && !fields[key] {
-					t.Errorf("%s: an edit touches the line %q, which names no reported field", g.dir, line)
+					t.Errorf("%s: an edit touches the line %q, which names no reported field", c.name, line)
 				}
 			}
 		}
