@@ -20,6 +20,39 @@ const sticky = `session-affinity.kpt.dev/sticky: "true"`
 // indent 2, in the order they add it.
 const compliantTail = "  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n"
 
+// listResults is what a list with one NodePort Service made compliant gets as results.
+const listResults = `results:
+- message: 'set to "ClientIP": kube-proxy keeps each client IP on one pod'
+  severity: info
+  resourceRef:
+    apiVersion: v1
+    kind: Service
+    name: web
+  field:
+    path: spec.sessionAffinity
+    proposedValue: ClientIP
+- message: 'set to 10800: how long kube-proxy remembers a client''s pod'
+  severity: info
+  resourceRef:
+    apiVersion: v1
+    kind: Service
+    name: web
+  field:
+    path: spec.sessionAffinityConfig.clientIP.timeoutSeconds
+    proposedValue: 10800
+- message: 'set to "Local": keeps the client IP, which Cluster replaces with a node address, so affinity keys on the real client'
+  severity: info
+  resourceRef:
+    apiVersion: v1
+    kind: Service
+    name: web
+  field:
+    path: spec.externalTrafficPolicy
+    proposedValue: Local
+- message: 'provider alibaba, mode mutate: 1 Service updated, 0 already compliant, 0 not selected (skipped), 0 failed'
+  severity: info
+`
+
 func runStream(t *testing.T, in string) (string, string, int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
@@ -97,6 +130,10 @@ func TestShapes(t *testing.T) {
 		name: "the Services of a kind: List are processed",
 		in:   "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(nodePort, "\n", "\n  ") + "\nmetadata:\n  resourceVersion: \"\"\n",
 		want: "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(nodePort+compliantTail, "\n", "\n  ") + "\nmetadata:\n  resourceVersion: \"\"\n",
+	}, {
+		name: "column-0 comments, blank lines and a leading marker around a changed item of a list stay",
+		in:   "---\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n# first\n\n- " + strings.ReplaceAll(strings.TrimSuffix(nodePort, "\n"), "\n", "\n  ") + "\n# between\n\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n# last\n",
+		want: "---\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n# first\n\n- " + strings.ReplaceAll(strings.TrimSuffix(nodePort+compliantTail, "\n"), "\n", "\n  ") + "\n# between\n\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n# last\n" + listResults,
 	}, {
 		name: "a directive and an anchored document around a changed Service stay",
 		in:   "%YAML 1.1\n--- &doc\n" + nodePort + "...\n",
