@@ -110,10 +110,13 @@ IMAGE_VERSION = $(lastword $(subst :, ,$(IMAGE)))
 # The local engine: docker when its daemon answers, else podman.
 ENGINE ?= $(shell if docker info >/dev/null 2>&1; then echo docker; elif command -v podman >/dev/null; then echo podman; fi)
 # BINARY=prebuilt copies bin/set-session-affinity (built here, for Linux) instead of compiling in
-# the build; BASE_IMAGE overrides the Dockerfile's distroless base (make test-image uses both).
+# the build; BUILDER_IMAGE and BASE_IMAGE override the Dockerfile's pinned images (make test-image
+# uses BINARY=prebuilt and a local BASE_IMAGE).
 BINARY ?= source
+BUILDER_IMAGE ?=
 BASE_IMAGE ?=
 IMAGE_ARGS = --build-arg BINARY=$(BINARY) --build-arg VERSION=$(IMAGE_VERSION) \
+	$(if $(BUILDER_IMAGE),--build-arg BUILDER_IMAGE=$(BUILDER_IMAGE)) \
 	$(if $(BASE_IMAGE),--build-arg BASE_IMAGE=$(BASE_IMAGE)) -t $(IMAGE) -t $(IMAGE_MINOR) .
 
 # image builds for the engine's own platform into its local image store.
