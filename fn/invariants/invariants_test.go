@@ -19,6 +19,7 @@ items:
     labels: {session-affinity.kpt.dev/sticky: "true"}
   spec:
     type: NodePort
+    ports: [{port: 80}]
 - apiVersion: v1
   kind: ConfigMap
   metadata:

@@ -123,9 +123,9 @@ var fallbackShapes = []struct{ name, in, reason string }{
 	{"content before the dash", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  apiVersion: v1\n", "do not start with a dash"},
 	{"results present", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: earlier\n", "has results"},
 	{"key inside a multi-line string", "apiVersion: config.kubernetes.io/v1\nkind: 'ResourceList\nitems:\n- a\nz: b'\n", "decodes to other keys"},
-	{"service changed after a scalar item with a comment", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- just a string\n  # whose comment is this?\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    labels: {session-affinity.kpt.dev/sticky: \"true\"}\n  spec:\n    type: NodePort\n", "may belong to its neighbours"},
+	{"service changed after a scalar item with a comment", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- just a string\n  # whose comment is this?\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    labels: {session-affinity.kpt.dev/sticky: \"true\"}\n  spec:\n    type: NodePort\n    ports: [{port: 80}]\n", "may belong to its neighbours"},
 	{"Unicode line break", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  x: a\u2028- b\n", "line break other than"},
-	{"comment before the first item", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n# first\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    labels: {session-affinity.kpt.dev/sticky: \"true\"}\n  spec:\n    type: NodePort\n", "may belong to its neighbours"},
+	{"comment before the first item", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n# first\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    labels: {session-affinity.kpt.dev/sticky: \"true\"}\n  spec:\n    type: NodePort\n    ports: [{port: 80}]\n", "may belong to its neighbours"},
 }
 
 func TestFastPathFallsBack(t *testing.T) {

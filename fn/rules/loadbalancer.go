@@ -145,10 +145,11 @@ func setScheduler(s *service) {
 	}
 	key, value, ok := s.providerAnnotation(sch.Key)
 	switch {
+	case sch.Want == "" && ok && strings.EqualFold(value, sch.Suggest):
 	case sch.Want == "" && ok:
-		s.warnf(annotationPath(key), "scheduler %q: %s", value, sch.Advice)
+		s.warnf(annotationPath(key), "scheduler %q: %s; set %q", value, sch.Advice, sch.Suggest)
 	case sch.Want == "":
-		s.warnf(annotationPath(sch.Key), "not set: %s", sch.Advice)
+		s.warnf(annotationPath(sch.Key), "not set: %s; set %q", sch.Advice, sch.Suggest)
 	case s.specString("externalTrafficPolicy") != "Local":
 	case !ok:
 		s.setAnnotation(sch.Key, sch.Want, "Local weights nodes by their pods, and the default scheduler ignores weights")

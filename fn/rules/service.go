@@ -103,8 +103,18 @@ func (s *service) setSpecString(key, want, why string) {
 	if v, ok := node.Scalar(cur); ok && v == want && cur.Tag == yaml.NodeTagString {
 		return
 	}
-	s.changed(fn.Info, "spec."+key, why, Change{Current: valueOf(cur), Proposed: want})
+	s.changed(replacing(cur, want), "spec."+key, why, Change{Current: valueOf(cur), Proposed: want})
 	node.SetScalar(s.spec(), key, want, yaml.NodeTagString)
+}
+
+// replacing is the severity of a change: a warning when it replaces a value the input set
+// explicitly with another one (the result names both), info when it fills a missing field or
+// only retypes the same value.
+func replacing(cur *yaml.Node, want string) fn.Severity {
+	if v, ok := node.Scalar(cur); ok && !node.IsNull(cur) && v != "" && v != want {
+		return fn.Warning
+	}
+	return fn.Info
 }
 
 // setAnnotation sets a string annotation, recording a change when it differs.
@@ -113,7 +123,7 @@ func (s *service) setAnnotation(key, want, why string) {
 		return
 	}
 	cur := s.get("metadata", "annotations", key)
-	s.changed(fn.Info, annotationPath(key), why, Change{Current: valueOf(cur), Proposed: want})
+	s.changed(replacing(cur, want), annotationPath(key), why, Change{Current: valueOf(cur), Proposed: want})
 	node.SetScalar(node.EnsureMap(s.obj, "metadata", "annotations"), key, want, yaml.NodeTagString)
 }
 

@@ -25,6 +25,10 @@ func checkValueTypes(s *service) {
 		for _, f := range node.Fields(values) {
 			path := "metadata." + m + "[" + f.Key + "]"
 			if problem := notAString(f.Value); problem != "" {
+				if s.cfg.Origin.Plain && !node.IsNull(f.Value) {
+					// Helm's --set types a value it can parse; --set-string keeps it a string.
+					problem += "; from a Helm --set, use --set-string"
+				}
 				s.errorf(path, "%s", problem)
 			} else if m == "labels" {
 				checkLabel(s, path, f.Key, f.Value.Value)
