@@ -107,7 +107,14 @@ func show(v any) string {
 
 // ConfigError turns a config problem into a result that points at the config object; the field
 // path names the key.
+//
+// A value from a flag or a --config file (plain mode) is named as the user typed it, in the
+// message: `--client-ip-timeout-seconds 100000: ...`, `--config cfg.yaml data.mode: ...`; the
+// ConfigMap the command line built around it is no resource of theirs, so no resourceRef.
 func ConfigError(e *config.Error, fc *yaml.Node) *fn.Result {
+	if e.Where != "" {
+		return &fn.Result{Severity: fn.Error, Message: e.Where + ": " + e.Msg}
+	}
 	sub := SubjectOf(fc)
 	return &fn.Result{Severity: fn.Error, Message: "invalid config: " + e.Msg, ResourceRef: sub.Ref, File: sub.File,
 		Field: &fn.Field{Path: e.Path}}

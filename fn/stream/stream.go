@@ -15,6 +15,7 @@ import (
 
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/processor"
+	"github.com/sticky-services/set-session-affinity/fn/report"
 )
 
 // ErrResourceList means the input is one ResourceList, which the caller runs as it is.
@@ -117,26 +118,24 @@ func checkKinds(docs []*Document) error {
 
 // Run processes the documents with the functionConfig fc (nil for defaults). It writes the
 // documents to stdout only when no error result was found, and each warning and error to
-// stderr as one line; it returns the exit code.
-func Run(docs []*Document, fc *yaml.Node, stdout, stderr io.Writer) int {
+// stderr as one line (and info too, and a results file, as out says); it returns the exit code.
+func Run(docs []*Document, fc *yaml.Node, stdout, stderr io.Writer, out report.Output) int {
 	objects := objectsOf(docs)
 	list, err := wrap(objects, fc)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	var out, ignored bytes.Buffer
-	if code := processor.Run(list, &out, &ignored); code != 0 && out.Len() == 0 {
+	var listOut, ignored bytes.Buffer
+	if code := processor.Run(list, &listOut, &ignored); code != 0 && listOut.Len() == 0 {
 		stderr.Write(ignored.Bytes())
 		return code
 	}
-	items, results, err := unwrap(out.Bytes())
+	items, results, err := unwrap(listOut.Bytes())
 	if err != nil {
 		return fail(stderr, err)
 	}
-	for _, r := range results {
-		if r.Severity != fn.Info {
-			fmt.Fprintln(stderr, r.String())
-		}
+	if err := out.Write(stderr, processor.Name, results); err != nil {
+		return fail(stderr, err)
 	}
 	switch {
 	case results.ExitCode() != 0:

@@ -3,6 +3,8 @@ package stream
 import (
 	"bytes"
 	"testing"
+
+	"github.com/sticky-services/set-session-affinity/fn/report"
 )
 
 // What helm template prints: a comment-only document for a template that rendered nothing,
@@ -43,7 +45,7 @@ func TestUnchangedDocumentsKeepTheirBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if code := Run(docs, nil, &out, &errOut); code != 0 {
+	if code := Run(docs, nil, &out, &errOut, report.Output{}); code != 0 {
 		t.Fatalf("exit code %d: %s", code, errOut.String())
 	}
 	want := `---
