@@ -33,8 +33,11 @@ func checkType(s *service) {
 			s.stopped = true
 			return
 		}
-		if t == "ClusterIP" {
+		switch t {
+		case "ClusterIP":
 			checkClusterIP(s)
+		case "NodePort":
+			checkNodePortType(s)
 		}
 	default:
 		s.errorf("spec.type", "%q is not a Service type; allowed ClusterIP, NodePort, LoadBalancer, ExternalName", t)
@@ -112,6 +115,19 @@ func checkClusterIP(s *service) {
 				why = "is a load-balancer annotation, and no controller acts on it when type is ClusterIP"
 			}
 			s.errorf(f, "%s; remove it, or make this a LoadBalancer Service with %s", why, s.cfg.Origin.Knob("promoteToLoadBalancer", "true"))
+		}
+	}
+}
+
+// checkNodePortType: ValidateService (pkg/apis/core/validation) rejects these on a NodePort
+// Service: healthCheckNodePort ("may only be set when type is LoadBalancer and
+// externalTrafficPolicy is Local"), allocateLoadBalancerNodePorts, loadBalancerClass and
+// loadBalancerSourceRanges ("may only be used when type is LoadBalancer"). The validator's
+// TestAPIClaimsMatchTheServer holds this list to the API's code.
+func checkNodePortType(s *service) {
+	for _, key := range []string{"healthCheckNodePort", "allocateLoadBalancerNodePorts", "loadBalancerClass", "loadBalancerSourceRanges"} {
+		if !node.IsNull(s.get("spec", key)) {
+			s.errorf("spec."+key, "may not be used when type is NodePort, so the API server rejects the Service; remove it, or set type: LoadBalancer")
 		}
 	}
 }

@@ -76,6 +76,14 @@ var v02Cases = []ruleCase{
 		findings: []string{"info spec.sessionAffinity", "warning spec.sessionAffinityConfig.clientIP.timeoutSeconds",
 			"warning spec.externalTrafficPolicy"},
 	},
+	{
+		name: "load-balancer fields the API server rejects on a NodePort Service are refused",
+		in: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n" +
+			"  healthCheckNodePort: 30999\n  allocateLoadBalancerNodePorts: true\n  loadBalancerClass: example.com/lb\n  loadBalancerSourceRanges: [10.0.0.0/8]\n",
+		outcome: Failed,
+		findings: []string{"error spec.healthCheckNodePort", "error spec.allocateLoadBalancerNodePorts", "error spec.loadBalancerClass",
+			"error spec.loadBalancerSourceRanges"},
+	},
 }
 
 func init() { ruleCases = append(ruleCases, v02Cases...) }
