@@ -125,6 +125,7 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 			"unsupported kind %q (apiVersion %q); allowed: ConfigMap (v1) or %s (%s/%s)", kind, apiVersion, Kind, Group, Version)}}
 	}
 	values := fc
+	c.Origin.Prefix = pathPrefix(kind)
 	if kind == "ConfigMap" {
 		values = node.Get(fc, "data")
 	}

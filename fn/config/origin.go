@@ -30,6 +30,8 @@ type Origin struct {
 	Flags map[string]bool
 	// Keys are the keys the config object itself sets (in the file or the functionConfig).
 	Keys map[string]bool
+	// Prefix is where the keys sit in the config object: "data." in a ConfigMap, "" typed.
+	Prefix string
 }
 
 func originOf(fc *yaml.Node) Origin {

@@ -97,7 +97,7 @@ func (r *fastRun) processItems(plan *itemscan.Plan, fc *yaml.Node) string {
 	if len(errs) > 0 {
 		r.results = configErrors(errs, fc)
 	} else {
-		r.results = append(r.results, report.Summary(counts, cfg))
+		r.results = append(r.results, report.RunResults(counts, cfg)...)
 	}
 	return ""
 }
@@ -179,6 +179,7 @@ func addCounts(total *report.Counts, c report.Counts) {
 	total.Compliant += c.Compliant
 	total.NotSelected += c.NotSelected
 	total.Failed += c.Failed
+	total.LoadBalancers += c.LoadBalancers
 }
 
 // finish writes the list, then the errors, and returns the exit code.

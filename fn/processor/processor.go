@@ -63,7 +63,7 @@ func Process(list *resourcelist.List) fn.Results {
 			list.MarkChanged(i)
 		}
 	}
-	return append(results, report.Summary(counts, cfg))
+	return append(results, report.RunResults(counts, cfg)...)
 }
 
 // processItem applies the rules to item i, the same way on both paths, and reports whether it
@@ -81,6 +81,9 @@ func processItem(i int, item *yaml.Node, cfg config.Config, counts *report.Count
 	if selection.Selected(item, cfg.Selector) {
 		outcome, findings = rules.Apply(item, cfg)
 		count(counts, outcome)
+		if rules.LoadBalancer(item, cfg) {
+			counts.LoadBalancers++
+		}
 	} else {
 		counts.NotSelected++
 		findings = rules.WarnMisplaced(item)

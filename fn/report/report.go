@@ -123,6 +123,22 @@ func ConfigError(e *config.Error, fc *yaml.Node) *fn.Result {
 // Counts sums up a run.
 type Counts struct {
 	Updated, Compliant, NotSelected, Failed int
+	// LoadBalancers counts the selected Services that are, or become, LoadBalancers: the only
+	// ones a persistence timeout applies to.
+	LoadBalancers int
+}
+
+// RunResults are the results about the run as a whole: a warning for each config value that
+// applied to no selected Service, then the summary.
+func RunResults(c Counts, cfg config.Config) fn.Results {
+	var results fn.Results
+	if cfg.PersistenceSet && cfg.Provider.Persistence != nil && c.LoadBalancers == 0 {
+		key := "persistenceTimeoutSeconds"
+		results = append(results, &fn.Result{Severity: fn.Warning, Message: fmt.Sprintf(
+			"%s: no selected Service is a LoadBalancer, and the load balancer's persistence applies to nothing else; the value changes nothing",
+			cfg.Origin.Blame(key, cfg.Origin.Prefix+key, strconv.Itoa(cfg.PersistenceTimeoutSeconds)))})
+	}
+	return append(results, Summary(c, cfg))
 }
 
 // Summary is the one result that ends every run. In validate mode a Service that needs changes

@@ -80,3 +80,16 @@ func hasChange(findings []Finding) bool {
 	}
 	return false
 }
+
+// LoadBalancer reports whether the selected Service svc is a LoadBalancer after the run, or
+// would be in validate mode: the Services a load balancer's persistence applies to.
+func LoadBalancer(svc *yaml.Node, cfg config.Config) bool {
+	s := &service{obj: svc, cfg: cfg}
+	switch s.serviceType() {
+	case "LoadBalancer":
+		return true
+	case "ClusterIP":
+		return cfg.PromoteToLoadBalancer && len(loadBalancerOnlyFields(s)) > 0
+	}
+	return false
+}
