@@ -45,7 +45,9 @@ type Config struct {
 	PersistenceTimeoutSeconds int
 	// PersistenceSet is true when the config names persistenceTimeoutSeconds, which is then an
 	// error for a provider without a persistence timeout.
-	PersistenceSet        bool
+	PersistenceSet bool
+	// persistenceText is the key's value as given, parsed with the provider by persistence.
+	persistenceText       string
 	Mode                  Mode
 	PromoteToLoadBalancer bool
 	OnUnsupported         OnUnsupported

@@ -71,8 +71,11 @@ var keys = []key{
 	{Doc{"persistenceTimeoutSeconds", "integer", strconv.Itoa(DefaultPersistenceTimeoutSeconds), "by provider: " + provider.PersistenceRanges(),
 		"the load balancer's session persistence"},
 		func(c *Config, f form, v *yaml.Node) string {
-			c.PersistenceSet = true
-			return setInt(&c.PersistenceTimeoutSeconds, f, v, "a number of seconds in the provider's range")
+			// Parsed and checked with the provider, by the code that checks the per-Service
+			// annotation (Config.persistence), once every key is read.
+			s, problem := scalar(f, v, yaml.NodeTagInt, "an integer, a number of seconds in the provider's range")
+			c.PersistenceSet, c.persistenceText = problem == "", s
+			return problem
 		}},
 	{Doc{"mode", "string", string(Mutate), string(Mutate) + ", " + string(Validate),
 		"validate changes nothing and reports each needed change as an error"}, setMode},
@@ -135,7 +138,7 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 		}
 	}
 	if len(errs) == 0 {
-		errs = checkRanges(c, form{typed: kind == Kind, pathPrefix: pathPrefix(kind)})
+		errs = checkRanges(&c, form{typed: kind == Kind, pathPrefix: pathPrefix(kind)})
 	}
 	for _, e := range errs {
 		if _, ok := lookupKey(e.Key); ok {
@@ -204,7 +207,7 @@ func decodeFields(c *Config, m *yaml.Node, f form, skip ...string) []*Error {
 }
 
 // checkRanges validates what depends on more than one key.
-func checkRanges(c Config, f form) []*Error {
+func checkRanges(c *Config, f form) []*Error {
 	var errs []*Error
 	if !ClientIPTimeout.Contains(c.ClientIPTimeoutSeconds) {
 		errs = append(errs, &Error{Path: f.pathPrefix + "clientIPTimeoutSeconds", Key: "clientIPTimeoutSeconds",
@@ -213,7 +216,14 @@ func checkRanges(c Config, f form) []*Error {
 	persistence := func(msg string) {
 		errs = append(errs, &Error{Path: f.pathPrefix + "persistenceTimeoutSeconds", Key: "persistenceTimeoutSeconds", Msg: msg})
 	}
-	_, problem := c.persistence(strconv.Itoa(c.PersistenceTimeoutSeconds))
+	text := strconv.Itoa(c.PersistenceTimeoutSeconds)
+	if c.PersistenceSet {
+		text = c.persistenceText
+	}
+	n, problem := c.persistence(text)
+	if problem == "" {
+		c.PersistenceTimeoutSeconds = n
+	}
 	switch {
 	case c.Provider.Persistence == nil && c.PersistenceSet:
 		persistence(problem + "; " + c.Origin.Drop("persistenceTimeoutSeconds"))
