@@ -180,6 +180,7 @@ func addCounts(total *report.Counts, c report.Counts) {
 	total.NotSelected += c.NotSelected
 	total.Failed += c.Failed
 	total.LoadBalancers += c.LoadBalancers
+	total.Skipped += c.Skipped
 }
 
 // finish writes the list, then the errors, and returns the exit code.

@@ -119,5 +119,7 @@ func count(c *report.Counts, o rules.Outcome) {
 		c.Compliant++
 	case rules.Failed:
 		c.Failed++
+	case rules.Skipped:
+		c.Skipped++
 	}
 }

@@ -123,6 +123,8 @@ func ConfigError(e *config.Error, fc *yaml.Node) *fn.Result {
 // Counts sums up a run.
 type Counts struct {
 	Updated, Compliant, NotSelected, Failed int
+	// Skipped counts the selected Services passed through as unsupported (onUnsupported: skip).
+	Skipped int
 	// LoadBalancers counts the selected Services that are, or become, LoadBalancers: the only
 	// ones a persistence timeout applies to.
 	LoadBalancers int
@@ -144,9 +146,13 @@ func RunResults(c Counts, cfg config.Config) fn.Results {
 // Summary is the one result that ends every run. In validate mode a Service that needs changes
 // counts as failed: an error result names each of its fields.
 func Summary(c Counts, cfg config.Config) *fn.Result {
+	unsupported := ""
+	if c.Skipped > 0 {
+		unsupported = fmt.Sprintf(", %d unsupported (passed through)", c.Skipped)
+	}
 	return &fn.Result{Severity: fn.Info, Message: fmt.Sprintf(
-		"provider %s, mode %s: %s updated, %d already compliant, %d not selected (skipped), %d failed",
-		cfg.Provider.Name, cfg.Mode, services(c.Updated), c.Compliant, c.NotSelected, c.Failed)}
+		"provider %s, mode %s: %s updated, %d already compliant, %d not selected (skipped)%s, %d failed",
+		cfg.Provider.Name, cfg.Mode, services(c.Updated), c.Compliant, c.NotSelected, unsupported, c.Failed)}
 }
 
 func services(n int) string {

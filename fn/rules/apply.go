@@ -31,6 +31,8 @@ func Apply(svc *yaml.Node, cfg config.Config) (Outcome, []Finding) {
 		step(s)
 	}
 	switch {
+	case s.skipped:
+		return Skipped, s.findings
 	case hasError(s.findings):
 		return Failed, pending(s.findings, false)
 	case !hasChange(s.findings):

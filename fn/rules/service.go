@@ -19,6 +19,7 @@ type service struct {
 	findings []Finding
 	stopped  bool // a rule found that nothing else can apply
 	promoted bool // the Service becomes a LoadBalancer in this run
+	skipped  bool // unsupported, passed through (onUnsupported: skip)
 }
 
 func (s *service) profile() *provider.Profile { return s.cfg.Provider }

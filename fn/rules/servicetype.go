@@ -51,6 +51,7 @@ func unsupported(s *service, path, why string) {
 	s.stopped = true
 	if s.cfg.OnUnsupported == config.UnsupportedSkip {
 		s.warnf(path, "%s; passed through unchanged (onUnsupported is skip)", why)
+		s.skipped = true
 		return
 	}
 	s.errorf(path, "%s; pass such Services through with %s, or leave this one out: %s", why,

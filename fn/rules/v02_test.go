@@ -56,14 +56,14 @@ var v02Cases = []ruleCase{
 		name:     "onUnsupported skip: a headless Service passes through with one warning",
 		cfg:      skip,
 		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  clusterIP: None\n  ports:\n  - port: 80\n",
-		outcome:  Compliant,
+		outcome:  Skipped,
 		findings: []string{"warning spec.clusterIP"},
 	},
 	{
 		name:     "onUnsupported skip: an ExternalName Service passes through with one warning",
 		cfg:      skip,
 		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: ExternalName\n  externalName: example.com\n",
-		outcome:  Compliant,
+		outcome:  Skipped,
 		findings: []string{"warning spec.type"},
 	},
 	{
