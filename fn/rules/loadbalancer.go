@@ -57,7 +57,7 @@ func checkController(s *service) {
 	default:
 		advice := "or choose the provider of that class"
 		if other, ok := provider.ForClass(class); ok {
-			advice = "or use provider " + other.Name + " (config key provider, or annotation " + config.ProviderAnnotation + ")"
+			advice = "or use provider " + other.Name + " (" + s.cfg.Origin.Knob("provider", other.Name) + ", or annotation " + config.ProviderAnnotation + ")"
 		}
 		s.errorf("spec.loadBalancerClass", "%s does not handle loadBalancerClass %q, so none of its annotations take effect; allowed %s, %s",
 			c.Name, class, describeClasses(c.Classes), advice)
@@ -202,6 +202,6 @@ func warnShortTimeout(s *service) {
 	if p == nil || s.cfg.ClientIPTimeoutSeconds >= s.cfg.PersistenceTimeoutSeconds {
 		return
 	}
-	s.warnf(timeoutPath, "%d is shorter than the load balancer's persistence of %d seconds: kube-proxy forgets a client's pod first",
-		s.cfg.ClientIPTimeoutSeconds, s.cfg.PersistenceTimeoutSeconds)
+	s.warnf(timeoutPath, "%d is shorter than the load balancer's persistence of %d seconds: kube-proxy forgets a client's pod first; set %s",
+		s.cfg.ClientIPTimeoutSeconds, s.cfg.PersistenceTimeoutSeconds, s.cfg.Origin.Knob("clientIPTimeoutSeconds", strconv.Itoa(s.cfg.PersistenceTimeoutSeconds)))
 }
