@@ -95,7 +95,11 @@ func setProviderAnnotation(s *service, set provider.Set) {
 		s.errorf(annotationPath(set.Key), "%s", problem)
 		return
 	}
-	s.setAnnotation(set.Key, value, set.Why)
+	sev := fn.Info
+	if present && replacesItems(current, set, want) {
+		sev = fn.Warning
+	}
+	s.setAnnotationAs(set.Key, value, set.Why, sev)
 	for _, legacy := range s.profile().Aliases(set.Key)[1:] {
 		if v := s.get("metadata", "annotations", legacy); v != nil {
 			node.Remove(s.get("metadata", "annotations"), legacy)

@@ -118,13 +118,19 @@ func replacing(cur *yaml.Node, want string) fn.Severity {
 	return fn.Info
 }
 
-// setAnnotation sets a string annotation, recording a change when it differs.
+// setAnnotation sets a string annotation, recording a change when it differs: a warning when it
+// replaces another value.
 func (s *service) setAnnotation(key, want, why string) {
+	s.setAnnotationAs(key, want, why, replacing(s.get("metadata", "annotations", key), want))
+}
+
+// setAnnotationAs is setAnnotation with the severity the caller decided.
+func (s *service) setAnnotationAs(key, want, why string, sev fn.Severity) {
 	if v, ok := s.annotation(key); ok && v == want {
 		return
 	}
 	cur := s.get("metadata", "annotations", key)
-	s.changed(replacing(cur, want), annotationPath(key), why, Change{Current: valueOf(cur), Proposed: want})
+	s.changed(sev, annotationPath(key), why, Change{Current: valueOf(cur), Proposed: want})
 	node.SetScalar(node.EnsureMap(s.obj, "metadata", "annotations"), key, want, yaml.NodeTagString)
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
+	"github.com/sticky-services/set-session-affinity/fn/provider"
 )
 
 const compliantClusterIP = "apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\n  labels:\n    app: coredns\nspec:\n" +
@@ -83,6 +84,16 @@ var v02Cases = []ruleCase{
 		outcome: Failed,
 		findings: []string{"error spec.healthCheckNodePort", "error spec.allocateLoadBalancerNodePorts", "error spec.loadBalancerClass",
 			"error spec.loadBalancerSourceRanges"},
+	},
+	{
+		name: "aws: stickiness merged into a list that lacks it is info; no value of the input is replaced",
+		cfg:  use(provider.AWS),
+		in: lb("    service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: deregistration_delay.timeout_seconds=30\n",
+			"  loadBalancerClass: service.k8s.aws/nlb\n"+affinitySpec+"  externalTrafficPolicy: Local\n"),
+		want: lb("    service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: deregistration_delay.timeout_seconds=30,stickiness.enabled=true,stickiness.type=source_ip\n",
+			"  loadBalancerClass: service.k8s.aws/nlb\n"+affinitySpec+"  externalTrafficPolicy: Local\n"),
+		outcome:  Updated,
+		findings: []string{"info metadata.annotations[service.beta.kubernetes.io/aws-load-balancer-target-group-attributes]"},
 	},
 }
 
