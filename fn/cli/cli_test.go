@@ -72,6 +72,8 @@ func TestMain(t *testing.T) {
 		{name: "a persistence timeout no selected Service can use is a warning naming the flag", args: []string{"--persistence-timeout-seconds", "600"},
 			stdin: documents, stdout: []string{"sessionAffinity: ClientIP"},
 			stderr: "[warning]: --persistence-timeout-seconds 600: no selected Service is a LoadBalancer"},
+		{name: "an annotation typed by Helm's --set: the error says --set-string", stdin: strings.Replace(documents, "  labels:\n", "  annotations:\n    example.com/port: 8080\n  labels:\n", 1),
+			code: 1, stderr: `metadata.annotations[example.com/port]: value must be a string, got an integer "8080"; quote it: "8080"; from a Helm --set, use --set-string`},
 		{name: "-v prints info results too", args: []string{"-v"}, stdin: documents, stdout: []string{"sessionAffinity: ClientIP"},
 			stderr: `[info] v1/Service/web spec.sessionAffinity: set to "ClientIP"`},
 		{name: "--results with a ResourceList", args: []string{"--results", filepath.Join(dir, "r.yaml")}, stdin: resourceList, code: 1, stderr: "apply to plain YAML input only"},
