@@ -396,6 +396,19 @@ func TestHelmPostRendererExample(t *testing.T) {
 	}
 	checkGolden(t, name, "expected.yaml", stdout)
 
+	// --results keeps the findings Helm would drop with the post-renderer's stderr.
+	stdout, stderr, code = runDocumented(t, name, dir, helmPostRenderer+" --post-renderer-args --results --post-renderer-args results.yaml --post-renderer-args -v", env)
+	if code != 0 {
+		t.Fatalf("with --results: exit %d, stderr:\n%s", code, stderr)
+	}
+	checkGolden(t, name, "expected.yaml", stdout)
+	results := readFile(t, filepath.Join(dir, "results.yaml"))
+	for _, want := range []string{"kind: FunctionResultList", "path: spec.externalTrafficPolicy", "1 Service updated"} {
+		if !strings.Contains(results, want) {
+			t.Errorf("results.yaml lacks %q:\n%s", want, results)
+		}
+	}
+
 	// An error finding fails the render: helm prints the function's stderr and no manifests.
 	failing := helmTemplate + " --post-renderer set-session-affinity --post-renderer-args --provider --post-renderer-args aws"
 	stdout, stderr, code = runIn(t, dir, env, "bash", "-c", failing)

@@ -192,19 +192,10 @@ func widestPersistence() provider.Range {
 	return r
 }
 
-// persistenceByProvider says each provider's persistence range, or that it has none.
+// persistenceByProvider says each provider's persistence range, or that it has none, from the
+// profiles.
 func persistenceByProvider() string {
-	var with, without []string
-	for _, name := range provider.Names() {
-		p, _ := provider.Lookup(name)
-		if p.Persistence == nil {
-			without = append(without, name)
-		} else {
-			with = append(with, name+" "+p.Persistence.Allowed())
-		}
-	}
-	return strings.Join(with, "; ") + "; " + strings.Join(without, ", ") +
-		" have no persistence timeout, and setting the key is an error for them"
+	return provider.PersistenceRanges() + ", and setting the key is an error for them"
 }
 
 // structuredSelector is metav1.LabelSelector as the function reads it.

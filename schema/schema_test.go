@@ -21,6 +21,7 @@ import (
 	k8syaml "sigs.k8s.io/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
+	"github.com/sticky-services/set-session-affinity/fn/provider"
 )
 
 const repoRoot = ".."
@@ -356,7 +357,7 @@ func TestSchemaDocumentsWhatItCannotCheck(t *testing.T) {
 	for _, tc := range []struct{ name, body, documented string }{
 		{"persistence out of huawei's range", "provider: huawei\npersistenceTimeoutSeconds: 30", limitPersistence},
 		{"persistence not whole minutes for huawei", "provider: huawei\npersistenceTimeoutSeconds: 90", "huawei 60..3600 in whole minutes"},
-		{"persistence for a provider without one", "provider: aws\npersistenceTimeoutSeconds: 600", "aws, azure, generic, gke have no persistence timeout"},
+		{"persistence for a provider without one", "provider: aws\npersistenceTimeoutSeconds: 600", withoutPersistence()},
 		{"selector that does not parse", `selector: "tier in (a"`, limitSelector},
 		{"matchLabels key that is not a label key", `selector: {matchLabels: {"not a key!": web}}`, limitSelector},
 		{"a whole float", "clientIPTimeoutSeconds: 3600.0", limitFloat},
@@ -386,4 +387,15 @@ func TestFunctionVersionIsTheImageTag(t *testing.T) {
 	if m == nil || m[1] != meta.Image+":"+FunctionVersion {
 		t.Errorf("the Makefile's IMAGE is %v, want %s:%s", m, meta.Image, FunctionVersion)
 	}
+}
+
+// withoutPersistence names the providers without a persistence timeout, from the profiles.
+func withoutPersistence() string {
+	var names []string
+	for _, name := range provider.Names() {
+		if p, _ := provider.Lookup(name); p.Persistence == nil {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ", ") + " have no persistence timeout"
 }

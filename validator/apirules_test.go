@@ -29,6 +29,18 @@ var apiRules = []apiRule{
 		applies: loadBalancerFieldOnClusterIP,
 	},
 	{
+		name: "load-balancer-only field on a NodePort Service (ValidateService)",
+		path: regexp.MustCompile(`^spec\.(healthCheckNodePort|allocateLoadBalancerNodePorts|loadBalancerClass|loadBalancerSourceRanges)$`),
+		applies: func(svc goldens.Service, path string) bool {
+			return svc.Value("spec.type") != nil && svc.Value("spec.type").Value == "NodePort"
+		},
+	},
+	{
+		name:    "a Service without ports (ValidateService: spec.ports: Required value)",
+		path:    regexp.MustCompile(`^spec\.ports$`),
+		applies: noPorts,
+	},
+	{
 		name:    "session affinity timeout out of range (ValidateService)",
 		path:    regexp.MustCompile(`^spec\.sessionAffinityConfig\.clientIP\.timeoutSeconds$`),
 		applies: timeoutOutOfRange,
@@ -118,4 +130,16 @@ func wrongType(svc goldens.Service, path string) bool {
 		}
 	}
 	return false
+}
+
+// noPorts: a Service that is neither ExternalName nor headless has no port.
+func noPorts(svc goldens.Service, path string) bool {
+	if t := svc.Value("spec.type"); t != nil && t.Value == "ExternalName" {
+		return false
+	}
+	if ip := svc.Value("spec.clusterIP"); ip != nil && ip.Value == "None" {
+		return false
+	}
+	ports := svc.Value(path)
+	return ports == nil || goldens.JSONType(ports) == "null" || goldens.JSONType(ports) == "array" && len(ports.Content) == 0
 }

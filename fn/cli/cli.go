@@ -17,12 +17,15 @@ import (
 	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/processor"
+	"github.com/sticky-services/set-session-affinity/fn/report"
 )
 
 // options are the parsed command line.
 type options struct {
 	help, version bool
 	configFile    string
+	// out is where plain mode sends results besides the stderr lines.
+	out report.Output
 	// keys holds the config keys set by flags, by config key name.
 	keys map[string]string
 	// flagOrder keeps the order the keys were documented in, for a stable config.
@@ -30,17 +33,7 @@ type options struct {
 }
 
 // flagName turns a config key into its flag: clientIPTimeoutSeconds -> client-ip-timeout-seconds.
-func flagName(key string) string {
-	var b strings.Builder
-	for i, r := range key {
-		upper := r >= 'A' && r <= 'Z'
-		if upper && i > 0 && !(key[i-1] >= 'A' && key[i-1] <= 'Z' && (i+1 == len(key) || key[i+1] >= 'A' && key[i+1] <= 'Z')) {
-			b.WriteByte('-')
-		}
-		b.WriteString(strings.ToLower(string(r)))
-	}
-	return b.String()
-}
+func flagName(key string) string { return config.FlagName(key) }
 
 func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{keys: map[string]string{}}
@@ -50,6 +43,9 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.help, "h", false, "")
 	fs.BoolVar(&o.version, "version", false, "")
 	fs.StringVar(&o.configFile, "config", "", "")
+	fs.StringVar(&o.out.ResultsFile, "results", "", "")
+	fs.BoolVar(&o.out.Verbose, "verbose", false, "")
+	fs.BoolVar(&o.out.Verbose, "v", false, "")
 	for _, k := range config.Keys() {
 		key := k.Name
 		o.flagOrder = append(o.flagOrder, key)
@@ -91,7 +87,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, version stri
 	if err != nil {
 		return fail(stderr, err)
 	}
-	return processor.Run(in, fc, stdout, stderr)
+	return processor.Run(in, processor.Stream{Config: fc, FromCommandLine: o.configFile != "" || len(o.keys) > 0, Output: o.out}, stdout, stderr)
 }
 
 // readAll reads the input into a buffer of its size: a file's size is known up front; a pipe is
@@ -141,17 +137,38 @@ func fail(stderr io.Writer, err error) int {
 	return 1
 }
 
-// functionConfig builds the config for stream mode: the --config file, with flags on top.
+// functionConfig builds the config for stream mode: the --config file, with flags on top. It
+// marks the config with where its values came from (config.Origin), so that messages name the
+// flag, or the file and key, the user typed.
 func (o *options) functionConfig() (*yaml.Node, error) {
 	fc, err := o.readConfigFile()
-	if err != nil || len(o.keys) == 0 {
-		return fc, err
+	if err != nil {
+		return nil, err
 	}
 	if fc == nil {
 		fc = &yaml.Node{Kind: yaml.MappingNode}
 		node.SetScalar(fc, "apiVersion", "v1", yaml.NodeTagString)
 		node.SetScalar(fc, "kind", "ConfigMap", yaml.NodeTagString)
 		node.SetScalar(node.EnsureMap(fc, "metadata"), "name", "flags", yaml.NodeTagString)
+	}
+	var flags []string
+	for _, key := range o.flagOrder {
+		if _, ok := o.keys[key]; ok {
+			flags = append(flags, key)
+		}
+	}
+	if m := node.Get(fc, "metadata"); m == nil || m.Kind == yaml.MappingNode {
+		annotations := node.EnsureMap(fc, "metadata", "annotations")
+		node.SetScalar(annotations, config.PlainAnnotation, "true", yaml.NodeTagString)
+		if o.configFile != "" {
+			node.SetScalar(annotations, config.FileAnnotation, o.configFile, yaml.NodeTagString)
+		}
+		if len(flags) > 0 {
+			node.SetScalar(annotations, config.FlagsAnnotation, strings.Join(flags, ","), yaml.NodeTagString)
+		}
+	}
+	if len(flags) == 0 {
+		return fc, nil
 	}
 	typed := node.Get(fc, "kind") != nil && node.Get(fc, "kind").Value == config.Kind
 	target := fc
@@ -162,10 +179,8 @@ func (o *options) functionConfig() (*yaml.Node, error) {
 	for _, k := range config.Keys() {
 		docs[k.Name] = k
 	}
-	for _, key := range o.flagOrder {
-		if v, ok := o.keys[key]; ok {
-			node.SetScalar(target, key, v, tagFor(docs[key].Type, typed))
-		}
+	for _, key := range flags {
+		node.SetScalar(target, key, o.keys[key], tagFor(docs[key].Type, typed))
 	}
 	return fc, nil
 }

@@ -17,6 +17,7 @@ metadata:
     session-affinity.kpt.dev/sticky: "true"
 spec:
   type: NodePort
+  ports: [{port: 80}]
 ---
 # Source: app/templates/deployment.yaml
 apiVersion: apps/v1
@@ -33,6 +34,11 @@ func TestMain(t *testing.T) {
 	if err := os.WriteFile(typed, []byte("apiVersion: fn.kpt.dev/v1alpha1\nkind: SetSessionAffinity\nmetadata: {name: f}\nclientIPTimeoutSeconds: 600\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	outOfRange := filepath.Join(dir, "out-of-range.yaml")
+	if err := os.WriteFile(outOfRange, []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  clientIPTimeoutSeconds: \"0\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	headless := strings.Replace(documents, "  type: NodePort\n", "  clusterIP: None\n", 1)
 	broken := filepath.Join(dir, "broken.yaml")
 	if err := os.WriteFile(broken, []byte("a: [\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -51,10 +57,26 @@ func TestMain(t *testing.T) {
 		{name: "a flag sets a key", args: []string{"--client-ip-timeout-seconds", "900"}, stdin: documents, stdout: []string{"timeoutSeconds: 900"}},
 		{name: "a typed --config file, a flag on top", args: []string{"--config", typed, "--mode=validate"}, stdin: documents, code: 1,
 			stderr: "[error] v1/Service/web spec.sessionAffinityConfig.clientIP.timeoutSeconds: is not set; want 600"},
-		{name: "a warning goes to stderr, documents to stdout", stdin: strings.Replace(documents, "type: NodePort", "type: NodePort\n  ports: [{port: 80}, {port: 81}]", 1),
+		{name: "a warning goes to stderr, documents to stdout", stdin: strings.Replace(documents, "ports: [{port: 80}]", "ports: [{port: 80}, {port: 81}]", 1),
 			stdout: []string{"sessionAffinity: ClientIP"}, stderr: "[warning] v1/Service/web spec.ports: affinity is kept per port"},
 		{name: "an invalid flag value is a config error", args: []string{"--mode", "fix"}, stdin: documents, code: 1,
-			stderr: `[error] v1/ConfigMap/flags data.mode: invalid config: "fix" is not allowed; allowed mutate, validate`},
+			stderr: `[error]: --mode fix: "fix" is not allowed; allowed mutate, validate`},
+		{name: "a value from a --config file is named by file and key", args: []string{"--config", outOfRange}, stdin: documents, code: 1,
+			stderr: "[error]: --config " + outOfRange + " data.clientIPTimeoutSeconds: 0 is out of range; allowed 1..86400"},
+		{name: "a flag the provider cannot use is named, and dropping it is the advice", args: []string{"--provider", "aws", "--persistence-timeout-seconds", "60"}, stdin: documents, code: 1,
+			stderr: "[error]: --persistence-timeout-seconds 60: provider aws has no load-balancer persistence timeout; drop --persistence-timeout-seconds"},
+		{name: "a headless Service: the error names the flag and a selector", stdin: headless, code: 1,
+			stderr: "pass such Services through with --on-unsupported skip, or leave this one out: label it session-affinity.kpt.dev/skip=true and use --selector 'session-affinity.kpt.dev/sticky=true,session-affinity.kpt.dev/skip!=true'"},
+		{name: "--on-unsupported skip passes a headless Service through with a warning", args: []string{"--on-unsupported", "skip"}, stdin: headless,
+			stdout: []string{"clusterIP: None"}, stderr: "[warning] v1/Service/web spec.clusterIP: a headless Service"},
+		{name: "a persistence timeout no selected Service can use is a warning naming the flag", args: []string{"--persistence-timeout-seconds", "600"},
+			stdin: documents, stdout: []string{"sessionAffinity: ClientIP"},
+			stderr: "[warning]: --persistence-timeout-seconds 600: no selected Service is a LoadBalancer"},
+		{name: "an annotation typed by Helm's --set: the error says --set-string", stdin: strings.Replace(documents, "  labels:\n", "  annotations:\n    example.com/port: 8080\n  labels:\n", 1),
+			code: 1, stderr: `metadata.annotations[example.com/port]: value must be a string, got an integer "8080"; quote it: "8080"; from a Helm --set, use --set-string`},
+		{name: "-v prints info results too", args: []string{"-v"}, stdin: documents, stdout: []string{"sessionAffinity: ClientIP"},
+			stderr: `[info] v1/Service/web spec.sessionAffinity: set to "ClientIP"`},
+		{name: "--results with a ResourceList", args: []string{"--results", filepath.Join(dir, "r.yaml")}, stdin: resourceList, code: 1, stderr: "apply to plain YAML input only"},
 		{name: "a ResourceList runs as a KRM function", stdin: resourceList, stdout: []string{"kind: ResourceList", "results:"}},
 		{name: "flags with a ResourceList", args: []string{"--mode", "validate"}, stdin: resourceList, code: 1, stderr: "apply to plain YAML input only"},
 		{name: "a ResourceList among other documents", stdin: documents + "---\n" + resourceList, code: 1, stderr: "a ResourceList among other documents"},
@@ -65,7 +87,8 @@ func TestMain(t *testing.T) {
 		{name: "a --config file that does not parse", args: []string{"--config", broken}, stdin: documents, code: 1, stderr: "is not valid YAML"},
 		{name: "an unknown flag", args: []string{"--selektor", "a=b"}, stdin: documents, code: 1, stderr: "flag provided but not defined: -selektor"},
 		{name: "a positional argument", args: []string{"manifests.yaml"}, stdin: documents, code: 1, stderr: `unexpected argument "manifests.yaml"`},
-		{name: "help", args: []string{"--help"}, stdout: []string{"Usage:", "--client-ip-timeout-seconds VALUE", "default 10800; allowed 1..86400", "--promote-to-load-balancer "}},
+		{name: "help", args: []string{"--help"}, stdout: []string{"Usage:", "clientIPTimeoutSeconds (integer)\n      --client-ip-timeout-seconds VALUE", "default 10800; allowed 1..86400",
+			"promoteToLoadBalancer (boolean)\n      --promote-to-load-balancer\n", "onUnsupported (string)\n      --on-unsupported VALUE", "default error; allowed error, skip", "--results FILE", "-v, --verbose"}},
 		{name: "version", args: []string{"--version"}, stdout: []string{"set-session-affinity v1.2.3\n"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,5 +123,31 @@ func TestFlagName(t *testing.T) {
 		if got := flagName(key); got != want {
 			t.Errorf("flagName(%q) = %q, want %q", key, got, want)
 		}
+	}
+}
+
+// TestResultsFile: --results writes the results as kpt writes results.yaml, for Helm users, whose
+// post-renderer stderr Helm drops on success; the documents still go to stdout.
+func TestResultsFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "results.yaml")
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"--results", path}, strings.NewReader(documents), &out, &errOut, "v1"); code != 0 {
+		t.Fatalf("exit code %d: %s", code, errOut.String())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"apiVersion: kpt.dev/v1\nkind: FunctionResultList\n", "exitCode: 0\nitems:\n  - exec: set-session-affinity\n    exitCode: 0\n    results:\n",
+		"      field:\n        path: spec.sessionAffinity\n", "1 Service updated"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("results file lacks %q:\n%s", want, b)
+		}
+	}
+	if !strings.Contains(out.String(), "sessionAffinity: ClientIP") || errOut.Len() > 0 {
+		t.Errorf("stdout %q, stderr %q", out.String(), errOut.String())
+	}
+	if code := Main([]string{"--results", filepath.Join(path, "no", "dir")}, strings.NewReader(documents), &out, &errOut, "v1"); code != 1 || !strings.Contains(errOut.String(), "--results:") {
+		t.Errorf("an unwritable results file: exit code %d, stderr %q", code, errOut.String())
 	}
 }

@@ -18,28 +18,39 @@ Usage:
   set-session-affinity < resourcelist.yaml          a KRM function (kpt, kustomize): config in functionConfig
   set-session-affinity [flags] < manifests.yaml     plain YAML documents (helm template, CI): config from flags
 
-Flags (plain YAML input only; flags override --config):
+Config keys: each key of a functionConfig (ConfigMap data, or fn.kpt.dev/v1alpha1
+SetSessionAffinity), of a --config file, or of kpt's ` + "`-- key=value`" + `, and its flag for plain
+YAML input (flags override --config):
 `)
-	line := func(flag, text string) { fmt.Fprintf(&b, "  %-36s %s\n", flag, text) }
-	line("--config FILE", "a ConfigMap or fn.kpt.dev/v1alpha1 SetSessionAffinity")
 	for _, k := range config.Keys() {
 		value := " VALUE"
 		if k.Type == "boolean" {
 			value = ""
 		}
-		line("--"+flagName(k.Name)+value, fmt.Sprintf("%s; default %s; allowed %s", k.Summary, k.Default, k.Allowed))
+		fmt.Fprintf(&b, "  %s (%s)\n      --%s%s\n      %s; default %s; allowed %s\n", k.Name, k.Type, flagName(k.Name), value, k.Summary, k.Default, k.Allowed)
 	}
+	b.WriteString(`
+Other flags (plain YAML input only):
+`)
+	line := func(flag, text string) { fmt.Fprintf(&b, "  %-22s %s\n", flag, text) }
+	line("--config FILE", "a ConfigMap or fn.kpt.dev/v1alpha1 SetSessionAffinity")
+	line("--results FILE", "write the results there, as kpt writes results.yaml (a FunctionResultList)")
+	line("-v, --verbose", "print info results on stderr too: what was changed, not only warnings and errors")
 	line("--help", "this text")
 	line("--version", "the version")
 	b.WriteString(`
-Results: with plain YAML, each warning and error is one line on stderr, and stdout gets the
-documents only when no error was found. Exit code 1 when any error.
+Results: with plain YAML, each warning and error is one line on stderr (info too with -v), and
+stdout gets the documents only when no error was found. Exit code 1 when any error. Helm drops a
+post-renderer's stderr when it succeeds: use --results to keep what changed. With a ResourceList,
+results go in the ResourceList (kpt prints them), and each error is also one stderr line, which
+is all kustomize shows.
 
 Examples:
   kpt fn eval pkg --exec set-session-affinity -- persistenceTimeoutSeconds=600
   kustomize build --enable-alpha-plugins --enable-exec overlay
   helm template app chart --post-renderer set-session-affinity
   set-session-affinity --mode validate < rendered.yaml
+  helm template app chart --post-renderer set-session-affinity --post-renderer-args=--results=results.yaml
 `)
 	return b.String()
 }

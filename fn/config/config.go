@@ -45,10 +45,24 @@ type Config struct {
 	PersistenceTimeoutSeconds int
 	// PersistenceSet is true when the config names persistenceTimeoutSeconds, which is then an
 	// error for a provider without a persistence timeout.
-	PersistenceSet        bool
+	PersistenceSet bool
+	// persistenceText is the key's value as given, parsed with the provider by persistence.
+	persistenceText       string
 	Mode                  Mode
 	PromoteToLoadBalancer bool
+	OnUnsupported         OnUnsupported
+	// Origin says where the values came from, so messages name the user's flag, file or key.
+	Origin Origin
 }
+
+// OnUnsupported says what happens to a selected Service where affinity cannot apply (headless,
+// ExternalName): an error, or a warning and the Service passed through.
+type OnUnsupported string
+
+const (
+	UnsupportedError OnUnsupported = "error"
+	UnsupportedSkip  OnUnsupported = "skip"
+)
 
 // Default returns the configuration used when none is given.
 func Default() Config {
@@ -62,6 +76,7 @@ func Default() Config {
 		ClientIPTimeoutSeconds:    DefaultClientIPTimeoutSeconds,
 		PersistenceTimeoutSeconds: DefaultPersistenceTimeoutSeconds,
 		Mode:                      Mutate,
+		OnUnsupported:             UnsupportedError,
 	}
 }
 
@@ -91,30 +106,51 @@ func (c Config) ForService(get func(key string) (string, bool)) (Config, []*Erro
 	p := c.Provider.Persistence
 	v, ok := get(PersistenceTimeoutAnnotation)
 	switch {
-	case ok && p == nil:
-		fail(PersistenceTimeoutAnnotation, "provider "+c.Provider.Name+" has no load-balancer persistence timeout; remove the annotation")
 	case ok:
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			fail(PersistenceTimeoutAnnotation, fmt.Sprintf("%q is not a whole number; allowed %s for provider %s", v, p.Allowed(), c.Provider.Name))
-		} else if _, problem := p.InUnit(n); problem != "" {
-			fail(PersistenceTimeoutAnnotation, problem+" for provider "+c.Provider.Name)
+		if n, problem := c.persistence(v); p == nil {
+			fail(PersistenceTimeoutAnnotation, problem+"; remove the annotation")
+		} else if problem != "" {
+			fail(PersistenceTimeoutAnnotation, problem)
 		} else {
 			c.PersistenceTimeoutSeconds = n
 		}
 	case providerSet && p != nil:
-		if _, problem := p.InUnit(c.PersistenceTimeoutSeconds); problem != "" {
-			fail(ProviderAnnotation, fmt.Sprintf("persistenceTimeoutSeconds from the config: %s for provider %s; set %s on this Service", problem, c.Provider.Name, PersistenceTimeoutAnnotation))
+		if _, problem := c.persistence(strconv.Itoa(c.PersistenceTimeoutSeconds)); problem != "" {
+			fail(ProviderAnnotation, fmt.Sprintf("persistenceTimeoutSeconds from the config: %s; set %s on this Service", problem, PersistenceTimeoutAnnotation))
 		}
 	}
 	return c, errs
 }
 
+// persistence parses and checks a persistence timeout for c's provider: the one check behind the
+// config key and the per-Service annotation.
+func (c Config) persistence(v string) (int, string) {
+	p := c.Provider.Persistence
+	if p == nil {
+		return 0, "provider " + c.Provider.Name + " has no load-balancer persistence timeout"
+	}
+	n, ok := parseInt(v)
+	if !ok {
+		return 0, fmt.Sprintf("%q is not a whole number; allowed %s for provider %s", v, p.Allowed(), c.Provider.Name)
+	}
+	if _, problem := p.InUnit(n); problem != "" {
+		return 0, problem + " for provider " + c.Provider.Name
+	}
+	return n, ""
+}
+
+// parseInt is the one integer parser of config keys and override annotations: strconv.Atoi, as
+// Kubernetes and the CCM parse (no spaces, no units).
+func parseInt(s string) (int, bool) {
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
 // parseInRange parses a decimal string the way Kubernetes and the CCM do (strconv.Atoi: no spaces,
 // no units) and checks it against r.
 func parseInRange(s string, r provider.Range, rangeNote string) (int, string) {
-	n, err := strconv.Atoi(s)
-	if err != nil {
+	n, ok := parseInt(s)
+	if !ok {
 		return 0, fmt.Sprintf("%q is not a whole number; allowed %s%s", s, r, rangeNote)
 	}
 	if !r.Contains(n) {

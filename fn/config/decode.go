@@ -27,6 +27,9 @@ type Error struct {
 	Path string
 	Key  string
 	Msg  string
+	// Where names the value in the user's words when it came from a flag (`--mode x`) or a
+	// --config file (`--config cfg.yaml data.mode`); "" for a functionConfig key, named by Path.
+	Where string
 }
 
 func (e *Error) Error() string { return e.Key + ": " + e.Msg }
@@ -65,17 +68,22 @@ var keys = []key{
 		func(c *Config, f form, v *yaml.Node) string {
 			return setInt(&c.ClientIPTimeoutSeconds, f, v, ClientIPTimeout.String())
 		}},
-	{Doc{"persistenceTimeoutSeconds", "integer", strconv.Itoa(DefaultPersistenceTimeoutSeconds), "the provider's range (alibaba 1..3600)",
+	{Doc{"persistenceTimeoutSeconds", "integer", strconv.Itoa(DefaultPersistenceTimeoutSeconds), "by provider: " + provider.PersistenceRanges(),
 		"the load balancer's session persistence"},
 		func(c *Config, f form, v *yaml.Node) string {
-			c.PersistenceSet = true
-			return setInt(&c.PersistenceTimeoutSeconds, f, v, "a number of seconds in the provider's range")
+			// Parsed and checked with the provider, by the code that checks the per-Service
+			// annotation (Config.persistence), once every key is read.
+			s, problem := scalar(f, v, yaml.NodeTagInt, "an integer, a number of seconds in the provider's range")
+			c.PersistenceSet, c.persistenceText = problem == "", s
+			return problem
 		}},
 	{Doc{"mode", "string", string(Mutate), string(Mutate) + ", " + string(Validate),
 		"validate changes nothing and reports each needed change as an error"}, setMode},
 	{Doc{"promoteToLoadBalancer", "boolean", "false", "true, false",
 		"turn ClusterIP Services carrying load-balancer fields into LoadBalancer Services"},
 		setBool(func(c *Config) *bool { return &c.PromoteToLoadBalancer })},
+	{Doc{"onUnsupported", "string", string(UnsupportedError), string(UnsupportedError) + ", " + string(UnsupportedSkip),
+		"what a selected headless or ExternalName Service gets: an error, or skip (a warning, passed through)"}, setOnUnsupported},
 }
 
 // Keys documents every config key, in the order of the contract.
@@ -107,6 +115,7 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 	}
 	obj := yaml.NewRNode(fc)
 	apiVersion, kind := obj.GetApiVersion(), obj.GetKind()
+	c.Origin = originOf(fc)
 	var errs []*Error
 	switch {
 	case kind == "ConfigMap" && apiVersion == "v1":
@@ -118,8 +127,26 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 		return c, []*Error{{Path: "kind", Key: "functionConfig", Msg: fmt.Sprintf(
 			"unsupported kind %q (apiVersion %q); allowed: ConfigMap (v1) or %s (%s/%s)", kind, apiVersion, Kind, Group, Version)}}
 	}
+	values := fc
+	c.Origin.Prefix = pathPrefix(kind)
+	if kind == "ConfigMap" {
+		values = node.Get(fc, "data")
+	}
+	for _, f := range node.Fields(values) {
+		if _, ok := lookupKey(f.Key); ok && !c.Origin.Flags[f.Key] {
+			c.Origin.Keys[f.Key] = true
+		}
+	}
 	if len(errs) == 0 {
-		errs = checkRanges(c, form{typed: kind == Kind, pathPrefix: pathPrefix(kind)})
+		errs = checkRanges(&c, form{typed: kind == Kind, pathPrefix: pathPrefix(kind)})
+	}
+	for _, e := range errs {
+		if _, ok := lookupKey(e.Key); ok {
+			v, _ := node.Scalar(node.Get(values, e.Key))
+			if where := c.Origin.Blame(e.Key, e.Path, v); where != e.Path {
+				e.Where = where
+			}
+		}
 	}
 	return c, errs
 }
@@ -180,7 +207,7 @@ func decodeFields(c *Config, m *yaml.Node, f form, skip ...string) []*Error {
 }
 
 // checkRanges validates what depends on more than one key.
-func checkRanges(c Config, f form) []*Error {
+func checkRanges(c *Config, f form) []*Error {
 	var errs []*Error
 	if !ClientIPTimeout.Contains(c.ClientIPTimeoutSeconds) {
 		errs = append(errs, &Error{Path: f.pathPrefix + "clientIPTimeoutSeconds", Key: "clientIPTimeoutSeconds",
@@ -189,13 +216,19 @@ func checkRanges(c Config, f form) []*Error {
 	persistence := func(msg string) {
 		errs = append(errs, &Error{Path: f.pathPrefix + "persistenceTimeoutSeconds", Key: "persistenceTimeoutSeconds", Msg: msg})
 	}
-	switch p := c.Provider.Persistence; {
-	case p == nil && c.PersistenceSet:
-		persistence(fmt.Sprintf("provider %s has no load-balancer persistence timeout; remove the key", c.Provider.Name))
-	case p != nil:
-		if _, problem := p.InUnit(c.PersistenceTimeoutSeconds); problem != "" {
-			persistence(problem + " for provider " + c.Provider.Name)
-		}
+	text := strconv.Itoa(c.PersistenceTimeoutSeconds)
+	if c.PersistenceSet {
+		text = c.persistenceText
+	}
+	n, problem := c.persistence(text)
+	if problem == "" {
+		c.PersistenceTimeoutSeconds = n
+	}
+	switch {
+	case c.Provider.Persistence == nil && c.PersistenceSet:
+		persistence(problem + "; " + c.Origin.Drop("persistenceTimeoutSeconds"))
+	case c.Provider.Persistence != nil && problem != "":
+		persistence(problem)
 	}
 	return errs
 }
@@ -226,8 +259,8 @@ func setInt(dst *int, f form, v *yaml.Node, allowed string) string {
 	if problem != "" {
 		return problem
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
+	n, ok := parseInt(s)
+	if !ok {
 		return fmt.Sprintf("%q is not a whole number; want an integer, %s", s, allowed)
 	}
 	*dst = n
@@ -263,6 +296,19 @@ func setMode(c *Config, f form, v *yaml.Node) string {
 		return ""
 	}
 	return fmt.Sprintf("%q is not allowed; allowed %s, %s", s, Mutate, Validate)
+}
+
+func setOnUnsupported(c *Config, f form, v *yaml.Node) string {
+	s, problem := scalar(f, v, yaml.NodeTagString, "error or skip")
+	if problem != "" {
+		return problem
+	}
+	switch OnUnsupported(s) {
+	case UnsupportedError, UnsupportedSkip:
+		c.OnUnsupported = OnUnsupported(s)
+		return ""
+	}
+	return fmt.Sprintf("%q is not allowed; allowed %s, %s", s, UnsupportedError, UnsupportedSkip)
 }
 
 func setProvider(c *Config, f form, v *yaml.Node) string {

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/provider"
 )
 
 func decode(t *testing.T, s string) (Config, []*Error) {
@@ -200,6 +202,58 @@ func TestForService(t *testing.T) {
 	for i, e := range errs {
 		if got := e.Path + ": " + e.Error(); got != want[i] {
 			t.Errorf("got  %s\nwant %s", got, want[i])
+		}
+	}
+}
+
+// TestErrorsNameTheOrigin: a value from a flag is named as the flag, one from a --config file by
+// the file and key, one from a functionConfig by its key (Where empty, Path names it).
+func TestErrorsNameTheOrigin(t *testing.T) {
+	cm := func(annotations, data string) string {
+		return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations: {" + annotations + "}\ndata: {" + data + "}\n"
+	}
+	for _, tc := range []struct{ name, in, where, path string }{
+		{"flag", cm(PlainAnnotation+`: "true", `+FlagsAnnotation+": clientIPTimeoutSeconds", `clientIPTimeoutSeconds: "100000"`),
+			"--client-ip-timeout-seconds 100000", "data.clientIPTimeoutSeconds"},
+		{"file", cm(PlainAnnotation+`: "true", `+FileAnnotation+": cfg.yaml", `mode: fix`), "--config cfg.yaml data.mode", "data.mode"},
+		{"file key, flag on top", cm(PlainAnnotation+`: "true", `+FileAnnotation+": cfg.yaml, "+FlagsAnnotation+": mode", `mode: fix`), "--mode fix", "data.mode"},
+		{"functionConfig", cm("", `mode: fix`), "", "data.mode"},
+		{"provider without persistence, from a flag", cm(PlainAnnotation+`: "true", `+FlagsAnnotation+": \"provider,persistenceTimeoutSeconds\"", `provider: aws, persistenceTimeoutSeconds: "60"`),
+			"--persistence-timeout-seconds 60", "data.persistenceTimeoutSeconds"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errs := decode(t, tc.in)
+			if len(errs) != 1 {
+				t.Fatalf("errors %v, want one", errs)
+			}
+			if errs[0].Where != tc.where || errs[0].Path != tc.path {
+				t.Errorf("Where %q, Path %q; want %q, %q (%s)", errs[0].Where, errs[0].Path, tc.where, tc.path, errs[0].Msg)
+			}
+		})
+	}
+	_, errs := decode(t, cm(PlainAnnotation+`: "true", `+FlagsAnnotation+": \"provider,persistenceTimeoutSeconds\"", `provider: aws, persistenceTimeoutSeconds: "60"`))
+	if len(errs) != 1 || !strings.HasSuffix(errs[0].Msg, "drop --persistence-timeout-seconds") {
+		t.Errorf("a provider mismatch on a flag must advise dropping the flag: %v", errs)
+	}
+	_, errs = decode(t, "apiVersion: fn.kpt.dev/v1alpha1\nkind: SetSessionAffinity\nprovider: aws\npersistenceTimeoutSeconds: 60\n")
+	if len(errs) != 1 || !strings.HasSuffix(errs[0].Msg, "remove the key persistenceTimeoutSeconds") {
+		t.Errorf("in a functionConfig, remove the key: %v", errs)
+	}
+}
+
+// TestOnePersistencePath: the config key and the per-Service annotation are parsed and checked
+// by the same code, so they refuse the same values in the same words.
+func TestOnePersistencePath(t *testing.T) {
+	for _, v := range []string{"90", "30", "x", "7200"} {
+		_, keyErrs := decode(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {provider: huawei, persistenceTimeoutSeconds: \""+v+"\"}\n")
+		cfg := Default()
+		cfg.Provider, _ = provider.Lookup("huawei")
+		_, annErrs := cfg.ForService(func(key string) (string, bool) { return v, key == PersistenceTimeoutAnnotation })
+		if len(keyErrs) != 1 || len(annErrs) != 1 {
+			t.Fatalf("%q: key errors %v, annotation errors %v; want one each", v, keyErrs, annErrs)
+		}
+		if !strings.Contains(keyErrs[0].Msg, annErrs[0].Msg) && !strings.Contains(annErrs[0].Msg, keyErrs[0].Msg) {
+			t.Errorf("%q: the key says %q, the annotation %q", v, keyErrs[0].Msg, annErrs[0].Msg)
 		}
 	}
 }

@@ -19,6 +19,7 @@ items:
     labels: {session-affinity.kpt.dev/sticky: "true"}
   spec:
     type: NodePort
+    ports: [{port: 80}]
 - apiVersion: v1
   kind: ConfigMap
   metadata:
@@ -27,7 +28,7 @@ items:
 
 func function(in []byte) ([]byte, []byte, int) {
 	var out, errOut bytes.Buffer
-	code := processor.Run(in, nil, &out, &errOut)
+	code := processor.Run(in, processor.Stream{}, &out, &errOut)
 	return out.Bytes(), errOut.Bytes(), code
 }
 

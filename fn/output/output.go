@@ -19,16 +19,17 @@ import (
 	"github.com/sticky-services/set-session-affinity/fn/report"
 )
 
-// Write writes a run's output. edits are sorted, in the input's offsets.
-func Write(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, results fn.Results) error {
+// Write writes a run's output. edits are sorted, in the input's offsets. A stream's results also
+// go where out says.
+func Write(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, results fn.Results, out report.Output) error {
 	if in.Shape == input.Stream {
-		return writeStream(stdout, stderr, in.Text, edits, results)
+		return writeStream(stdout, stderr, in.Text, edits, results, out)
 	}
 	return writeList(stdout, stderr, in, edits, results)
 }
 
-func writeStream(stdout, stderr io.Writer, text []byte, edits []edit.Edit, results fn.Results) error {
-	if err := report.WriteLines(stderr, results, fn.Warning); err != nil {
+func writeStream(stdout, stderr io.Writer, text []byte, edits []edit.Edit, results fn.Results, out report.Output) error {
+	if err := out.Write(stderr, results); err != nil {
 		return err
 	}
 	if results.ExitCode() != 0 {

@@ -114,6 +114,9 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 			var outcome rules.Outcome
 			outcome, findings = rules.Apply(obj, cfg)
 			count(&counts, outcome)
+			if rules.LoadBalancer(obj, cfg) {
+				counts.LoadBalancers++
+			}
 		} else {
 			counts.NotSelected++
 			findings = rules.WarnMisplaced(obj)
@@ -122,7 +125,7 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 			run.results = append(run.results, report.Finding(report.SubjectOf(obj), f))
 		}
 	}
-	run.results = append(run.results, report.Summary(counts, cfg))
+	run.results = append(run.results, report.RunResults(counts, cfg)...)
 	return run, nil
 }
 
@@ -163,8 +166,8 @@ func flatten(n *yaml.Node) []*yaml.Node {
 func compareWithOracle(in []byte, streamConfig *yaml.Node) string {
 	want, oracleErr := oracle(in, streamConfig)
 	var stdout, stderr bytes.Buffer
-	code := Run(in, streamConfig, &stdout, &stderr)
-	o, err := Process(in, streamConfig)
+	code := Run(in, Stream{Config: streamConfig}, &stdout, &stderr)
+	o, err := Process(in, Stream{Config: streamConfig})
 	switch {
 	case (err != nil) != (oracleErr != nil):
 		return fmt.Sprintf("the pipeline says %v, the oracle %v", err, oracleErr)
@@ -320,7 +323,7 @@ func TestDifferential(t *testing.T) {
 		if diff := compareWithOracle(c.in, c.config); diff != "" {
 			t.Errorf("%s: %s\ninput:\n%s", c.name, diff, c.in)
 		}
-		if o, err := Process(c.in, c.config); err == nil && o.Rewritten > 0 {
+		if o, err := Process(c.in, Stream{Config: c.config}); err == nil && o.Rewritten > 0 {
 			t.Errorf("%s: %d objects written anew; every change here must be an edit", c.name, o.Rewritten)
 		}
 	}

@@ -90,7 +90,7 @@ func read(t testing.TB, dir, name string) []byte {
 
 func run(in []byte) (stdout, stderr []byte, code int) {
 	var out, errOut bytes.Buffer
-	code = Run(in, nil, &out, &errOut)
+	code = Run(in, Stream{}, &out, &errOut)
 	return out.Bytes(), errOut.Bytes(), code
 }
 

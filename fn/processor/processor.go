@@ -31,10 +31,29 @@ import (
 )
 
 // Name prefixes what the function prints on stderr.
-const Name = "set-session-affinity"
+const Name = report.FunctionName
 
-// ErrConfigForStream means config was given outside a ResourceList for a ResourceList.
-var ErrConfigForStream = errors.New("--config and config flags apply to plain YAML input only; a ResourceList carries its own functionConfig")
+// Stream is how the command line configures a run over plain YAML documents; a ResourceList
+// carries its own functionConfig and gives its results to the orchestrator, so it refuses both.
+type Stream struct {
+	// Config is the stream's config (nil for defaults).
+	Config *yaml.Node
+	// FromCommandLine says Config holds --config or flags.
+	FromCommandLine bool
+	// Output is where results go besides the stderr lines (--results, --verbose).
+	Output report.Output
+}
+
+// checkList refuses, for a ResourceList, what only a stream takes.
+func (s Stream) checkList() error {
+	switch {
+	case s.FromCommandLine:
+		return errors.New("--config and config flags apply to plain YAML input only; a ResourceList carries its own functionConfig")
+	case s.Output != report.Output{}:
+		return errors.New("--results and --verbose apply to plain YAML input only; with a ResourceList the orchestrator shows the results")
+	}
+	return nil
+}
 
 // Outcome is a run with everything decided and nothing written.
 type Outcome struct {
@@ -48,15 +67,15 @@ type Outcome struct {
 
 // Run runs the function over in and writes the output: for a ResourceList the list and its
 // results on stdout and each error on stderr; for a stream the documents on stdout unless there
-// is an error, and each warning and error on stderr. streamConfig is the config for a stream
-// (nil for defaults). It returns the exit code.
-func Run(in []byte, streamConfig *yaml.Node, stdout, stderr io.Writer) int {
-	o, err := Process(in, streamConfig)
+// is an error, and each warning and error on stderr (and where s.Output says). It returns the exit
+// code.
+func Run(in []byte, s Stream, stdout, stderr io.Writer) int {
+	o, err := Process(in, s)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
 		return 1
 	}
-	if err := output.Write(stdout, stderr, o.Input, o.Edits, o.Results); err != nil {
+	if err := output.Write(stdout, stderr, o.Input, o.Edits, o.Results, s.Output); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
 		return 1
 	}
@@ -64,15 +83,17 @@ func Run(in []byte, streamConfig *yaml.Node, stdout, stderr io.Writer) int {
 }
 
 // Process decides a run over in. An error means the input as a whole is unusable.
-func Process(in []byte, streamConfig *yaml.Node) (*Outcome, error) {
+func Process(in []byte, s Stream) (*Outcome, error) {
 	inp, err := input.Read(in)
 	if err != nil {
 		return nil, err
 	}
-	if inp.Shape == input.ResourceList && streamConfig != nil {
-		return nil, ErrConfigForStream
+	if inp.Shape == input.ResourceList {
+		if err := s.checkList(); err != nil {
+			return nil, err
+		}
 	}
-	o, err := process(inp, streamConfig)
+	o, err := process(inp, s.Config)
 	switch {
 	case errors.Is(err, errResourceList):
 		// A stream document is a ResourceList: fine when it is the whole input (one written in a
@@ -80,8 +101,8 @@ func Process(in []byte, streamConfig *yaml.Node) (*Outcome, error) {
 		if documents(inp) > 1 {
 			return nil, errors.New("a ResourceList among other documents; give either one ResourceList or plain documents")
 		}
-		if streamConfig != nil {
-			return nil, ErrConfigForStream
+		if err := s.checkList(); err != nil {
+			return nil, err
 		}
 	case err != nil && inp.Shape == input.ResourceList && inp.Pieces[0].Form == input.Entry:
 		// An item that does not read alone may read within its list: an alias to an anchor in
@@ -118,7 +139,7 @@ func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
 	if !r.configOK {
 		o.Results = configErrors(errs, fc)
 	} else {
-		o.Results = append(o.Results, report.Summary(counts, cfg))
+		o.Results = append(o.Results, report.RunResults(counts, cfg)...)
 	}
 	return o, nil
 }
@@ -301,6 +322,9 @@ func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts) {
 	if selection.Selected(work, r.cfg.Selector) {
 		outcome, findings = rules.Apply(work, r.cfg)
 		count(&counts, outcome)
+		if rules.LoadBalancer(work, r.cfg) {
+			counts.LoadBalancers++
+		}
 	} else {
 		counts.NotSelected++
 		findings = rules.WarnMisplaced(work)
@@ -374,6 +398,8 @@ func count(c *report.Counts, o rules.Outcome) {
 		c.Compliant++
 	case rules.Failed:
 		c.Failed++
+	case rules.Skipped:
+		c.Skipped++
 	}
 }
 
@@ -382,4 +408,6 @@ func addCounts(total *report.Counts, c report.Counts) {
 	total.Compliant += c.Compliant
 	total.NotSelected += c.NotSelected
 	total.Failed += c.Failed
+	total.LoadBalancers += c.LoadBalancers
+	total.Skipped += c.Skipped
 }

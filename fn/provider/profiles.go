@@ -79,6 +79,9 @@ var AlibabaNLB = register(&Profile{
 	Scheduler: &Scheduler{
 		Key:    alibabaPrefix + "scheduler",
 		Advice: "the NLB has no session persistence timeout; only a source-IP hash scheduler keeps a client on one backend, and a hash remaps part of the clients whenever backends change (scaling, node drains)",
+		// sch is source-IP hash in the ACK annotation docs (values rr, wrr, sch, tch, qch); the
+		// CCM passes the value to the server group unchecked (nlbv2 server group).
+		Suggest: "sch",
 	},
 	Notes: []string{"an NLB has no session persistence timeout; persistenceTimeoutSeconds does not apply"},
 })

@@ -153,6 +153,8 @@ type Scheduler struct {
 	Key    string
 	Want   string
 	Advice string
+	// Suggest is the value Advice recommends; a Service that has it gets no warning.
+	Suggest string
 }
 
 // Refusal is an annotation value that breaks stickiness.
@@ -237,4 +239,19 @@ func Names() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// PersistenceRanges says each provider's persistence timeout range, from the profiles: "alibaba
+// 1..3600; huawei 60..3600 in whole minutes (1..60 minutes); aws, gke have none". --help, the
+// config key's documentation and the schema all say it in these words.
+func PersistenceRanges() string {
+	var with, without []string
+	for _, name := range Names() {
+		if p := profiles[name].Persistence; p != nil {
+			with = append(with, name+" "+p.Allowed())
+		} else {
+			without = append(without, name)
+		}
+	}
+	return strings.Join(with, "; ") + "; " + strings.Join(without, ", ") + " have no persistence timeout"
 }

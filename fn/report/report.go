@@ -107,7 +107,14 @@ func show(v any) string {
 
 // ConfigError turns a config problem into a result that points at the config object; the field
 // path names the key.
+//
+// A value from a flag or a --config file (plain mode) is named as the user typed it, in the
+// message: `--client-ip-timeout-seconds 100000: ...`, `--config cfg.yaml data.mode: ...`; the
+// ConfigMap the command line built around it is no resource of theirs, so no resourceRef.
 func ConfigError(e *config.Error, fc *yaml.Node) *fn.Result {
+	if e.Where != "" {
+		return &fn.Result{Severity: fn.Error, Message: e.Where + ": " + e.Msg}
+	}
 	sub := SubjectOf(fc)
 	return &fn.Result{Severity: fn.Error, Message: "invalid config: " + e.Msg, ResourceRef: sub.Ref, File: sub.File,
 		Field: &fn.Field{Path: e.Path}}
@@ -116,14 +123,36 @@ func ConfigError(e *config.Error, fc *yaml.Node) *fn.Result {
 // Counts sums up a run.
 type Counts struct {
 	Updated, Compliant, NotSelected, Failed int
+	// Skipped counts the selected Services passed through as unsupported (onUnsupported: skip).
+	Skipped int
+	// LoadBalancers counts the selected Services that are, or become, LoadBalancers: the only
+	// ones a persistence timeout applies to.
+	LoadBalancers int
+}
+
+// RunResults are the results about the run as a whole: a warning for each config value that
+// applied to no selected Service, then the summary.
+func RunResults(c Counts, cfg config.Config) fn.Results {
+	var results fn.Results
+	if cfg.PersistenceSet && cfg.Provider.Persistence != nil && c.LoadBalancers == 0 {
+		key := "persistenceTimeoutSeconds"
+		results = append(results, &fn.Result{Severity: fn.Warning, Message: fmt.Sprintf(
+			"%s: no selected Service is a LoadBalancer, and the load balancer's persistence applies to nothing else; the value changes nothing",
+			cfg.Origin.Blame(key, cfg.Origin.Prefix+key, strconv.Itoa(cfg.PersistenceTimeoutSeconds)))})
+	}
+	return append(results, Summary(c, cfg))
 }
 
 // Summary is the one result that ends every run. In validate mode a Service that needs changes
 // counts as failed: an error result names each of its fields.
 func Summary(c Counts, cfg config.Config) *fn.Result {
+	unsupported := ""
+	if c.Skipped > 0 {
+		unsupported = fmt.Sprintf(", %d unsupported (passed through)", c.Skipped)
+	}
 	return &fn.Result{Severity: fn.Info, Message: fmt.Sprintf(
-		"provider %s, mode %s: %s updated, %d already compliant, %d not selected (skipped), %d failed",
-		cfg.Provider.Name, cfg.Mode, services(c.Updated), c.Compliant, c.NotSelected, c.Failed)}
+		"provider %s, mode %s: %s updated, %d already compliant, %d not selected (skipped)%s, %d failed",
+		cfg.Provider.Name, cfg.Mode, services(c.Updated), c.Compliant, c.NotSelected, unsupported, c.Failed)}
 }
 
 func services(n int) string {

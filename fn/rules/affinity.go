@@ -19,13 +19,19 @@ func setAffinity(s *service) {
 		s.infof("spec.sessionAffinity", "left as it is: %s", s.profile().Bypass.Why)
 		return
 	}
-	s.setSpecString("sessionAffinity", "ClientIP", "kube-proxy keeps each client IP on one pod")
+	// sessionAffinity None is what charts render by default, and ClientIP is what the user asked
+	// for by selecting the Service: filling it in is info.
+	cur := s.get("spec", "sessionAffinity")
+	if v, ok := node.Scalar(cur); !ok || v != "ClientIP" || cur.Tag != yaml.NodeTagString {
+		s.changed(fn.Info, "spec.sessionAffinity", "kube-proxy keeps each client IP on one pod", Change{Current: valueOf(cur), Proposed: "ClientIP"})
+		node.SetScalar(s.spec(), "sessionAffinity", "ClientIP", yaml.NodeTagString)
+	}
 	want := s.cfg.ClientIPTimeoutSeconds
-	cur := s.get("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds")
+	cur = s.get("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds")
 	if v, ok := node.Scalar(cur); ok && cur.Tag == yaml.NodeTagInt && v == strconv.Itoa(want) {
 		return
 	}
-	s.changed(fn.Info, timeoutPath, "how long kube-proxy remembers a client's pod", Change{Current: valueOf(cur), Proposed: want})
+	s.changed(replacing(cur, strconv.Itoa(want)), timeoutPath, "how long kube-proxy remembers a client's pod", Change{Current: valueOf(cur), Proposed: want})
 	node.SetScalar(node.EnsureMap(s.spec(), "sessionAffinityConfig", "clientIP"), "timeoutSeconds", strconv.Itoa(want), yaml.NodeTagInt)
 }
 
@@ -49,8 +55,15 @@ func setTrafficPolicy(s *service) {
 
 // warnMultiPort: kube-proxy and load balancers keep affinity per port, so one client may reach
 // different pods on different ports (kube-proxy records affinity per ServicePort).
+// It is a warning when this run changes the Service, so the user sees it once with the change,
+// and info on a Service already compliant, which would otherwise warn on every run.
 func warnMultiPort(s *service) {
-	if len(s.ports()) > 1 {
-		s.warnf("spec.ports", "affinity is kept per port: one client may reach different pods on different ports")
+	if len(s.ports()) <= 1 {
+		return
 	}
+	sev := fn.Info
+	if hasChange(s.findings) {
+		sev = fn.Warning
+	}
+	s.add(sev, "spec.ports", "affinity is kept per port: one client may reach different pods on different ports")
 }

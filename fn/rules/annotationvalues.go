@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/sticky-services/set-session-affinity/fn/provider"
 )
 
 // setJSONField sets field to want inside a JSON object annotation, keeping its other fields. An
@@ -70,4 +72,34 @@ func sameItems(a, b string) bool {
 		return strings.Join(parts, ",")
 	}
 	return norm(a) == norm(b)
+}
+
+// replacesItems reports whether writing want into the annotation's current value changes a value
+// the input set: the whole value (Plain), the JSON field, or a list item with the same key.
+// Adding a field or an item that was missing is no replacement.
+func replacesItems(current string, set provider.Set, want string) bool {
+	switch set.Format {
+	case provider.JSONField:
+		obj := map[string]any{}
+		if json.Unmarshal([]byte(current), &obj) != nil {
+			return false
+		}
+		v, ok := obj[set.Field]
+		return ok && fmt.Sprint(v) != want
+	case provider.ListItems:
+		have := map[string]string{}
+		for _, item := range strings.Split(current, ",") {
+			if k, v, ok := strings.Cut(item, "="); ok {
+				have[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+		}
+		for _, w := range set.Items {
+			k, v, _ := strings.Cut(w, "=")
+			if old, ok := have[k]; ok && old != v {
+				return true
+			}
+		}
+		return false
+	}
+	return current != "" && current != want
 }

@@ -33,6 +33,8 @@ func Apply(svc *yaml.Node, cfg config.Config) (Outcome, []Finding) {
 		step(s)
 	}
 	switch {
+	case s.skipped:
+		return Skipped, s.findings
 	case hasError(s.findings):
 		return Failed, pending(s.findings, false)
 	case !hasChange(s.findings):
@@ -79,6 +81,19 @@ func hasChange(findings []Finding) bool {
 		if f.Change != nil {
 			return true
 		}
+	}
+	return false
+}
+
+// LoadBalancer reports whether the selected Service svc is a LoadBalancer after the run, or
+// would be in validate mode: the Services a load balancer's persistence applies to.
+func LoadBalancer(svc *yaml.Node, cfg config.Config) bool {
+	s := &service{obj: svc, cfg: cfg}
+	switch s.serviceType() {
+	case "LoadBalancer":
+		return true
+	case "ClusterIP":
+		return cfg.PromoteToLoadBalancer && len(loadBalancerOnlyFields(s)) > 0
 	}
 	return false
 }

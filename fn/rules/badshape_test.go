@@ -16,15 +16,15 @@ var badShapeCases = []ruleCase{
 	},
 	{
 		name:     "an invalid label value is refused",
-		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    app: \"web server\"\nspec:\n  type: NodePort\n",
+		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    app: \"web server\"\nspec:\n  ports: [{port: 80}]\n  type: NodePort\n",
 		outcome:  Failed,
 		findings: []string{"error metadata.labels[app]"},
 	},
 	{
-		name:     "annotation values of other types are refused",
-		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    a: true\n    b: null\n    c: 1.5\nspec:\n  type: NodePort\n",
+		name:     "annotation values of other types are refused; null, which the API server reads as \"\", is a warning",
+		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    a: true\n    b: null\n    c: 1.5\nspec:\n  ports: [{port: 80}]\n  type: NodePort\n",
 		outcome:  Failed,
-		findings: []string{"error metadata.annotations[a]", "error metadata.annotations[b]", "error metadata.annotations[c]"},
+		findings: []string{"error metadata.annotations[a]", "warning metadata.annotations[b]", "error metadata.annotations[c]"},
 	},
 }
 

@@ -33,4 +33,5 @@ const (
 	Compliant Outcome = iota // nothing to change
 	Updated                  // changed
 	Failed                   // an error result names it; left as it was
+	Skipped                  // unsupported (headless, ExternalName) and passed through: onUnsupported is skip
 )

@@ -57,7 +57,7 @@ func checkController(s *service) {
 	default:
 		advice := "or choose the provider of that class"
 		if other, ok := provider.ForClass(class); ok {
-			advice = "or use provider " + other.Name + " (config key provider, or annotation " + config.ProviderAnnotation + ")"
+			advice = "or use provider " + other.Name + " (" + s.cfg.Origin.Knob("provider", other.Name) + ", or annotation " + config.ProviderAnnotation + ")"
 		}
 		s.errorf("spec.loadBalancerClass", "%s does not handle loadBalancerClass %q, so none of its annotations take effect; allowed %s, %s",
 			c.Name, class, describeClasses(c.Classes), advice)
@@ -95,7 +95,11 @@ func setProviderAnnotation(s *service, set provider.Set) {
 		s.errorf(annotationPath(set.Key), "%s", problem)
 		return
 	}
-	s.setAnnotation(set.Key, value, set.Why)
+	sev := fn.Info
+	if present && replacesItems(current, set, want) {
+		sev = fn.Warning
+	}
+	s.setAnnotationAs(set.Key, value, set.Why, sev)
 	for _, legacy := range s.profile().Aliases(set.Key)[1:] {
 		if v := s.get("metadata", "annotations", legacy); v != nil {
 			node.Remove(s.get("metadata", "annotations"), legacy)
@@ -145,10 +149,11 @@ func setScheduler(s *service) {
 	}
 	key, value, ok := s.providerAnnotation(sch.Key)
 	switch {
+	case sch.Want == "" && ok && strings.EqualFold(value, sch.Suggest):
 	case sch.Want == "" && ok:
-		s.warnf(annotationPath(key), "scheduler %q: %s", value, sch.Advice)
+		s.warnf(annotationPath(key), "scheduler %q: %s; set %q", value, sch.Advice, sch.Suggest)
 	case sch.Want == "":
-		s.warnf(annotationPath(sch.Key), "not set: %s", sch.Advice)
+		s.warnf(annotationPath(sch.Key), "not set: %s; set %q", sch.Advice, sch.Suggest)
 	case s.specString("externalTrafficPolicy") != "Local":
 	case !ok:
 		s.setAnnotation(sch.Key, sch.Want, "Local weights nodes by their pods, and the default scheduler ignores weights")
@@ -201,6 +206,6 @@ func warnShortTimeout(s *service) {
 	if p == nil || s.cfg.ClientIPTimeoutSeconds >= s.cfg.PersistenceTimeoutSeconds {
 		return
 	}
-	s.warnf(timeoutPath, "%d is shorter than the load balancer's persistence of %d seconds: kube-proxy forgets a client's pod first",
-		s.cfg.ClientIPTimeoutSeconds, s.cfg.PersistenceTimeoutSeconds)
+	s.warnf(timeoutPath, "%d is shorter than the load balancer's persistence of %d seconds: kube-proxy forgets a client's pod first; set %s",
+		s.cfg.ClientIPTimeoutSeconds, s.cfg.PersistenceTimeoutSeconds, s.cfg.Origin.Knob("clientIPTimeoutSeconds", strconv.Itoa(s.cfg.PersistenceTimeoutSeconds)))
 }

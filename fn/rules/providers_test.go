@@ -35,12 +35,12 @@ var providerCases = []ruleCase{
 		},
 	},
 	{
-		name:    "alibaba-nlb: compliant, with a source-IP hash scheduler still warned about",
+		name:    "alibaba-nlb: compliant with the source-IP hash scheduler sch: no warning",
 		cfg:     use(provider.AlibabaNLB),
 		in:      lb("    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: sch\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-protocol-port: TCP:80\n", "  loadBalancerClass: alibabacloud.com/nlb\n"+affinitySpec+"  externalTrafficPolicy: Local\n"),
 		outcome: Compliant,
 		findings: []string{
-			"warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler]", "info ",
+			"info ",
 		},
 	},
 	{
@@ -67,8 +67,8 @@ var providerCases = []ruleCase{
 	{
 		name:    "alibaba-nlb: a promoted Service gets the NLB class",
 		cfg:     func(c *config.Config) { c.Provider = provider.AlibabaNLB; c.PromoteToLoadBalancer = true },
-		in:      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  externalTrafficPolicy: Local\n",
-		want:    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  externalTrafficPolicy: Local\n  type: LoadBalancer\n" + affinitySpec + "  loadBalancerClass: alibabacloud.com/nlb\n",
+		in:      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n  externalTrafficPolicy: Local\n",
+		want:    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n  externalTrafficPolicy: Local\n  type: LoadBalancer\n" + affinitySpec + "  loadBalancerClass: alibabacloud.com/nlb\n",
 		outcome: Updated,
 		findings: []string{
 			"warning spec.type", "info spec.sessionAffinity", "info spec.sessionAffinityConfig.clientIP.timeoutSeconds",
@@ -89,12 +89,12 @@ var providerCases = []ruleCase{
 		},
 	},
 	{
-		name:     "aws: other target group attributes are kept; stickiness is merged in",
+		name:     "aws: other target group attributes are kept; stickiness.enabled=false is replaced with a warning",
 		cfg:      use(provider.AWS),
 		in:       lb("    service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: deregistration_delay.timeout_seconds=30, stickiness.enabled=false\n", "  loadBalancerClass: service.k8s.aws/nlb\n"+affinitySpec+"  externalTrafficPolicy: Local\n"),
 		want:     lb("    service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: deregistration_delay.timeout_seconds=30,stickiness.enabled=true,stickiness.type=source_ip\n", "  loadBalancerClass: service.k8s.aws/nlb\n"+affinitySpec+"  externalTrafficPolicy: Local\n"),
 		outcome:  Updated,
-		findings: []string{"info metadata.annotations[service.beta.kubernetes.io/aws-load-balancer-target-group-attributes]"},
+		findings: []string{"warning metadata.annotations[service.beta.kubernetes.io/aws-load-balancer-target-group-attributes]"},
 	},
 	{
 		name:     "aws: ip targets bypass kube-proxy: ClientIP and Local left alone",

@@ -155,7 +155,7 @@ spec:
 		},
 	},
 	{
-		name: "different values are replaced, keeping quoting, flow style and comments",
+		name: "different values are replaced with a warning each, keeping quoting, flow style and comments",
 		in: `
 apiVersion: v1
 kind: Service
@@ -189,9 +189,9 @@ spec:
 		outcome: Updated,
 		findings: []string{
 			"info spec.sessionAffinity",
-			"info spec.sessionAffinityConfig.clientIP.timeoutSeconds",
-			"info spec.externalTrafficPolicy",
-			"info metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
+			"warning spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+			"warning spec.externalTrafficPolicy",
+			"warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
 		},
 	},
 	{
@@ -267,6 +267,8 @@ kind: Service
 metadata:
   name: web
 spec:
+  ports:
+  - port: 80
   type: NodePort
   selector:
     app: web
@@ -284,6 +286,8 @@ kind: Service
 metadata:
   name: web
 spec:
+  ports:
+  - port: 80
   type: NodePort
   externalTrafficPolicy: Local
 sessionAffinityConfig:
@@ -298,6 +302,8 @@ kind: Service
 metadata:
   name: web
 spec:
+  ports:
+  - port: 80
   type: NodePort
   externalTrafficPolicy: Local
   sessionAffinityConfig:
@@ -320,6 +326,8 @@ kind: Service
 metadata:
   name: web
 spec:
+  ports:
+  - port: 80
   selector:
     sessionAffinityConfig:
       clientIP:
@@ -367,6 +375,8 @@ kind: Service
 metadata:
   name: web
 spec:
+  ports:
+  - port: 80
   externalIPs: [192.0.2.10]
   externalTrafficPolicy: Local
   sessionAffinity: ClientIP
@@ -385,6 +395,8 @@ kind: Service
 metadata:
   name: web
 spec:
+  ports:
+  - port: 80
   type: ClusterIP
   loadBalancerSourceRanges: [10.0.0.0/8]
   allocateLoadBalancerNodePorts: false
@@ -421,6 +433,8 @@ kind: Service
 metadata:
   name: web
 spec:
+  ports:
+  - port: 80
   type: NodePort
 `,
 		want: `
@@ -429,6 +443,8 @@ kind: Service
 metadata:
   name: web
 spec:
+  ports:
+  - port: 80
   type: NodePort
   sessionAffinity: ClientIP
   sessionAffinityConfig:
@@ -454,6 +470,8 @@ metadata:
     service.beta.kubernetes.io/backend-type: eni
     service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: "1800"
 spec:
+  ports:
+  - port: 80
   type: LoadBalancer
   externalTrafficPolicy: Cluster
   sessionAffinity: ClientIP
@@ -501,7 +519,7 @@ spec:
 		outcome: Failed,
 		findings: []string{
 			"error metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-protocol-port]",
-			"warning spec.ports",
+			"info spec.ports",
 		},
 	},
 	{
@@ -512,7 +530,7 @@ spec:
 		outcome: Compliant,
 		findings: []string{
 			"warning spec.ports[1].protocol",
-			"warning spec.ports",
+			"info spec.ports",
 		},
 	},
 	{
@@ -549,7 +567,7 @@ spec:
 			"  annotations:\n    session-affinity.kpt.dev/client-ip-timeout-seconds: \"3600\"\n    session-affinity.kpt.dev/persistence-timeout-seconds: \"600\"\n", 1),
 			"timeoutSeconds: 10800", "timeoutSeconds: 3600", 1), `persistence-timeout: "1800"`, `persistence-timeout: "600"`, 1),
 		outcome:  Updated,
-		findings: []string{"info metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]"},
+		findings: []string{"warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]"},
 	},
 	{
 		name: "an override out of range is refused",
@@ -561,7 +579,7 @@ spec:
 	{
 		name:    "validate mode changes nothing and reports each field as an error",
 		cfg:     validate,
-		in:      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  sessionAffinity: ClientIP\n",
+		in:      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n  type: NodePort\n  sessionAffinity: ClientIP\n",
 		outcome: Failed,
 		findings: []string{
 			"error spec.sessionAffinityConfig.clientIP.timeoutSeconds (pending)",
@@ -571,8 +589,8 @@ spec:
 	{
 		name:    "generic provider: Kubernetes fields only",
 		cfg:     generic,
-		in:      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  loadBalancerClass: metallb\n",
-		want:    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  loadBalancerClass: metallb\n  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n",
+		in:      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n  type: LoadBalancer\n  loadBalancerClass: metallb\n",
+		want:    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n  type: LoadBalancer\n  loadBalancerClass: metallb\n  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n",
 		outcome: Updated,
 		findings: []string{
 			"info spec.sessionAffinity",

@@ -19,6 +19,7 @@ type service struct {
 	findings []Finding
 	stopped  bool // a rule found that nothing else can apply
 	promoted bool // the Service becomes a LoadBalancer in this run
+	skipped  bool // unsupported, passed through (onUnsupported: skip)
 }
 
 func (s *service) profile() *provider.Profile { return s.cfg.Provider }
@@ -103,17 +104,33 @@ func (s *service) setSpecString(key, want, why string) {
 	if v, ok := node.Scalar(cur); ok && v == want && cur.Tag == yaml.NodeTagString {
 		return
 	}
-	s.changed(fn.Info, "spec."+key, why, Change{Current: valueOf(cur), Proposed: want})
+	s.changed(replacing(cur, want), "spec."+key, why, Change{Current: valueOf(cur), Proposed: want})
 	node.SetScalar(s.spec(), key, want, yaml.NodeTagString)
 }
 
-// setAnnotation sets a string annotation, recording a change when it differs.
+// replacing is the severity of a change: a warning when it replaces a value the input set
+// explicitly with another one (the result names both), info when it fills a missing field or
+// only retypes the same value.
+func replacing(cur *yaml.Node, want string) fn.Severity {
+	if v, ok := node.Scalar(cur); ok && !node.IsNull(cur) && v != "" && v != want {
+		return fn.Warning
+	}
+	return fn.Info
+}
+
+// setAnnotation sets a string annotation, recording a change when it differs: a warning when it
+// replaces another value.
 func (s *service) setAnnotation(key, want, why string) {
+	s.setAnnotationAs(key, want, why, replacing(s.get("metadata", "annotations", key), want))
+}
+
+// setAnnotationAs is setAnnotation with the severity the caller decided.
+func (s *service) setAnnotationAs(key, want, why string, sev fn.Severity) {
 	if v, ok := s.annotation(key); ok && v == want {
 		return
 	}
 	cur := s.get("metadata", "annotations", key)
-	s.changed(fn.Info, annotationPath(key), why, Change{Current: valueOf(cur), Proposed: want})
+	s.changed(sev, annotationPath(key), why, Change{Current: valueOf(cur), Proposed: want})
 	node.SetScalar(node.EnsureMap(s.obj, "metadata", "annotations"), key, want, yaml.NodeTagString)
 }
 

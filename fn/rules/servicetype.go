@@ -8,6 +8,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 )
 
@@ -19,16 +20,24 @@ import (
 func checkType(s *service) {
 	switch t := s.serviceType(); t {
 	case "ExternalName":
-		s.errorf("spec.type", "ExternalName Services are not proxied by kube-proxy, so session affinity cannot apply; select a ClusterIP, NodePort or LoadBalancer Service")
-		s.stopped = true
+		unsupported(s, "spec.type", "ExternalName Services are not proxied by kube-proxy, so session affinity cannot apply")
 	case "ClusterIP", "NodePort", "LoadBalancer":
 		if s.specString("clusterIP") == "None" {
-			s.errorf("spec.clusterIP", "a headless Service (clusterIP: None) is not proxied by kube-proxy, so session affinity cannot apply")
+			unsupported(s, "spec.clusterIP", "a headless Service (clusterIP: None) is not proxied by kube-proxy, so session affinity cannot apply")
+			return
+		}
+		// ValidateService (pkg/apis/core/validation): every Service but ExternalName and headless
+		// ones needs a port: `spec.ports: Required value`.
+		if node.IsNull(s.get("spec", "ports")) || len(s.ports()) == 0 && s.get("spec", "ports").Kind == yaml.SequenceNode {
+			s.errorf("spec.ports", "Required value: a %s Service needs at least one port, so the API server rejects the Service; add a port, or leave this Service out of the selector", t)
 			s.stopped = true
 			return
 		}
-		if t == "ClusterIP" {
+		switch t {
+		case "ClusterIP":
 			checkClusterIP(s)
+		case "NodePort":
+			checkNodePortType(s)
 		}
 	default:
 		s.errorf("spec.type", "%q is not a Service type; allowed ClusterIP, NodePort, LoadBalancer, ExternalName", t)
@@ -36,15 +45,68 @@ func checkType(s *service) {
 	}
 }
 
+// unsupported reports a selected Service where affinity cannot apply: an error naming the option
+// that passes it through and a selector that leaves it out, or with onUnsupported: skip a warning.
+func unsupported(s *service, path, why string) {
+	s.stopped = true
+	if s.cfg.OnUnsupported == config.UnsupportedSkip {
+		s.warnf(path, "%s; passed through unchanged (onUnsupported is skip)", why)
+		s.skipped = true
+		return
+	}
+	s.errorf(path, "%s; pass such Services through with %s, or leave this one out: %s", why,
+		s.cfg.Origin.Knob("onUnsupported", string(config.UnsupportedSkip)), excludingSelector(s))
+}
+
+// excludingSelector suggests a selector that keeps the configured one but leaves s out: it adds
+// key!=value for one of the Service's labels the selector does not mention, or, when it has none,
+// a skip label to put on the Service.
+func excludingSelector(s *service) string {
+	sel := s.cfg.Selector.String()
+	reqs, _ := s.cfg.Selector.Requirements()
+	mentioned := map[string]bool{}
+	for _, r := range reqs {
+		mentioned[r.Key()] = true
+	}
+	var keys []string
+	labels := map[string]string{}
+	for _, f := range node.Fields(s.get("metadata", "labels")) {
+		if v, ok := node.Scalar(f.Value); ok && !mentioned[f.Key] {
+			keys = append(keys, f.Key)
+			labels[f.Key] = v
+		}
+	}
+	sort.Strings(keys)
+	exclude, label := "session-affinity.kpt.dev/skip!=true", "label it session-affinity.kpt.dev/skip=true and use "
+	for _, preferred := range []string{"app.kubernetes.io/component", "app.kubernetes.io/name", "app"} {
+		if _, ok := labels[preferred]; ok {
+			keys = append([]string{preferred}, keys...)
+			break
+		}
+	}
+	if len(keys) > 0 {
+		exclude, label = keys[0]+"!="+labels[keys[0]], "use "
+	}
+	if sel != "" {
+		exclude = sel + "," + exclude
+	}
+	return label + s.cfg.Origin.Knob("selector", "'"+exclude+"'")
+}
+
 func checkClusterIP(s *service) {
 	fields := loadBalancerOnlyFields(s)
+	// The API server accepts loadBalancerIP on any type (ValidateService checks only its format;
+	// kube-apiserver v1.37 answers 201), but nothing acts on it without a load balancer.
+	if ip, _ := node.Scalar(s.get("spec", "loadBalancerIP")); ip != "" && !(s.cfg.PromoteToLoadBalancer && len(fields) > 0) {
+		s.warnf("spec.loadBalancerIP", "%q is ignored when type is ClusterIP: no load balancer exists to take it", ip)
+	}
 	switch {
 	case len(fields) == 0:
 		s.infof("spec.type", "ClusterIP: affinity holds for clients inside the cluster only; no load balancer or node port is involved")
 	case s.cfg.PromoteToLoadBalancer:
 		s.changed(fn.Warning, "spec.type", fmt.Sprintf(
-			"promoteToLoadBalancer is set and the Service carries load-balancer fields (%s); this creates a cloud load balancer, possibly reachable from the internet",
-			strings.Join(fields, ", ")), Change{Current: valueOf(s.get("spec", "type")), Proposed: "LoadBalancer"})
+			"the Service carries load-balancer fields (%s) and %s promotes it; this creates a cloud load balancer, possibly reachable from the internet",
+			strings.Join(fields, ", "), s.cfg.Origin.Knob("promoteToLoadBalancer", "true")), Change{Current: valueOf(s.get("spec", "type")), Proposed: "LoadBalancer"})
 		node.SetScalar(s.spec(), "type", "LoadBalancer", yaml.NodeTagString)
 		s.promoted = true
 	default:
@@ -53,13 +115,29 @@ func checkClusterIP(s *service) {
 			if strings.HasPrefix(f, "metadata.annotations") {
 				why = "is a load-balancer annotation, and no controller acts on it when type is ClusterIP"
 			}
-			s.errorf(f, "%s; remove it, or set promoteToLoadBalancer: true to make this a LoadBalancer Service", why)
+			s.errorf(f, "%s; remove it, or make this a LoadBalancer Service with %s", why, s.cfg.Origin.Knob("promoteToLoadBalancer", "true"))
+		}
+	}
+}
+
+// checkNodePortType: ValidateService (pkg/apis/core/validation) rejects these on a NodePort
+// Service: healthCheckNodePort ("may only be set when type is LoadBalancer and
+// externalTrafficPolicy is Local"), allocateLoadBalancerNodePorts, loadBalancerClass and
+// loadBalancerSourceRanges ("may only be used when type is LoadBalancer"). The validator's
+// TestAPIClaimsMatchTheServer holds this list to the API's code.
+func checkNodePortType(s *service) {
+	for _, key := range []string{"healthCheckNodePort", "allocateLoadBalancerNodePorts", "loadBalancerClass", "loadBalancerSourceRanges"} {
+		if !node.IsNull(s.get("spec", key)) {
+			s.errorf("spec."+key, "may not be used when type is NodePort, so the API server rejects the Service; remove it, or set type: LoadBalancer")
 		}
 	}
 }
 
 // loadBalancerOnlyFields lists the fields a ClusterIP Service may not carry: those the API server
-// rejects, and the provider's load-balancer annotations, which nothing would act on.
+// rejects (ValidateService: nodePort, healthCheckNodePort, externalTrafficPolicy without
+// externalIPs, allocateLoadBalancerNodePorts, loadBalancerSourceRanges, loadBalancerClass), and
+// the provider's load-balancer annotations, which nothing would act on. loadBalancerIP is not
+// one: the server accepts it on any type.
 func loadBalancerOnlyFields(s *service) []string {
 	var fields []string
 	for i, p := range s.ports() {
@@ -70,7 +148,7 @@ func loadBalancerOnlyFields(s *service) []string {
 	externalIPs := s.get("spec", "externalIPs")
 	for _, f := range node.Fields(s.get("spec")) {
 		switch {
-		case node.IsNull(f.Value):
+		case node.IsNull(f.Value), f.Key == "loadBalancerIP":
 		case f.Key == "externalTrafficPolicy" && externalIPs != nil && len(externalIPs.Content) > 0:
 			// externalIPs make a ClusterIP Service externally accessible, and then it is allowed.
 		case f.Key == "healthCheckNodePort", f.Key == "externalTrafficPolicy",
