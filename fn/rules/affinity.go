@@ -19,13 +19,13 @@ func setAffinity(s *service) {
 		s.infof("spec.sessionAffinity", "left as it is: %s", s.profile().Bypass.Why)
 		return
 	}
-	s.setSpecString("sessionAffinity", "ClientIP", "kube-proxy keeps each client IP on one pod")
+	s.setSpecString("sessionAffinity", "ClientIP", WhyClientIP)
 	want := s.cfg.ClientIPTimeoutSeconds
 	cur := s.get("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds")
 	if v, ok := node.Scalar(cur); ok && cur.Tag == yaml.NodeTagInt && v == strconv.Itoa(want) {
 		return
 	}
-	s.changed(fn.Info, timeoutPath, "how long kube-proxy remembers a client's pod", Change{Current: valueOf(cur), Proposed: want})
+	s.changed(fn.Info, timeoutPath, WhyTimeout, Change{Current: valueOf(cur), Proposed: want})
 	node.SetScalar(node.EnsureMap(s.spec(), "sessionAffinityConfig", "clientIP"), "timeoutSeconds", strconv.Itoa(want), yaml.NodeTagInt)
 }
 
@@ -44,7 +44,7 @@ func setTrafficPolicy(s *service) {
 		}
 		return
 	}
-	s.setSpecString("externalTrafficPolicy", "Local", "keeps the client IP, which Cluster replaces with a node address, so affinity keys on the real client")
+	s.setSpecString("externalTrafficPolicy", "Local", WhyLocal)
 }
 
 // warnMultiPort: kube-proxy and load balancers keep affinity per port, so one client may reach

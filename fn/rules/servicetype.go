@@ -19,11 +19,11 @@ import (
 func checkType(s *service) {
 	switch t := s.serviceType(); t {
 	case "ExternalName":
-		s.errorf("spec.type", "ExternalName Services are not proxied by kube-proxy, so session affinity cannot apply; select a ClusterIP, NodePort or LoadBalancer Service")
+		s.errorf("spec.type", "%s", WhyExternal)
 		s.stopped = true
 	case "ClusterIP", "NodePort", "LoadBalancer":
 		if s.specString("clusterIP") == "None" {
-			s.errorf("spec.clusterIP", "a headless Service (clusterIP: None) is not proxied by kube-proxy, so session affinity cannot apply")
+			s.errorf("spec.clusterIP", "%s", WhyHeadless)
 			s.stopped = true
 			return
 		}
@@ -43,17 +43,17 @@ func checkClusterIP(s *service) {
 		s.infof("spec.type", "ClusterIP: affinity holds for clients inside the cluster only; no load balancer or node port is involved")
 	case s.cfg.PromoteToLoadBalancer:
 		s.changed(fn.Warning, "spec.type", fmt.Sprintf(
-			"promoteToLoadBalancer is set and the Service carries load-balancer fields (%s); this creates a cloud load balancer, possibly reachable from the internet",
-			strings.Join(fields, ", ")), Change{Current: valueOf(s.get("spec", "type")), Proposed: "LoadBalancer"})
+			"promoteToLoadBalancer is set and the Service carries load-balancer fields (%s); %s",
+			strings.Join(fields, ", "), WhyPromote), Change{Current: valueOf(s.get("spec", "type")), Proposed: "LoadBalancer"})
 		node.SetScalar(s.spec(), "type", "LoadBalancer", yaml.NodeTagString)
 		s.promoted = true
 	default:
 		for _, f := range fields {
-			why := "may not be used when type is ClusterIP, so the API server rejects the Service"
+			why := WhyLBField
 			if strings.HasPrefix(f, "metadata.annotations") {
-				why = "is a load-balancer annotation, and no controller acts on it when type is ClusterIP"
+				why = WhyLBAnnotation
 			}
-			s.errorf(f, "%s; remove it, or set promoteToLoadBalancer: true to make this a LoadBalancer Service", why)
+			s.errorf(f, "%s; %s", why, FixLBOnly)
 		}
 	}
 }
@@ -73,8 +73,7 @@ func loadBalancerOnlyFields(s *service) []string {
 		case node.IsNull(f.Value):
 		case f.Key == "externalTrafficPolicy" && externalIPs != nil && len(externalIPs.Content) > 0:
 			// externalIPs make a ClusterIP Service externally accessible, and then it is allowed.
-		case f.Key == "healthCheckNodePort", f.Key == "externalTrafficPolicy",
-			f.Key == "allocateLoadBalancerNodePorts", strings.HasPrefix(f.Key, "loadBalancer"):
+		case LoadBalancerOnlySpecField(f.Key):
 			fields = append(fields, "spec."+f.Key)
 		}
 	}
