@@ -135,11 +135,15 @@ func (g *generator) variables() []Named {
 			persistenceProviders = append(persistenceProviders, p.Name)
 		}
 	}
+	promoted := "false"
+	if g.cfg.PromoteToLoadBalancer {
+		promoted = `variables.type == "ClusterIP" && variables.proxied && size(variables.lbOnlyFields) > 0`
+	}
 	or := func(alts []string) string {
 		if len(alts) == 0 {
 			return "false"
 		}
-		return "variables.type == \"LoadBalancer\" && (" + strings.Join(alts, " ||\n  ") + ")"
+		return "variables.lbType && (" + strings.Join(alts, " ||\n  ") + ")"
 	}
 	return []Named{
 		{"annotations", "object.metadata.?annotations.orValue({})"},
@@ -154,10 +158,14 @@ func (g *generator) variables() []Named {
 			ann, q(config.ClientIPTimeoutAnnotation), g.cfg.ClientIPTimeoutSeconds)},
 		{"persistenceSeconds", fmt.Sprintf("%s[?%s].orValue(\"\").matches(%s) ? int(%s[%s]) : %d",
 			ann, q(config.PersistenceTimeoutAnnotation), q(intPattern), ann, q(config.PersistenceTimeoutAnnotation), g.cfg.PersistenceTimeoutSeconds)},
+		{"lbOnlyFields", g.lbOnlyFields()},
+		// rules' checkClusterIP: with promoteToLoadBalancer, such a ClusterIP Service is rewritten
+		// as a LoadBalancer, and the load balancer's rules apply to it.
+		{"promoted", promoted},
+		{"lbType", `variables.type == "LoadBalancer" || variables.promoted`},
 		{"bypassed", or(bypassed)},
 		{"affinityBypassed", or(affinityBypassed)},
 		{"class", `object.spec.?loadBalancerClass.orValue("")`},
-		{"lbOnlyFields", g.lbOnlyFields()},
 	}
 }
 
@@ -212,16 +220,26 @@ func want(path, present, current, wanted, why string) string {
 	return fmt.Sprintf(`%s + ": " + %s + "; want " + %s + ": " + %s`, path, showString(present, current), wanted, q(why))
 }
 
+// validations lists the function's errors first, then the changes validate mode reports: when a
+// Service has an error, validate mode reports only its errors (rules.Apply), and the API server
+// quotes the first validation that fails, so the denial names a field validate mode named.
 func (g *generator) validations() []Validation {
-	var vs []Validation
-	vs = append(vs, g.overrides()...)
-	vs = append(vs, g.misplaced())
-	vs = append(vs, g.serviceType()...)
-	vs = append(vs, g.affinity()...)
-	for _, p := range profiles() {
-		vs = append(vs, g.loadBalancer(p)...)
+	var errs, changes []Validation
+	errs = append(errs, g.overrides()...)
+	errs = append(errs, g.serviceType()...)
+	changes = append(changes, g.misplaced())
+	lbOnly := g.lbOnly()
+	if g.cfg.PromoteToLoadBalancer {
+		changes = append(changes, lbOnly)
+	} else {
+		errs = append(errs, lbOnly)
 	}
-	return vs
+	changes = append(changes, g.affinity()...)
+	for _, p := range profiles() {
+		e, c := g.loadBalancer(p)
+		errs, changes = append(errs, e...), append(changes, c...)
+	}
+	return append(errs, changes...)
 }
 
 // overrides are rules' applyOverrides (config.ForService): the per-Service annotations.
@@ -289,8 +307,17 @@ func (g *generator) misplaced() Validation {
 			qlist(keys), strings.Join(entries, ", "), q(rules.UnderSelector)))
 }
 
-// serviceType is rules' checkType.
+// serviceType is rules' checkType for the types affinity cannot apply to.
 func (g *generator) serviceType() []Validation {
+	return []Validation{
+		rule("", `variables.type != "ExternalName"`, "spec.type: "+rules.WhyExternal, ""),
+		rule(fmt.Sprintf("variables.type in %s", qlist(types)), `object.spec.?clusterIP.orValue("") != "None"`, "spec.clusterIP: "+rules.WhyHeadless, ""),
+	}
+}
+
+// lbOnly is rules' checkClusterIP: an error per load-balancer field, or with
+// promoteToLoadBalancer the change to type LoadBalancer.
+func (g *generator) lbOnly() Validation {
 	lb := rule(`variables.type == "ClusterIP" && variables.proxied`, "size(variables.lbOnlyFields) == 0",
 		"a ClusterIP Service carries load-balancer fields: "+rules.FixLBOnly,
 		`variables.lbOnlyFields[0] + ": " + (variables.lbOnlyFields[0].startsWith("metadata.annotations") ? `+q(rules.WhyLBAnnotation)+` : `+q(rules.WhyLBField)+`) + "; `+rules.FixLBOnly+`" + (size(variables.lbOnlyFields) > 1 ? " (also " + variables.lbOnlyFields.slice(1, size(variables.lbOnlyFields)).join(", ") + ")" : "")`)
@@ -298,11 +325,7 @@ func (g *generator) serviceType() []Validation {
 		lb.Message = "spec.type: is \"ClusterIP\"; want \"LoadBalancer\": promoteToLoadBalancer is set and the Service carries load-balancer fields"
 		lb.MessageExpression = `"spec.type: is \"ClusterIP\"; want \"LoadBalancer\": promoteToLoadBalancer is set and the Service carries load-balancer fields (" + variables.lbOnlyFields.join(", ") + "); ` + rules.WhyPromote + `"`
 	}
-	return []Validation{
-		rule("", `variables.type != "ExternalName"`, "spec.type: "+rules.WhyExternal, ""),
-		rule(fmt.Sprintf("variables.type in %s", qlist(types)), `object.spec.?clusterIP.orValue("") != "None"`, "spec.clusterIP: "+rules.WhyHeadless, ""),
-		lb,
-	}
+	return lb
 }
 
 // affinity is rules' setAffinity and setTrafficPolicy.
@@ -316,29 +339,31 @@ func (g *generator) affinity() []Validation {
 			want(`"spec.sessionAffinity"`, affinity+".hasValue()", affinity+`.orValue("")`, `"\"ClientIP\""`, rules.WhyClientIP)),
 		rule("variables.proxied && !variables.affinityBypassed", timeout+".orValue(0) == variables.clientIPTimeout",
 			"spec.sessionAffinityConfig.clientIP.timeoutSeconds: not the wanted timeout: "+rules.WhyTimeout,
-			fmt.Sprintf(`"spec.sessionAffinityConfig.clientIP.timeoutSeconds: " + (%s.hasValue() ? "is " + string(%s.value()) : "is not set") + "; want " + string(variables.clientIPTimeout) + ": " + %s`,
+			fmt.Sprintf(`"spec.sessionAffinityConfig.clientIP.timeoutSeconds: " + (%s.hasValue() ? "is " + string(%s.orValue(0)) : "is not set") + "; want " + string(variables.clientIPTimeout) + ": " + %s`,
 				timeout, timeout, q(rules.WhyTimeout))),
-		rule(`variables.proxied && variables.type in ["NodePort", "LoadBalancer"] && !variables.bypassed`, etp+`.orValue("") == "Local"`,
+		rule(`variables.proxied && (variables.type == "NodePort" || variables.lbType) && !variables.bypassed`, etp+`.orValue("") == "Local"`,
 			"spec.externalTrafficPolicy: want \"Local\": "+rules.WhyLocal,
 			want(`"spec.externalTrafficPolicy"`, etp+".hasValue()", etp+`.orValue("")`, `"\"Local\""`, rules.WhyLocal)),
 	}
 }
 
-// loadBalancer is rules' loadBalancer for the Services whose provider is p.
-func (g *generator) loadBalancer(p *provider.Profile) []Validation {
-	guard := fmt.Sprintf(`variables.proxied && variables.type == "LoadBalancer" && variables.provider == %s`, q(p.Name))
-	var vs []Validation
+// loadBalancer is rules' loadBalancer for the Services whose provider is p: its errors and its
+// changes.
+func (g *generator) loadBalancer(p *provider.Profile) (errs, changes []Validation) {
+	guard := fmt.Sprintf(`variables.proxied && variables.lbType && variables.provider == %s`, q(p.Name))
 	if c := p.Controller; c != nil {
-		vs = append(vs, g.controller(p, guard))
+		e, c := g.controller(p, guard)
+		errs, changes = append(errs, e), append(changes, c...)
 	}
 	for _, set := range p.Annotations {
-		vs = append(vs, g.set(p, guard, set)...)
+		e, c := g.set(p, guard, set)
+		errs, changes = append(errs, e...), append(changes, c...)
 	}
 	if l := p.Listener; l != nil {
-		vs = append(vs, g.listener(p, guard, l))
+		errs = append(errs, g.listener(p, guard, l))
 	}
 	if sch := p.Scheduler; sch != nil && sch.Want != "" {
-		vs = append(vs, rule(guard+" && !variables.bypassed", annotation(p, sch.Key)+".hasValue()",
+		changes = append(changes, rule(guard+" && !variables.bypassed", annotation(p, sch.Key)+".hasValue()",
 			fmt.Sprintf("metadata.annotations[%s]: is not set; want %q: %s", sch.Key, sch.Want, rules.WhyScheduler), ""))
 	}
 	for _, r := range p.Refusals {
@@ -347,28 +372,29 @@ func (g *generator) loadBalancer(p *provider.Profile) []Validation {
 		if r.Value != "" {
 			refused = fmt.Sprintf(`%s.orValue("") == %s`, opt, q(r.Value))
 		}
-		vs = append(vs, rule(guard, "!("+refused+")",
+		errs = append(errs, rule(guard, "!("+refused+")",
 			fmt.Sprintf("metadata.annotations[%s]: %s", r.Key, r.Why),
-			fmt.Sprintf(`%s + ": \"" + %s.value() + "\": " + %s`, annotationField(foundKey(p, r.Key)), opt, q(r.Why))))
+			fmt.Sprintf(`%s + ": \"" + %s.orValue("") + "\": " + %s`, annotationField(foundKey(p, r.Key)), opt, q(r.Why))))
 	}
 	for _, c := range p.Checks {
 		opt := annotation(p, c.Key)
-		vs = append(vs, rule(guard+" && "+opt+".hasValue()", intInRange(opt+".value()", c.Range),
+		errs = append(errs, rule(guard+" && "+opt+".hasValue()", intInRange(opt+`.orValue("")`, c.Range),
 			fmt.Sprintf("metadata.annotations[%s]: not allowed: %s (%s %s)", c.Key, c.Why, c.Range, c.Unit.Name),
-			fmt.Sprintf(`%s + ": \"" + %s.value() + "\" is not allowed: " + %s`, annotationField(foundKey(p, c.Key)), opt, q(fmt.Sprintf("%s (%s %s)", c.Why, c.Range, c.Unit.Name)))))
+			fmt.Sprintf(`%s + ": \"" + %s.orValue("") + "\" is not allowed: " + %s`, annotationField(foundKey(p, c.Key)), opt, q(fmt.Sprintf("%s (%s %s)", c.Why, c.Range, c.Unit.Name)))))
 	}
 	if p.NodePortBackends {
 		const why = "allocateLoadBalancerNodePorts is false and this port has no nodePort, but the load balancer sends traffic to node ports; set a nodePort or remove allocateLoadBalancerNodePorts"
-		vs = append(vs, rule(guard+` && !variables.bypassed && object.spec.?allocateLoadBalancerNodePorts.orValue(true) == false`,
+		errs = append(errs, rule(guard+` && !variables.bypassed && object.spec.?allocateLoadBalancerNodePorts.orValue(true) == false`,
 			"variables.ports.all(x, has(x.nodePort))",
 			"spec.ports[*].nodePort: "+why,
 			`variables.ports.transformList(i, x, !has(x.nodePort), "spec.ports[" + string(i) + "].nodePort").join(", ") + ": `+why+`"`))
 	}
-	return vs
+	return errs, changes
 }
 
-// controller is rules' checkController.
-func (g *generator) controller(p *provider.Profile, guard string) Validation {
+// controller is rules' checkController: an error, except that a Service promoted to LoadBalancer
+// in this run is given the controller's class (a change).
+func (g *generator) controller(p *provider.Profile, guard string) (Validation, []Validation) {
 	c := p.Controller
 	ok := fmt.Sprintf("variables.class in %s", qlist(c.Classes))
 	unhandled := "false"
@@ -403,11 +429,19 @@ func (g *generator) controller(p *provider.Profile, guard string) Validation {
 		unhandled, q(c.Unhandled),
 		q(fmt.Sprintf("%s handles only Services with loadBalancerClass %s; the class cannot change once the load balancer exists, so set it when creating the Service, or choose another provider", c.Name, strings.Join(c.Classes, " or "))),
 		c.Name, strings.Join(described, ", "), advice)
-	return rule(guard, ok, fmt.Sprintf("spec.loadBalancerClass: %s does not handle this Service", c.Name), msg)
+	err := rule(guard, fmt.Sprintf(`%s || (variables.promoted && variables.class == "" && !(%s))`, ok, unhandled),
+		fmt.Sprintf("spec.loadBalancerClass: %s does not handle this Service", c.Name), msg)
+	if slices.Contains(c.Classes, "") {
+		return err, nil
+	}
+	promoted := rule(guard+` && variables.promoted && variables.class == ""`, "false",
+		fmt.Sprintf("spec.loadBalancerClass: is not set; want %q: %s handles only this class, which cannot change once the load balancer exists", c.Classes[0], c.Name), "")
+	return err, []Validation{promoted}
 }
 
-// set is rules' setProviderAnnotation: the annotation holds the wanted value, and no legacy key.
-func (g *generator) set(p *provider.Profile, guard string, set provider.Set) []Validation {
+// set is rules' setProviderAnnotation: the annotation holds the wanted value (a change), and no
+// legacy key (a change); an annotation the function cannot merge into is an error.
+func (g *generator) set(p *provider.Profile, guard string, set provider.Set) (errs, changes []Validation) {
 	at := fmt.Sprintf("%s[%s]", ann, q(set.Key))
 	present := fmt.Sprintf("%s in %s", q(set.Key), ann)
 	wanted := q(set.Value)
@@ -427,8 +461,11 @@ func (g *generator) set(p *provider.Profile, guard string, set provider.Set) []V
 		str := `"(?:[^"\\]|\\.)*"`
 		value := `(?:` + str + `|-?[0-9][0-9.eE+-]*|true|false|null)`
 		member := `\s*` + str + `\s*:\s*` + value + `\s*`
-		pattern := fmt.Sprintf(`"^\\s*\\{(?:%s,)*\\s*\"%s\"\\s*:\\s*(?:\"" + %s + "\"|" + %s + "(?:\\.0*)?)\\s*(?:,%s)*\\}\\s*$"`,
+		pattern := fmt.Sprintf(`"^\\s*\\{(?:%s,)*\\s*\"%s\"\\s*:\\s*(?:\"" + %s + "\"|" + %s + "(?:\\.0+)?)\\s*(?:,%s)*\\}\\s*$"`,
 			celRegexBody(member), set.Field, wanted, wanted, celRegexBody(member))
+		errs = append(errs, rule(guard+" && "+present, at+`.matches("^\\s*\\{[\\s\\S]*\\}\\s*$")`,
+			fmt.Sprintf("metadata.annotations[%s]: is not a JSON object; want for example {%q: \"...\"}", set.Key, set.Field),
+			fmt.Sprintf(`%s + ": \"" + %s + "\" is not a JSON object; want for example {\"%s\": \"" + %s + "\"}"`, field, at, set.Field, wanted)))
 		v = rule(guard, fmt.Sprintf("%s && %s.matches(%s)", present, at, pattern),
 			fmt.Sprintf("metadata.annotations[%s]: want a JSON object with %q: %s", set.Key, set.Field, set.Why),
 			want(field, present, at, `"{\"`+set.Field+`\": \"" + `+wanted+` + "\"}"`, set.Why))
@@ -441,17 +478,20 @@ func (g *generator) set(p *provider.Profile, guard string, set provider.Set) []V
 			isK := fmt.Sprintf(`(i.indexOf("=") > 0 && %s.trim() == %s)`, keyOf("i"), q(k))
 			conds = append(conds, fmt.Sprintf("%s.exists(i, %s) && %s.all(i, !%s || i == %s)", items, isK, items, isK, q(w)))
 		}
-		ok := fmt.Sprintf(`%s && %s.trim() != "" && %s.all(i, i.indexOf("=") > 0) && %s`, present, at, items, strings.Join(conds, " && "))
+		errs = append(errs, rule(fmt.Sprintf(`%s && %s && %s.trim() != ""`, guard, present, at), items+`.all(i, i.indexOf("=") > 0)`,
+			fmt.Sprintf("metadata.annotations[%s]: an item is not key=value; want a comma-separated list such as %s", set.Key, strings.Join(set.Items, ",")),
+			fmt.Sprintf(`%s + ": item \"" + %s.filter(i, !(i.indexOf("=") > 0))[0] + "\" is not key=value; want a comma-separated list such as %s"`, field, items, strings.Join(set.Items, ","))))
+		ok := fmt.Sprintf(`%s && %s.trim() != "" && %s`, present, at, strings.Join(conds, " && "))
 		v = rule(guard, ok,
 			fmt.Sprintf("metadata.annotations[%s]: want %s among its items: %s", set.Key, strings.Join(set.Items, ","), set.Why),
 			want(field, present, at, q(strings.Join(set.Items, ",")+" among its comma-separated key=value items"), set.Why))
 	}
-	vs := []Validation{v}
+	changes = append(changes, v)
 	for _, legacy := range p.Aliases(set.Key)[1:] {
 		msg := fmt.Sprintf("metadata.annotations[%s]: should be removed: replaced by %s, %s", legacy, set.Key, rules.WhyLegacy)
-		vs = append(vs, rule(guard, fmt.Sprintf("!(%s in %s)", q(legacy), ann), msg, ""))
+		changes = append(changes, rule(guard, fmt.Sprintf("!(%s in %s)", q(legacy), ann), msg, ""))
 	}
-	return vs
+	return errs, changes
 }
 
 // celRegexBody escapes a regular expression for use inside a CEL double-quoted string.
@@ -473,7 +513,7 @@ func (g *generator) listener(p *provider.Profile, guard string, l *provider.List
 	}
 	known, proxying := qlist(protocols), qlist(l.Proxying)
 	opt := annotation(p, l.Key)
-	entries := fmt.Sprintf(`%s.value().split(",").map(x, x.split(":"))`, opt)
+	entries := fmt.Sprintf(`%s.orValue("").split(",").map(x, x.split(":"))`, opt)
 	bad := func(e string) string { return fmt.Sprintf("(size(%s) < 2 || !(%s in %s))", e, proto(e+"[0]"), known) }
 	decides := fmt.Sprintf(`(%s || e[1] == string(port.port))`, bad("e"))
 	before := fmt.Sprintf(`%s.slice(0, i).all(f, !%s && f[1] != string(port.port))`, entries, bad("f"))
@@ -487,7 +527,7 @@ variables.ports.all(port, !%s.exists(i, e, %s && %s && %s))`, opt, entries, deci
 	if len(l.Proxying) > 0 {
 		what = fmt.Sprintf("malformed, or a port has an %s listener, which proxies the connection, so nodes never see the client IP", strings.Join(l.Proxying, " or "))
 	}
-	msg := fmt.Sprintf(`%s + ": \"" + %s.value() + "\" is %s; each entry is protocol:port with protocol one of %s"`,
+	msg := fmt.Sprintf(`%s + ": \"" + %s.orValue("") + "\" is %s; each entry is protocol:port with protocol one of %s"`,
 		annotationField(foundKey(p, l.Key)), opt, what, strings.Join(protocols, ", "))
 	if len(l.Proxying) > 0 {
 		msg = strings.TrimSuffix(msg, `"`) + `, and tcp for a sticky port"`
