@@ -35,6 +35,10 @@ type policyCase struct {
 	config map[string]string // config keys, as ConfigMap data and (as flags) for `policy`
 	// probe labels select a Service under this config, for the is-it-in-effect probe.
 	probe map[string]string
+	// probeNamespace is where the probe goes ("default" when empty).
+	probeNamespace string
+	// extra is a config of the proof's own, beside one per provider.
+	extra bool
 }
 
 func (c policyCase) policyName() string { return "ssa-" + c.name }
@@ -83,13 +87,13 @@ func policyCases(t *testing.T) []policyCase {
 	return append(cases,
 		policyCase{name: "alibaba-custom", config: map[string]string{
 			"selector": "app in (demo,web)," + stickyLabel, "clientIPTimeoutSeconds": "3600", "persistenceTimeoutSeconds": "600",
-		}, probe: map[string]string{"app": "web", stickyLabel: "x"}},
+		}, probe: map[string]string{"app": "web", stickyLabel: "x"}, extra: true},
 		policyCase{name: "huawei-promote", config: map[string]string{
 			"provider": "huawei", "promoteToLoadBalancer": "true", "persistenceTimeoutSeconds": "600", "clientIPTimeoutSeconds": "600",
-		}, probe: sticky},
+		}, probe: sticky, extra: true},
 		policyCase{name: "generic-everything", config: map[string]string{
 			"provider": "generic", "selector": "", "clientIPTimeoutSeconds": "86400",
-		}, probe: map[string]string{}},
+		}, probe: map[string]string{}, extra: true},
 	)
 }
 
@@ -179,7 +183,11 @@ func waitPolicy(t *testing.T, c policyCase, effective bool) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		v := theServerJudge.judge(t, "default", probe(c))
+		ns := c.probeNamespace
+		if ns == "" {
+			ns = "default"
+		}
+		v := theServerJudge.judge(t, ns, probe(c))
 		if deniedBy(v, c.policyName()) == effective {
 			return
 		}

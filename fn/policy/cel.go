@@ -145,7 +145,7 @@ func (g *generator) variables() []Named {
 		}
 		return "variables.lbType && (" + strings.Join(alts, " ||\n  ") + ")"
 	}
-	return []Named{
+	vars := []Named{
 		{"annotations", "object.metadata.?annotations.orValue({})"},
 		// rules' applyOverrides: a Service may name its provider; an unknown one leaves the config's.
 		{"provider", fmt.Sprintf("%s[?%s].orValue(\"\") in %s ? %s[%s] : %s",
@@ -167,6 +167,12 @@ func (g *generator) variables() []Named {
 		{"affinityBypassed", or(affinityBypassed)},
 		{"class", `object.spec.?loadBalancerClass.orValue("")`},
 	}
+	for _, p := range profiles() {
+		if p.Listener != nil {
+			vars = append(vars, Named{listenerVar(p), listenerEntries(p)})
+		}
+	}
+	return vars
 }
 
 // intInRange is the CEL of "s is a whole number in r" as strconv.Atoi and Range.Contains say it.
@@ -494,6 +500,16 @@ func (g *generator) set(p *provider.Profile, guard string, set provider.Set) (er
 	return errs, changes
 }
 
+// listenerVar names the variable that holds p's listener annotation split into entries, each
+// split at ':' (rules' listenerProtocol), computed once per request rather than once per port.
+func listenerVar(p *provider.Profile) string {
+	return "listener_" + strings.ReplaceAll(p.Name, "-", "_")
+}
+
+func listenerEntries(p *provider.Profile) string {
+	return fmt.Sprintf(`%s.orValue("").split(",").map(x, x.split(":"))`, annotation(p, p.Listener.Key))
+}
+
 // celRegexBody escapes a regular expression for use inside a CEL double-quoted string.
 func celRegexBody(re string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(re)
@@ -513,16 +529,15 @@ func (g *generator) listener(p *provider.Profile, guard string, l *provider.List
 	}
 	known, proxying := qlist(protocols), qlist(l.Proxying)
 	opt := annotation(p, l.Key)
-	entries := fmt.Sprintf(`%s.orValue("").split(",").map(x, x.split(":"))`, opt)
 	bad := func(e string) string { return fmt.Sprintf("(size(%s) < 2 || !(%s in %s))", e, proto(e+"[0]"), known) }
 	decides := fmt.Sprintf(`(%s || e[1] == string(port.port))`, bad("e"))
-	before := fmt.Sprintf(`%s.slice(0, i).all(f, !%s && f[1] != string(port.port))`, entries, bad("f"))
 	refused := bad("e")
 	if len(l.Proxying) > 0 {
 		refused = fmt.Sprintf("(%s || %s in %s)", bad("e"), proto("e[0]"), proxying)
 	}
+	// For each port, the entries that decide it, mapped to whether they refuse it: the first counts.
 	ok := fmt.Sprintf(`%s.orValue("") == "" ||
-variables.ports.all(port, !%s.exists(i, e, %s && %s && %s))`, opt, entries, decides, before, refused)
+variables.ports.all(port, !variables.%s.map(e, %s, %s)[?0].orValue(false))`, opt, listenerVar(p), decides, refused)
 	what := "malformed, so the controller rejects the Service"
 	if len(l.Proxying) > 0 {
 		what = fmt.Sprintf("malformed, or a port has an %s listener, which proxies the connection, so nodes never see the client IP", strings.Join(l.Proxying, " or "))
