@@ -325,7 +325,7 @@ func (g *generator) serviceType() []Validation {
 // promoteToLoadBalancer the change to type LoadBalancer.
 func (g *generator) lbOnly() Validation {
 	lb := rule(`variables.type == "ClusterIP" && variables.proxied`, "size(variables.lbOnlyFields) == 0",
-		"a ClusterIP Service carries load-balancer fields: "+rules.FixLBOnly,
+		"spec.type: a ClusterIP Service carries load-balancer fields (node ports, spec.loadBalancer*, externalTrafficPolicy, healthCheckNodePort, allocateLoadBalancerNodePorts or the provider's annotations): "+rules.FixLBOnly,
 		`variables.lbOnlyFields[0] + ": " + (variables.lbOnlyFields[0].startsWith("metadata.annotations") ? `+q(rules.WhyLBAnnotation)+` : `+q(rules.WhyLBField)+`) + "; `+rules.FixLBOnly+`" + (size(variables.lbOnlyFields) > 1 ? " (also " + variables.lbOnlyFields.slice(1, size(variables.lbOnlyFields)).join(", ") + ")" : "")`)
 	if g.cfg.PromoteToLoadBalancer {
 		lb.Message = "spec.type: is \"ClusterIP\"; want \"LoadBalancer\": promoteToLoadBalancer is set and the Service carries load-balancer fields"
