@@ -15,12 +15,12 @@ func TestPolicyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		name       string
-		args       []string
-		code       int
-		stdout     []string // fragments stdout must hold
-		stderr     string   // a fragment stderr must hold ("" means empty)
-		notStdout  string
+		name        string
+		args        []string
+		code        int
+		stdout      []string // fragments stdout must hold
+		stderr      string   // a fragment stderr must hold ("" means empty)
+		notStdout   string
 		emptyStdout bool
 	}{
 		{name: "defaults", args: []string{"policy"}, stdout: []string{
