@@ -39,9 +39,16 @@ type policyCase struct {
 	probeNamespace string
 	// extra is a config of the proof's own, beside one per provider.
 	extra bool
+	// policy names the policy and binding ("ssa-" and the name when empty).
+	policy string
 }
 
-func (c policyCase) policyName() string { return "ssa-" + c.name }
+func (c policyCase) policyName() string {
+	if c.policy != "" {
+		return c.policy
+	}
+	return "ssa-" + c.name
+}
 
 // flags turns the config into the function's flags.
 func (c policyCase) flags() []string {
