@@ -18,7 +18,7 @@ demo: $(BIN)
 
 # test runs everything CI runs: formatting, vet, the static-binary check, then all Go tests
 # (table tests, goldens, idempotency, and end to end through real kpt and kustomize).
-test: fmt-check vet bin/kustomize bin/helm test-static
+test: fmt-check vet lint bin/kustomize bin/helm test-static
 	go test -count=1 ./...
 	$(MAKE) --no-print-directory test-schema
 	$(MAKE) --no-print-directory test-validator
@@ -52,7 +52,7 @@ test-apiserver:
 # and must be committed as a regression seed.
 FUZZTIME ?= 30s
 FUZZ_TARGETS := FuzzRun:./fn/processor FuzzDecode:./fn/config FuzzSelector:./fn/config FuzzListenerProtocol:./fn/rules \
-	FuzzDifferential:./fn/processor FuzzItemBody:./fn/itemscan FuzzAppendYAML:./fn/report
+	FuzzDifferential:./fn/processor FuzzItemBody:./fn/itemscan FuzzAppendYAML:./fn/report FuzzDiff:./fn/edit
 .PHONY: fuzz
 fuzz:
 	@mkdir -p bin; passed=0; for t in $(FUZZ_TARGETS); do \
@@ -77,6 +77,13 @@ bench: $(BIN) bin/kustomize
 test-bench:
 	cd bench && go vet ./...
 
+# test-scaling times the function with each input dimension doubled (labels, ports, annotations,
+# selector keys, items, comment lines): time(2n)/time(n) must stay <= 2.5. It times runs, so it
+# is not part of test (CI must not pass or fail by machine load); run it on a quiet machine.
+.PHONY: test-scaling
+test-scaling:
+	SSA_SCALING=1 go test -count=1 -run TestScalesLinearly -v ./fn/processor
+
 fmt:
 	gofmt -w $(GO_SOURCES)
 
@@ -85,6 +92,17 @@ fmt-check:
 
 vet:
 	go vet ./...
+
+# lint runs golangci-lint v2 (pinned in tools/lint/go.mod, built into bin/) with .golangci.yml
+# over the root, schema and bench modules.
+.PHONY: lint
+lint: bin/golangci-lint
+	bin/golangci-lint run ./...
+	cd schema && ../bin/golangci-lint run ./...
+	cd bench && ../bin/golangci-lint run ./...
+
+bin/golangci-lint: tools/lint/go.mod tools/lint/go.sum
+	cd tools/lint && go build -o ../../bin/golangci-lint github.com/golangci/golangci-lint/v2/cmd/golangci-lint
 
 # kustomize is pinned in tools/go.mod (tool directive) so the root module stays free of it.
 bin/kustomize: tools/go.mod tools/go.sum

@@ -18,6 +18,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 2 && os.Args[1] == childMode {
+		os.Exit(measureChild(os.Args[2:]))
+	}
 	fnBin := flag.String("fn", "../bin/set-session-affinity", "the function's binary")
 	sdkBin := flag.String("sdk", "../bin/sdknoop", "the SDK no-op function's binary")
 	kustomizeBin := flag.String("kustomize", "../bin/kustomize", "the kustomize binary")
@@ -50,7 +53,7 @@ func run(fnBin, sdkBin, kustomizeBin, sizeList string, kustomizeMax int, out, go
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	r := &report{machine: describeMachine(fnBin, kustomizeBin), loadBefore: loadAverage()}
 	for _, n := range ns {
 		in, err := writeInput(dir, n, n <= kustomizeMax)

@@ -25,26 +25,68 @@ type sample struct {
 	maxRSS int64         // bytes
 }
 
-// runOnce runs c on in, with stdout and stderr discarded, and fails unless it exits 0.
+// runOnce runs c on in, with stdout and stderr discarded, and fails unless it exits 0. The run
+// goes through a fresh, small copy of this program (measureChild): Go starts children with
+// vfork, and Linux counts the parent's memory at exec time into the child's peak RSS, so a child
+// of this process, which holds large lists, would report this process's size as its own.
 func runOnce(c contender, in input) (sample, error) {
 	cmd := c.command(in)
-	if cmd.Stdin == nil && in.path != "" {
+	self, err := os.Executable()
+	if err != nil {
+		return sample{}, err
+	}
+	result, err := os.CreateTemp("", "bench-sample-")
+	if err != nil {
+		return sample{}, err
+	}
+	_ = result.Close()
+	defer func() { _ = os.Remove(result.Name()) }()
+	wrapped := exec.Command(self, append([]string{childMode, result.Name(), cmd.Path}, cmd.Args[1:]...)...)
+	wrapped.Dir, wrapped.Env, wrapped.Stdin = cmd.Dir, cmd.Env, cmd.Stdin
+	if wrapped.Stdin == nil && in.path != "" {
 		f, err := os.Open(in.path)
 		if err != nil {
 			return sample{}, err
 		}
-		defer f.Close()
-		cmd.Stdin = f
+		defer func() { _ = f.Close() }()
+		wrapped.Stdin = f
 	}
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
+	if err := wrapped.Run(); err != nil {
+		return sample{}, fmt.Errorf("%s on N=%d: %w", c.name, in.n, err)
+	}
+	b, err := os.ReadFile(result.Name())
 	if err != nil {
-		return sample{}, fmt.Errorf("%s on N=%d: %v", c.name, in.n, err)
+		return sample{}, err
 	}
+	var wall, cpu, rss int64
+	if _, err := fmt.Sscan(string(b), &wall, &cpu, &rss); err != nil {
+		return sample{}, fmt.Errorf("%s on N=%d: reading the sample: %w", c.name, in.n, err)
+	}
+	return sample{wall: time.Duration(wall), cpu: time.Duration(cpu), maxRSS: rss}, nil
+}
+
+// childMode makes this program run one command and write its wall time, CPU time and peak RSS.
+const childMode = "-measure-child"
+
+// measureChild runs args[1:] with this process's stdin, stdout and stderr discarded, and writes
+// "wall-ns cpu-ns rss-bytes" to the file args[0]; it returns the exit code.
+func measureChild(args []string) int {
+	cmd := exec.Command(args[1], args[2:]...)
+	cmd.Stdin = os.Stdin
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
+	wall := time.Since(start)
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	return sample{wall: wall, cpu: cpu, maxRSS: ru.Maxrss * 1024}, nil // Linux reports KiB
+	line := fmt.Sprintf("%d %d %d\n", wall.Nanoseconds(), cpu.Nanoseconds(), ru.Maxrss*1024) // Linux reports KiB
+	if err := os.WriteFile(args[0], []byte(line), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
+	return 0
 }
 
 // measurement is the medians of a contender's runs on one input.

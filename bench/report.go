@@ -46,8 +46,11 @@ Written by ` + "`make bench`" + ` (the ` + "`bench/`" + ` module); do not edit b
 ` + "`internal/listgen`" + ` (deterministic: about half Deployments with long pod templates, 30% ConfigMaps, 20%
 Services, head, line and tail comments, mixed quoting, kpt's path and index annotations on every
 item, a ConfigMap functionConfig). On each list the contenders run in turn, A B C A B C, after one
-untimed round; the table gives the medians. Wall time is measured around the child process; CPU
-time (user + system) and peak RSS are the kernel's accounting for the child (` + "`wait4`" + ` rusage).
+untimed round; the table gives the medians. Each run goes through a fresh, small copy of the
+bench program, which times the contender and reads the kernel's accounting for it (` + "`wait4`" + `
+rusage: CPU time, user + system, and peak RSS): a contender started straight from the bench
+process would be charged that process's own memory, as Linux counts the parent's pages at exec
+time into a vforked child's peak RSS.
 
 - **set-session-affinity**: this function, ` + "`bin/set-session-affinity`" + ` (static, ` + "`-trimpath`" + `).
 - **SDK no-op**: ` + "`bench/sdknoop`" + `, a function on the kpt functions SDK (` + "`fn.AsMain`" + `) whose processor
@@ -56,7 +59,7 @@ time (user + system) and peak RSS are the kernel's accounting for the child (` +
   setting what the function sets on a selected LoadBalancer Service (N ≤ 1,000 only).
 
 The function uses every core: items that need decoding are handled in parallel (see
-` + "`fn/processor/fast.go`" + `); its CPU time is in the table beside its wall time.
+` + "`fn/input`, `fn/processor`" + `); its CPU time is in the table beside its wall time.
 
 `)
 	r.writeMachine(&b)
@@ -124,22 +127,19 @@ func (r *report) targets() []target {
 		ts = append(ts, t)
 	}
 	ratioTarget(10000, 0.10, "N=10,000: wall ≤ 0.10× the SDK no-op (aim 0.05×)")
-	rss := target{what: "N=10,000: peak RSS ≤ 10× the input"}
-	if f, ok := r.find(10000, nameFunction); ok {
-		for _, in := range r.inputs {
-			if in.n == 10000 {
-				v := float64(f.maxRSS) / float64(in.size)
-				rss.known, rss.measured, rss.met = true, fmt.Sprintf("%.1f× (%s for %s)", v, size(f.maxRSS), size(in.size)), v <= 10
+	for _, n := range []int{10000, 50000} {
+		rss := target{what: fmt.Sprintf("N=%s: peak RSS ≤ 3× the input", count(n))}
+		if f, ok := r.find(n, nameFunction); ok {
+			for _, in := range r.inputs {
+				if in.n == n {
+					v := float64(f.maxRSS) / float64(in.size)
+					rss.known, rss.measured, rss.met = true, fmt.Sprintf("%.1f× (%s for %s)", v, size(f.maxRSS), size(in.size)), v <= 3
+				}
 			}
 		}
+		ts = append(ts, rss)
 	}
-	ts = append(ts, rss)
-	ratioTarget(1000, 0.25, "N=1,000: wall ≤ 0.25× the SDK no-op")
-	one := target{what: "N=1: median wall ≤ 10 ms"}
-	if f, ok := r.find(1, nameFunction); ok {
-		one.known, one.measured, one.met = true, duration(f.wall), f.wall <= 10*time.Millisecond
-	}
-	ts = append(ts, one)
+	ratioTarget(1, 1.02, "N=1: wall no slower than the SDK no-op (≤ 1.02×: a tie within 2% counts)")
 	lin := target{what: "linear: time(50,000) / time(10,000) ≤ 5.5"}
 	a, okA := r.find(50000, nameFunction)
 	c, okC := r.find(10000, nameFunction)
@@ -151,7 +151,7 @@ func (r *report) targets() []target {
 }
 
 func (r *report) writeTargets(b *strings.Builder) {
-	b.WriteString("\n## Targets (issue 6), from the table above\n\n| target | measured | met |\n|---|---|---|\n")
+	b.WriteString("\n## Targets (issues 6 and 10), from the table above\n\n| target | measured | met |\n|---|---|---|\n")
 	for _, t := range r.targets() {
 		met := "not measured"
 		if t.known {

@@ -33,7 +33,7 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }()
 
 	fnBin = filepath.Join(tmp, "set-session-affinity")
 	build := exec.Command("go", "build", "-o", fnBin, ".")

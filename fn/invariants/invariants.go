@@ -5,14 +5,15 @@ package invariants
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/node"
-	"github.com/sticky-services/set-session-affinity/fn/resourcelist"
 	"github.com/sticky-services/set-session-affinity/fn/selection"
 )
 
@@ -20,8 +21,11 @@ import (
 type Run func(in []byte) (stdout, stderr []byte, code int)
 
 // Check runs the function on in and returns every invariant the run breaks:
-//   - input that is not one ResourceList: exit 1, nothing on stdout, one stderr line;
-//   - otherwise the output is a ResourceList with the same items, same identities, same order;
+//   - input that is neither one ResourceList nor a stream of objects, as yaml.v3 reads it (with
+//     no key twice in a mapping): exit 1, nothing on stdout, one stderr line;
+//   - a stream: exit 0 with its documents back (the same identities, unselected ones byte for
+//     byte, and a second run changes nothing), or exit 1 with nothing on stdout;
+//   - a ResourceList: the output is a ResourceList with the same items, same identities, same order;
 //   - items that are not selected Services come back unchanged;
 //   - exit code 1 exactly when an error result exists, and then one stderr line per error;
 //   - a second run over the output changes nothing and reports no change;
@@ -29,16 +33,22 @@ type Run func(in []byte) (stdout, stderr []byte, code int)
 func Check(in []byte, run Run) []error {
 	c := &checker{run: run}
 	out, errOut, code := run(in)
-	inList, err := resourcelist.Read(in)
+	inList, err := readList(in)
+	if errors.Is(err, errNotAList) {
+		if docs, err := readStream(in); err == nil {
+			c.checkStream(in, docs, out, errOut, code)
+			return c.errs
+		}
+	}
 	if err != nil {
 		c.expect(code == 1, "unusable input: exit code %d, want 1", code)
 		c.expect(len(out) == 0, "unusable input: %d bytes on stdout, want none", len(out))
 		c.expect(bytes.Count(errOut, []byte("\n")) == 1 && bytes.HasSuffix(errOut, []byte("\n")), "unusable input: stderr %q, want one line", errOut)
 		return c.errs
 	}
-	outList, err := resourcelist.Read(out)
+	outList, err := readList(out)
 	if err != nil {
-		return append(c.errs, fmt.Errorf("output is not a ResourceList: %v", err))
+		return append(c.errs, fmt.Errorf("output is not a ResourceList: %w", err))
 	}
 	results := resultsOf(out)
 	c.checkExit(code, errOut, results)
@@ -65,8 +75,8 @@ func (c *checker) failed() bool { return len(c.errs) > 0 }
 
 // result is what the invariants read of one result.
 type result struct {
-	severity, kind, name, namespace, proposed string
-	hasProposed                               bool
+	severity, kind, name, namespace string
+	hasProposed                     bool
 }
 
 func resultsOf(out []byte) []result {
@@ -117,7 +127,7 @@ func encode(n *yaml.Node) string {
 	return s
 }
 
-func (c *checker) checkItems(in, out *resourcelist.List) {
+func (c *checker) checkItems(in, out *list) {
 	if len(in.Items) != len(out.Items) {
 		c.expect(false, "%d items in, %d out", len(in.Items), len(out.Items))
 		return
@@ -154,7 +164,7 @@ func (c *checker) checkSecondRun(out []byte) {
 
 // checkCompliance runs the output in validate mode: a selected Service that the first run did
 // not name in an error must need no change.
-func (c *checker) checkCompliance(in, out *resourcelist.List, results []result) {
+func (c *checker) checkCompliance(in, out *list, results []result) {
 	if _, cfgErrs := config.Decode(in.FunctionConfig); len(cfgErrs) > 0 {
 		return
 	}
@@ -173,8 +183,8 @@ func (c *checker) checkCompliance(in, out *resourcelist.List, results []result) 
 }
 
 // asValidateRun writes the list's items with its config switched to mode validate.
-func asValidateRun(list *resourcelist.List) []byte {
-	fc := list.FunctionConfig
+func asValidateRun(l *list) []byte {
+	fc := l.FunctionConfig
 	switch {
 	case fc == nil || node.IsNull(fc) || (fc.Kind == yaml.MappingNode && len(fc.Content) == 0):
 		fc = &yaml.Node{Kind: yaml.MappingNode}
@@ -189,8 +199,69 @@ func asValidateRun(list *resourcelist.List) []byte {
 	var b strings.Builder
 	b.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n")
 	doc := &yaml.Node{Kind: yaml.MappingNode}
-	node.Append(doc, "items", &yaml.Node{Kind: yaml.SequenceNode, Content: list.Items})
+	node.Append(doc, "items", &yaml.Node{Kind: yaml.SequenceNode, Content: l.Items})
 	node.Append(doc, "functionConfig", fc)
 	b.WriteString(encode(doc))
 	return []byte(b.String())
+}
+
+// checkStream holds a stream's run to its invariants.
+func (c *checker) checkStream(in []byte, docs []*yaml.Node, out, errOut []byte, code int) {
+	if code != 0 {
+		c.expect(code == 1, "stream: exit code %d", code)
+		c.expect(len(out) == 0, "stream with errors: %d bytes on stdout, want none", len(out))
+		c.expect(bytes.Contains(errOut, []byte("[error]")) || bytes.Count(errOut, []byte("\n")) == 1, "stream with exit 1: stderr %q names no error", errOut)
+		return
+	}
+	outDocs, err := readStream(out)
+	if err != nil {
+		c.expect(false, "stream output does not read: %v", err)
+		return
+	}
+	if len(outDocs) != len(docs) {
+		c.expect(false, "%d documents in, %d out", len(docs), len(outDocs))
+		return
+	}
+	cfg, _ := config.Decode(nil)
+	for i := range docs {
+		before, after := docs[i], outDocs[i]
+		c.expect(identity(before) == identity(after), "document %d is %s, was %s", i+1, identity(after), identity(before))
+		if !selection.IsCoreService(before) || !selection.Selected(node.Resolved(before), cfg.Selector) {
+			c.expect(node.Equal(before, after), "document %d (%s) is not selected but changed", i+1, identity(before))
+		}
+	}
+	if !c.failed() {
+		again, _, _ := c.run(out)
+		c.expect(bytes.Equal(again, out), "a second run over the stream changed it:\n%s", again)
+	}
+}
+
+// readStream decodes a stream's documents as yaml.v3 reads them; empty documents are left out.
+func readStream(in []byte) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(in))
+	var docs []*yaml.Node
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(doc.Content) == 0 || node.IsNull(doc.Content[0]) {
+			continue
+		}
+		root := doc.Content[0]
+		if root.Kind != yaml.MappingNode {
+			return nil, fmt.Errorf("a document is %s", node.Describe(root))
+		}
+		if kind, _ := node.Scalar(node.Lookup(root, "kind")); kind == "ResourceList" {
+			return nil, errors.New("a ResourceList among documents")
+		}
+		if _, dup := node.FirstDuplicate(root, ""); dup != nil {
+			return nil, fmt.Errorf("line %d: a key twice", dup.Line)
+		}
+		docs = append(docs, root)
+	}
 }

@@ -27,7 +27,7 @@ items:
 
 func function(in []byte) ([]byte, []byte, int) {
 	var out, errOut bytes.Buffer
-	code := processor.Run(in, &out, &errOut)
+	code := processor.Run(in, nil, &out, &errOut)
 	return out.Bytes(), errOut.Bytes(), code
 }
 

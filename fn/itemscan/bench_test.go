@@ -11,8 +11,8 @@ func BenchmarkScan(b *testing.B) {
 	in := listgen.Generate(1000)
 	b.SetBytes(int64(len(in)))
 	for b.Loop() {
-		if _, reason := Scan(in); reason != "" {
-			b.Fatal(reason)
+		if _, err := Scan(in); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
@@ -20,14 +20,14 @@ func BenchmarkScan(b *testing.B) {
 // BenchmarkClassify reads every item of the same list (the per-item part, which runs in parallel).
 func BenchmarkClassify(b *testing.B) {
 	in := listgen.Generate(1000)
-	p, reason := Scan(in)
-	if reason != "" {
-		b.Fatal(reason)
+	p, err := Scan(in)
+	if err != nil {
+		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(in)))
 	for b.Loop() {
 		for i := range p.Layout.Items {
-			p.Classify(in, i)
+			_, _ = p.Classify(in, i)
 		}
 	}
 }

@@ -7,7 +7,8 @@ import "bytes"
 // quoted on one line, values that are plain or quoted scalars on one line, flow collections on
 // one line, and literal or folded block scalars without an indentation indicator. Anything else
 // (anchors, aliases, tags, multi-line scalars, complex keys, tabs) makes the item not understood,
-// and the fast path decodes it with yaml.v3 instead.
+// and fn/processor decodes it with yaml.v3 instead. A key given twice in one mapping is not
+// understood either, so yaml.v3's refusal of it reaches the user.
 type itemScanner struct {
 	frames  [16]frame // the stack's first frames, so that shallow items need no allocation
 	stack   []frame
@@ -16,15 +17,20 @@ type itemScanner struct {
 	block   blockScalar
 	failed  bool
 
+	// keys holds a hash of (mapping, key) for every block key read, to spot a key given twice in a
+	// mapping, which yaml.v3 refuses to decode; a hash collision only sends the item to yaml.v3.
+	keys   map[uint64]struct{}
+	pushed uint64 // frames pushed so far: each mapping's identity in keys
+
 	mapping       bool // the item is a block mapping
 	otherKeys     bool // a key of the item is quoted with escapes, so its name is not known here
 	kind, version field
-	commentLines  bool // a line of its own is a comment (not block scalar content)
 	service       serviceNotes
 }
 
 // frame is an open block collection.
 type frame struct {
+	id     uint64
 	indent int
 	list   bool
 	key    keyName // the key whose value it is, if any
@@ -54,20 +60,26 @@ type field struct {
 }
 
 func (s *itemScanner) reset(dashCol int, tabs bool) {
-	*s = itemScanner{tabs: tabs}
+	keys := s.keys
+	if len(keys) > 1024 {
+		keys = nil // a huge item's map would make every later reset slow
+	}
+	clear(keys)
+	*s = itemScanner{tabs: tabs, keys: keys}
 	s.stack = append(s.frames[:0], frame{indent: dashCol, list: true})
 }
 
 // result says what the item's text shows.
 func (s *itemScanner) result() Item {
 	understood := !s.failed && !s.otherKeys
-	commentLines := s.failed || s.commentLines
 	if !understood || !s.mapping {
-		return Item{Decode: true, Valid: understood, CommentLines: commentLines}
+		return Item{Decode: true, Valid: understood}
 	}
 	notService := s.kind.known && string(s.kind.value) != "Service"
 	notCore := s.version.known && string(s.version.value) != "v1"
-	item := Item{Decode: !notService && !notCore, Valid: true, CommentLines: commentLines}
+	// A List (v1 List, ServiceList, any *List kind) may hold Services in its items.
+	list := s.kind.known && bytes.HasSuffix(s.kind.value, []byte("List"))
+	item := Item{Decode: list || !notService && !notCore, Valid: true}
 	if s.kind.known && s.version.known && !notService && !notCore && !s.service.unsure {
 		svc := s.service.ServiceText
 		item.Service = &svc
@@ -91,7 +103,6 @@ func (s *itemScanner) line(line []byte, ind int) {
 		return
 	}
 	if line[ind] == '#' {
-		s.commentLines = true
 		return
 	}
 	if !s.structure(line, ind) {
@@ -153,6 +164,8 @@ func (s *itemScanner) structure(line []byte, ind int) bool {
 }
 
 func (s *itemScanner) push(f frame) {
+	s.pushed++
+	f.id = s.pushed
 	s.stack = append(s.stack, f)
 	if len(s.stack) == 2 && !f.list {
 		s.mapping = true
@@ -192,6 +205,9 @@ func (s *itemScanner) keyLine(line []byte, ind int) bool {
 }
 
 func (s *itemScanner) keyValue(line []byte, name keyName, after, ind int) bool {
+	if !s.firstTime(name) {
+		return false
+	}
 	var f *field
 	if s.atItemTop() {
 		f = s.topLevelField(name)
@@ -205,6 +221,27 @@ func (s *itemScanner) keyValue(line []byte, name keyName, after, ind int) bool {
 	v, ok := s.value(line, i, ind, f)
 	s.noteForService(name, &v)
 	return ok
+}
+
+// firstTime records a key of the innermost mapping and reports whether it is new there. A key
+// with escapes is not compared here.
+func (s *itemScanner) firstTime(name keyName) bool {
+	if !name.exact {
+		return false
+	}
+	const offset, prime = 14695981039346656037, 1099511628211 // FNV-1a
+	key := (offset ^ s.stack[len(s.stack)-1].id) * prime
+	for _, c := range name.text {
+		key = (key ^ uint64(c)) * prime
+	}
+	if s.keys == nil {
+		s.keys = make(map[uint64]struct{}, 64)
+	}
+	if _, seen := s.keys[key]; seen {
+		return false
+	}
+	s.keys[key] = struct{}{}
+	return true
 }
 
 // noteForService records the key for the item's ServiceText, until the item shows it is no

@@ -183,9 +183,13 @@ func flowCollection(line []byte, i, depth int) (int, bool) {
 	if depth > 16 {
 		return 0, false
 	}
+	var keys [][]byte // a mapping's keys so far, to refuse one given twice
 	for {
 		var ok bool
 		if closing == '}' {
+			if keys, ok = flowKey(line, j, keys); !ok {
+				return 0, false
+			}
 			j, ok = flowPair(line, j, depth)
 		} else {
 			j, ok = flowNode(line, j, depth)
@@ -206,6 +210,28 @@ func flowCollection(line []byte, i, depth int) (int, bool) {
 			return 0, false
 		}
 	}
+}
+
+// maxFlowKeys bounds the keys of one flow mapping this package compares; a longer one is left to
+// yaml.v3.
+const maxFlowKeys = 32
+
+// flowKey adds the plain key at j to keys; a quoted key (whose value its text may not show), a
+// key given before, or too many keys are not understood here.
+func flowKey(line []byte, j int, keys [][]byte) ([][]byte, bool) {
+	if j >= len(line) || line[j] == '"' || line[j] == '\'' || len(keys) == maxFlowKeys {
+		return keys, false
+	}
+	end, ok := flowScalar(line, j)
+	if !ok {
+		return keys, false
+	}
+	for _, k := range keys {
+		if bytes.Equal(k, line[j:end]) {
+			return keys, false
+		}
+	}
+	return append(keys, line[j:end]), true
 }
 
 func flowPair(line []byte, j, depth int) (int, bool) {

@@ -1,55 +1,72 @@
 // Package itemscan finds the items of a ResourceList in its text, without building a YAML tree
-// (Scan), and tells which items the fast path must decode (Classify): those that may be core
-// Services, and those whose text it does not fully understand (yaml.v3 then decodes and validates
-// them). Every other item it validates itself against a conservative subset of block YAML, so
+// (Scan), and tells which items must be decoded (Classify): those that may be core Services (or
+// Lists of them), and those whose text it does not fully understand (yaml.v3 then decodes and
+// validates them). Every other item it validates itself against a conservative subset of block YAML, so
 // that an input it accepts is one yaml.v3 accepts too, with the same items. Classify reads one
 // item and nothing else, so the items can be classified in parallel.
 //
-// Scan and Classify refuse, with a reason, any input whose overall shape they do not understand
-// (JSON, a flow `items` list, document markers, a BOM, carriage returns, control characters, tabs
-// or odd indentation where items begin); the caller then takes the reference path.
+// Scan and Classify refuse, with an error saying why, any input whose overall shape they do not
+// understand (JSON, a flow `items` list, document markers, a BOM, carriage returns, control
+// characters, tabs or odd indentation where items begin); fn/input then decodes the list whole.
 package itemscan
 
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"sync"
 	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
-
-	"github.com/sticky-services/set-session-affinity/fn/splice"
 )
+
+// Span is a byte range [Start, End) of the input.
+type Span struct{ Start, End int }
+
+// Layout is where the items sit in the input.
+type Layout struct {
+	// Region runs from the line after `items:` to the end of the last item.
+	Region Span
+	// Items are the items' spans in input order: each from the start of the line that holds its
+	// dash to the start of the next item's dash line, or to the end of the items.
+	Items []Span
+	// DashCol is the column of the items' dashes, 0 for kyaml's compact style.
+	DashCol int
+}
 
 // Plan is what Scan found.
 type Plan struct {
 	// Layout is where the items are; it has no items when `items` is empty or absent.
-	Layout splice.Layout
+	Layout Layout
 	// Skeleton is the input without the items' lines: everything else, for yaml.v3 to decode.
 	Skeleton []byte
 	// Keys are the top-level keys, in order.
 	Keys []string
+	// Root is the skeleton as yaml.v3 decodes it: the list's header and functionConfig, with
+	// `items` empty.
+	Root *yaml.Node
 }
 
 // Scan finds the items of in and checks everything but their contents (see Classify). A non-empty
-// reason means the fast path must not be used.
-func Scan(in []byte) (*Plan, string) {
+// non-nil error means the input must be decoded whole (fn/input).
+func Scan(in []byte) (*Plan, error) {
 	switch {
 	case len(in) == 0 || in[len(in)-1] != '\n':
-		return nil, "the input does not end with a newline"
+		return nil, errors.New("the input does not end with a newline")
 	case bytes.HasPrefix(in, []byte("\xef\xbb\xbf")):
-		return nil, "the input starts with a byte order mark"
+		return nil, errors.New("the input starts with a byte order mark")
 	case bytes.IndexByte(in, '\r') >= 0:
-		return nil, "the input has carriage returns" // re-encoded items would end lines in \n
+		return nil, errors.New("the input has carriage returns") // the scan reads lines ending in \n
 	}
 	s := &scanner{in: in, itemsKey: -1}
-	if reason := s.scanLines(); reason != "" {
-		return nil, reason
+	if err := s.scanLines(); err != nil {
+		return nil, err
 	}
 	if s.itemsKey < 0 {
-		s.region = splice.Span{Start: len(in), End: len(in)}
+		s.region = Span{Start: len(in), End: len(in)}
 	}
-	p := &Plan{Layout: splice.Layout{Region: s.region, Items: s.items, DashCol: s.dashCol}, Keys: s.keyNames()}
+	p := &Plan{Layout: Layout{Region: s.region, Items: s.items, DashCol: s.dashCol}, Keys: s.keyNames()}
 	p.Skeleton = append(append(make([]byte, 0, len(in)-(s.region.End-s.region.Start)), in[:s.region.Start]...), in[s.region.End:]...)
 	// Classify checks the items' bytes; these are the rest: the skeleton, and the comments and
 	// blank lines between `items:` and the first item.
@@ -58,19 +75,21 @@ func Scan(in []byte) (*Plan, string) {
 		beforeItems = in[s.region.Start:s.items[0].Start]
 	}
 	for _, text := range [][]byte{p.Skeleton, beforeItems} {
-		if _, reason := checkBytes(text); reason != "" {
-			return nil, reason
+		if _, err := checkBytes(text); err != nil {
+			return nil, err
 		}
 	}
-	if reason := s.confirmKeys(p.Skeleton); reason != "" {
-		return nil, reason
+	root, err := s.confirmKeys(p.Skeleton)
+	if err != nil {
+		return nil, err
 	}
-	return p, ""
+	p.Root = root
+	return p, nil
 }
 
 // Item is what Classify learns of one item from its text.
 type Item struct {
-	// Decode says the fast path must decode the item: it may be a core Service, or its text is
+	// Decode says the item must be decoded: it may be a core Service, or its text is
 	// not understood here.
 	Decode bool
 	// Valid says the text is understood here, and so is valid YAML: when the item need not be
@@ -79,25 +98,26 @@ type Item struct {
 	// Service is, for a core Service, what its text says exactly of the parts selection and the
 	// warnings read (nil when it says them in a way not recorded here).
 	Service *ServiceText
-	// CommentLines says the item may have a comment on a line of its own (see splice.Safe); lines
-	// starting with '#' inside block scalars are content. True when unsure.
-	CommentLines bool
 }
 
-// Classify reads item i; a reason means the fast path must not be used.
-func (p *Plan) Classify(in []byte, i int) (Item, string) {
-	var s itemScanner
-	if reason := p.read(&s, in, i); reason != "" {
-		return Item{}, reason
+// Classify reads item i; an error means the input must be decoded whole (fn/input).
+func (p *Plan) Classify(in []byte, i int) (Item, error) {
+	s := scanners.Get().(*itemScanner)
+	defer scanners.Put(s)
+	if err := p.read(s, in, i); err != nil {
+		return Item{}, err
 	}
-	return s.result(), ""
+	return s.result(), nil
 }
 
-func (p *Plan) read(s *itemScanner, in []byte, i int) string {
+// scanners keep their key maps from item to item.
+var scanners = sync.Pool{New: func() any { return new(itemScanner) }}
+
+func (p *Plan) read(s *itemScanner, in []byte, i int) error {
 	span := in[p.Layout.Items[i].Start:p.Layout.Items[i].End]
-	tabs, reason := checkBytes(span)
-	if reason != "" {
-		return fmt.Sprintf("items[%d]: %s", i, reason)
+	tabs, err := checkBytes(span)
+	if err != nil {
+		return fmt.Errorf("items[%d]: %w", i, err)
 	}
 	s.reset(p.Layout.DashCol, tabs)
 	for len(span) > 0 {
@@ -105,26 +125,26 @@ func (p *Plan) read(s *itemScanner, in []byte, i int) string {
 		s.line(span[:end], indentation(span[:end]))
 		span = span[end+1:]
 	}
-	return ""
+	return nil
 }
 
-// checkBytes refuses what yaml.v3 would reject, or the fast path could not write back, anywhere
+// checkBytes refuses what yaml.v3 would reject, or the scan does not read, anywhere
 // in text: carriage returns, control characters other than tabs, invalid UTF-8, non-printable
 // characters, and the Unicode line breaks yaml.v3 honours besides \n. tabs says whether there are tabs. Eight bytes at a time: a word of printable ASCII
 // and newlines passes with a few tests.
-func checkBytes(text []byte) (tabs bool, reason string) {
+func checkBytes(text []byte) (tabs bool, err error) {
 	i := 0
 	for i+8 <= len(text) {
 		if printableASCII(binary.LittleEndian.Uint64(text[i:])) {
 			i += 8
 			continue
 		}
-		if i, tabs, reason = checkSlowly(text, i, i+8, tabs); reason != "" {
-			return tabs, reason
+		if i, tabs, err = checkSlowly(text, i, i+8, tabs); err != nil {
+			return tabs, err
 		}
 	}
-	_, tabs, reason = checkSlowly(text, i, len(text), tabs)
-	return tabs, reason
+	_, tabs, err = checkSlowly(text, i, len(text), tabs)
+	return tabs, err
 }
 
 // printableASCII reports whether the eight bytes of w are all printable ASCII or newlines.
@@ -137,7 +157,7 @@ func printableASCII(w uint64) bool {
 
 // checkSlowly checks the characters starting in text[from:to] one by one and returns where the
 // last one ends, which may be past to, and whether there were tabs.
-func checkSlowly(text []byte, from, to int, tabs bool) (int, bool, string) {
+func checkSlowly(text []byte, from, to int, tabs bool) (int, bool, error) {
 	i := from
 	for i < to {
 		b := text[i]
@@ -150,20 +170,20 @@ func checkSlowly(text []byte, from, to int, tabs bool) (int, bool, string) {
 			i++
 			continue
 		case b == '\r':
-			return i, tabs, "the input has carriage returns"
+			return i, tabs, errors.New("the input has carriage returns")
 		case b < 0x80:
-			return i, tabs, fmt.Sprintf("control character %#x", b)
+			return i, tabs, fmt.Errorf("control character %#x", b)
 		}
 		r, size := utf8.DecodeRune(text[i:])
 		switch {
 		case !printable(r) || r == utf8.RuneError && size == 1:
-			return i, tabs, "an invalid or non-printable character"
+			return i, tabs, errors.New("an invalid or non-printable character")
 		case r == 0x85 || r == 0x2028 || r == 0x2029:
-			return i, tabs, "a line break other than \\n" // yaml.v3 breaks lines there too (YAML 1.1)
+			return i, tabs, errors.New("a line break other than \\n") // yaml.v3 breaks lines there too (YAML 1.1)
 		}
 		i += size
 	}
-	return i, tabs, ""
+	return i, tabs, nil
 }
 
 // printable is YAML's c-printable, less the ASCII already checked.
@@ -184,22 +204,22 @@ type scanner struct {
 	inItems  bool
 	flowList bool // `items: []`
 	dashCol  int  // -1 until the first dash
-	region   splice.Span
-	items    []splice.Span
+	region   Span
+	items    []Span
 	// regionLines counts the lines of the region, which the skeleton leaves out.
 	regionLines int
 }
 
 // scanLines walks the lines once. Top-level keys start in column 0; inside `items`, a dash in the
 // items' column starts the next item; every other line belongs to the entry or item before it.
-func (s *scanner) scanLines() string {
+func (s *scanner) scanLines() error {
 	in := s.in
 	s.dashCol = -1
 	for pos, n := 0, 1; pos < len(in); n++ {
 		end := pos + bytes.IndexByte(in[pos:], '\n')
 		line := in[pos:end]
-		if reason := s.line(line, pos, n); reason != "" {
-			return fmt.Sprintf("line %d: %s", n, reason)
+		if err := s.line(line, pos, n); err != nil {
+			return fmt.Errorf("line %d: %w", n, err)
 		}
 		if s.inItems && pos >= s.region.Start {
 			s.regionLines++
@@ -210,18 +230,18 @@ func (s *scanner) scanLines() string {
 		s.endItems(len(in))
 	}
 	if len(s.keys) == 0 {
-		return "no top-level key"
+		return errors.New("no top-level key")
 	}
-	return ""
+	return nil
 }
 
-func (s *scanner) line(line []byte, pos, n int) string {
+func (s *scanner) line(line []byte, pos, n int) error {
 	ind := indentation(line)
 	if ind == len(line) || line[ind] == '#' {
-		return "" // blank or a comment
+		return nil // blank or a comment
 	}
 	if ind == 0 && line[0] == '\t' {
-		return "a tab starts the line"
+		return errors.New("a tab starts the line")
 	}
 	if ind == 0 && !isDash(line, 0) {
 		if s.inItems {
@@ -231,42 +251,42 @@ func (s *scanner) line(line []byte, pos, n int) string {
 	}
 	if !s.inItems {
 		if len(s.keys) == 0 {
-			return "content before the first top-level key"
+			return errors.New("content before the first top-level key")
 		}
-		return "" // part of another top-level entry; yaml.v3 reads those (see confirmKeys)
+		return nil // part of another top-level entry; yaml.v3 reads those (see confirmKeys)
 	}
 	switch {
 	case s.flowList:
-		return "content after `items: []`"
+		return errors.New("content after `items: []`")
 	case s.dashCol < 0 && !isDash(line, ind):
-		return "the items do not start with a dash"
+		return errors.New("the items do not start with a dash")
 	case s.dashCol < 0 || ind == s.dashCol && isDash(line, ind):
 		s.dashCol = ind
-		s.items = append(s.items, splice.Span{Start: pos})
+		s.items = append(s.items, Span{Start: pos})
 	case ind <= s.dashCol:
-		return "a line in the items is indented no deeper than their dashes"
+		return errors.New("a line in the items is indented no deeper than their dashes")
 	}
-	return "" // a line of the current item
+	return nil // a line of the current item
 }
 
-func (s *scanner) topLevelKey(line []byte, pos, n int) string {
+func (s *scanner) topLevelKey(line []byte, pos, n int) error {
 	if bytes.HasPrefix(line, []byte("---")) || bytes.HasPrefix(line, []byte("...")) || line[0] == '%' {
-		return "a document marker or directive"
+		return errors.New("a document marker or directive")
 	}
 	name, after, ok := plainKey(line, 0)
 	if !ok {
-		return "not a top-level key"
+		return errors.New("not a top-level key")
 	}
 	s.keys = append(s.keys, key{name: string(name), line: n})
 	if string(name) != "items" {
-		return ""
+		return nil
 	}
 	if s.itemsKey >= 0 {
-		return "a second `items`"
+		return errors.New("a second `items`")
 	}
 	s.itemsKey = len(s.keys) - 1
 	next := pos + len(line) + 1
-	s.region = splice.Span{Start: next, End: next}
+	s.region = Span{Start: next, End: next}
 	rest := line[skipSpaces(line, after):]
 	switch {
 	case len(rest) == 0 || rest[0] == '#':
@@ -274,9 +294,9 @@ func (s *scanner) topLevelKey(line []byte, pos, n int) string {
 	case bytes.HasPrefix(rest, []byte("[]")) && endsValue(rest, 2):
 		s.inItems, s.flowList = true, true
 	default:
-		return "`items` is not a block list"
+		return errors.New("`items` is not a block list")
 	}
-	return ""
+	return nil
 }
 
 func (s *scanner) endItems(pos int) {
@@ -301,13 +321,13 @@ func (s *scanner) keyNames() []string {
 // confirmKeys has yaml.v3 decode the skeleton and checks that its top-level keys are exactly
 // the ones the scan found, on the same lines, with `items` empty: then no line the scan took for
 // a key or an item belongs to a multi-line value, and the rest of the list is valid YAML.
-func (s *scanner) confirmKeys(skeleton []byte) string {
+func (s *scanner) confirmKeys(skeleton []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(skeleton, &doc); err != nil {
-		return "the rest of the list does not decode: " + err.Error()
+		return nil, fmt.Errorf("the rest of the list does not decode: %w", err)
 	}
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode || len(doc.Content[0].Content) != 2*len(s.keys) {
-		return "the rest of the list decodes to other keys"
+		return nil, errors.New("the rest of the list decodes to other keys")
 	}
 	removed := s.regionLines
 	root := doc.Content[0]
@@ -317,13 +337,13 @@ func (s *scanner) confirmKeys(skeleton []byte) string {
 			line -= removed
 		}
 		if got := root.Content[2*i]; got.Value != k.name || got.Line != line || got.Column != 1 || got.Style != 0 {
-			return fmt.Sprintf("the rest of the list decodes to other keys (%q on line %d)", got.Value, got.Line)
+			return nil, fmt.Errorf("the rest of the list decodes to other keys (%q on line %d)", got.Value, got.Line)
 		}
 	}
 	if s.itemsKey >= 0 && !s.flowList && !isNull(root.Content[2*s.itemsKey+1]) {
-		return "`items` decodes to a value"
+		return nil, errors.New("`items` decodes to a value")
 	}
-	return ""
+	return root, nil
 }
 
 func isNull(n *yaml.Node) bool {

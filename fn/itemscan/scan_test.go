@@ -9,7 +9,6 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/sticky-services/set-session-affinity/fn/splice"
 	"github.com/sticky-services/set-session-affinity/internal/listgen"
 )
 
@@ -28,7 +27,10 @@ func TestItemDecisions(t *testing.T) {
 		{"quoted kind", "- apiVersion: v1\n  kind: \"ConfigMap\"\n", false},
 		{"quoted Service", "- apiVersion: v1\n  kind: 'Service'\n", true},
 		{"kind with escapes", "- apiVersion: v1\n  kind: \"Serv\\x69ce\"\n", true},
-		{"first kind wins", "- kind: ConfigMap\n  kind: Service\n", false},
+		{"a key given twice goes to yaml.v3, which refuses it", "- kind: ConfigMap\n  kind: Service\n", true},
+		{"a nested key given twice too", "- kind: ConfigMap\n  data:\n    a: x\n    a: y\n", true},
+		{"the same key in two mappings is fine", "- kind: ConfigMap\n  metadata:\n    name: a\n  data:\n    name: b\n", false},
+		{"a flow key given twice", "- kind: ConfigMap\n  data: {a: x, a: y}\n", true},
 		{"head comment", "- # a comment\n  apiVersion: apps/v1\n  kind: Deployment\n", false},
 		{"kind on a later line", "- apiVersion: v1\n  kind:\n    Service\n", true},
 		{"no kind", "- apiVersion: v1\n  metadata: {}\n", true},
@@ -53,9 +55,9 @@ func TestItemDecisions(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := []byte(header + tc.item)
-			p, reason := Scan(in)
-			if reason != "" {
-				t.Fatalf("Scan: %s", reason)
+			p, err := Scan(in)
+			if err != nil {
+				t.Fatalf("Scan: %v", err)
 			}
 			if got := decisions(t, p, in); len(got) != 1 || got[0] != tc.decode {
 				t.Errorf("decode = %v, want [%v]", got, tc.decode)
@@ -66,9 +68,9 @@ func TestItemDecisions(t *testing.T) {
 
 func TestScanFindsItemsAndKeys(t *testing.T) {
 	in := header + "- a: 1\n  b:\n  - c\n# between\n\n- d: |\n    - e\n" + "functionConfig:\n  data: {}\n"
-	p, reason := Scan([]byte(in))
-	if reason != "" {
-		t.Fatal(reason)
+	p, err := Scan([]byte(in))
+	if err != nil {
+		t.Fatal(err)
 	}
 	var items []string
 	for _, s := range p.Layout.Items {
@@ -99,20 +101,22 @@ func FuzzScan(f *testing.F) {
 	}
 	f.Add(listgen.Generate(5))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		p, reason := Scan(in)
-		if reason != "" {
+		p, err := Scan(in)
+		if err != nil {
 			return
 		}
 		decode := make([]bool, len(p.Layout.Items))
 		for i := range p.Layout.Items {
-			item, reason := p.Classify(in, i)
-			if reason != "" {
+			item, err := p.Classify(in, i)
+			if err != nil {
 				return
 			}
 			if decode[i] = item.Decode; !decode[i] {
 				continue
 			}
-			if _, _, err := splice.DecodeItem(in, p.Layout, i); err != nil {
+			span := p.Layout.Items[i]
+			var entry yaml.Node
+			if err := yaml.Unmarshal(in[span.Start:span.End], &entry); err != nil {
 				return
 			}
 		}
@@ -160,9 +164,9 @@ func isCoreService(item *yaml.Node) bool {
 
 func TestRealisticListNeedsDecodingOnlyForServices(t *testing.T) {
 	in := listgen.Generate(300)
-	p, reason := Scan(in)
-	if reason != "" {
-		t.Fatal(reason)
+	p, err := Scan(in)
+	if err != nil {
+		t.Fatal(err)
 	}
 	decode := decisions(t, p, in)
 	for i, s := range p.Layout.Items {
@@ -177,9 +181,9 @@ func decisions(t *testing.T, p *Plan, in []byte) []bool {
 	t.Helper()
 	decode := make([]bool, len(p.Layout.Items))
 	for i := range decode {
-		item, reason := p.Classify(in, i)
-		if reason != "" {
-			t.Fatalf("items[%d]: %s", i, reason)
+		item, err := p.Classify(in, i)
+		if err != nil {
+			t.Fatalf("items[%d]: %v", i, err)
 		}
 		decode[i] = item.Decode
 	}
@@ -202,11 +206,11 @@ func FuzzItemBody(f *testing.F) {
 		}
 		b.WriteString("functionConfig: {}\n")
 		in := []byte(b.String())
-		p, reason := Scan(in)
-		if reason != "" || len(p.Layout.Items) != 1 {
+		p, err := Scan(in)
+		if err != nil || len(p.Layout.Items) != 1 {
 			return
 		}
-		if item, reason := p.Classify(in, 0); item.Decode || reason != "" {
+		if item, err := p.Classify(in, 0); item.Decode || err != nil {
 			return
 		}
 		var doc yaml.Node
@@ -234,13 +238,13 @@ func TestCheckBytes(t *testing.T) {
 	} {
 		for pad := 0; pad < 17; pad++ {
 			in := strings.Repeat("x", pad) + tc.char + strings.Repeat("y", 9) + "\n"
-			if _, reason := checkBytes([]byte(in)); (reason == "") != tc.ok {
-				t.Errorf("%q at offset %d: reason %q", tc.char, pad, reason)
+			if _, err := checkBytes([]byte(in)); (err == nil) != tc.ok {
+				t.Errorf("%q at offset %d: err %v", tc.char, pad, err)
 			}
 		}
 	}
 	for _, in := range []string{"\xef\xbb\xbfa: 1\n", "a: 1", "a: 1\r\n"} {
-		if _, reason := Scan([]byte(in)); reason == "" {
+		if _, err := Scan([]byte(in)); err == nil {
 			t.Errorf("%q passed", in)
 		}
 	}
@@ -267,13 +271,13 @@ func TestServiceText(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := []byte(header + tc.item)
-			p, reason := Scan(in)
-			if reason != "" {
-				t.Fatal(reason)
+			p, err := Scan(in)
+			if err != nil {
+				t.Fatal(err)
 			}
-			item, reason := p.Classify(in, 0)
-			if reason != "" {
-				t.Fatal(reason)
+			item, err := p.Classify(in, 0)
+			if err != nil {
+				t.Fatal(err)
 			}
 			got := ""
 			if item.Service != nil {
@@ -294,7 +298,7 @@ func TestServiceText(t *testing.T) {
 // out, so Scan checks them itself (found by FuzzDifferential).
 func TestScanChecksTheLinesBeforeTheFirstItem(t *testing.T) {
 	for _, in := range []string{header + "  #\xd7\n", header + "# \x01\n- a: 1\n"} {
-		if _, reason := Scan([]byte(in)); reason == "" {
+		if _, err := Scan([]byte(in)); err == nil {
 			t.Errorf("%q passed", in)
 		}
 	}

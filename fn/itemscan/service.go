@@ -66,7 +66,13 @@ type serviceNotes struct {
 	ServiceText
 	unsure  bool
 	tracked [5]bool // metadata, spec, labels, annotations, selector seen
+	// labelSet indexes Labels once there are many, so that finding a duplicate stays linear in
+	// the number of labels.
+	labelSet map[string]struct{}
 }
+
+// manyLabels is where a set beats a scan of the labels seen so far.
+const manyLabels = 16
 
 const (
 	seenMetadata = iota
@@ -144,11 +150,26 @@ func (n *serviceNotes) entry(grandparent, parent string, name keyName, v *scalar
 	}
 }
 
+// hasLabel reports whether key is a label already seen, and records it otherwise.
 func (n *serviceNotes) hasLabel(key []byte) bool {
+	if n.labelSet != nil {
+		if _, ok := n.labelSet[string(key)]; ok {
+			return true
+		}
+		n.labelSet[string(key)] = struct{}{}
+		return false
+	}
 	for _, l := range n.Labels {
 		if bytes.Equal(l[0], key) {
 			return true
 		}
+	}
+	if len(n.Labels) >= manyLabels {
+		n.labelSet = make(map[string]struct{}, 2*len(n.Labels))
+		for _, l := range n.Labels {
+			n.labelSet[string(l[0])] = struct{}{}
+		}
+		n.labelSet[string(key)] = struct{}{}
 	}
 	return false
 }

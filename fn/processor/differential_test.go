@@ -2,22 +2,219 @@ package processor
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/config"
+	"github.com/sticky-services/set-session-affinity/fn/node"
+	"github.com/sticky-services/set-session-affinity/fn/report"
+	"github.com/sticky-services/set-session-affinity/fn/rules"
+	"github.com/sticky-services/set-session-affinity/fn/selection"
 	"github.com/sticky-services/set-session-affinity/internal/listgen"
 )
 
-// The differential tests hold the fast path to the reference path: on every input, Run (fast
-// path, falling back to the reference) and runReference write the same stdout, the same stderr and
-// the same exit code. The inputs are every golden (found at run time, so cases others add are
-// covered), the property generator's lists, the same lists reshaped (wide indentation, comments
-// between items, scalar items, block scalars), realistic generated lists, the fallback shapes
-// below, and the fuzz corpus.
+// The differential tests hold the pipeline to an oracle that shares none of its input or output
+// code: the oracle decodes the whole input with yaml.v3, resolves every object, applies the same
+// rules, and keeps the values. On every input both must agree on meaning: the same objects with
+// the same values in the same order, the same results, the same exit code, and both refuse the
+// same inputs. (That untouched bytes stay is asserted apart: goldens, TestShapes.)
+
+// oracleRun is what the oracle makes of an input.
+type oracleRun struct {
+	objects []*yaml.Node // every object after the rules, resolved, in input order
+	results fn.Results
+}
+
+// oracle runs the function by decoding everything: the straightforward reading of the contract.
+func oracle(in []byte) (*oracleRun, error) {
+	var docs []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(in))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(doc.Content) == 0 || node.IsNull(doc.Content[0]) {
+			continue
+		}
+		if _, dup := node.FirstDuplicate(doc.Content[0], ""); dup != nil {
+			return nil, fmt.Errorf("line %d: a key twice", dup.Line)
+		}
+		docs = append(docs, doc.Content[0])
+	}
+	var objects []*yaml.Node
+	var fc *yaml.Node
+	list := len(docs) == 1 && kindOf(docs[0]) == "ResourceList"
+	if list {
+		switch v, _ := node.Scalar(node.Get(docs[0], "apiVersion")); v {
+		case "config.kubernetes.io/v1", "config.kubernetes.io/v1beta1":
+		default:
+			return nil, fmt.Errorf("ResourceList apiVersion %q", v)
+		}
+		fc = node.Get(docs[0], "functionConfig")
+		switch items := node.Get(docs[0], "items"); {
+		case node.IsNull(items):
+		case items.Kind == yaml.SequenceNode:
+			objects = items.Content
+		default:
+			return nil, errors.New("items is not a list")
+		}
+	} else {
+		for _, d := range docs {
+			if d.Kind != yaml.MappingNode || kindOf(d) == "ResourceList" {
+				return nil, errors.New("not a stream of objects")
+			}
+		}
+		objects = docs
+	}
+	var flat []*yaml.Node
+	for _, o := range objects {
+		flat = append(flat, flatten(o)...)
+	}
+	for i, o := range flat {
+		if selection.IsCoreService(o) { // others are not resolved: an alias bomb stays small
+			resolved, err := node.Resolve(o, 1<<20)
+			if err != nil {
+				return nil, err
+			}
+			flat[i] = resolved
+		}
+	}
+	cfg, errs := config.Decode(fc)
+	run := &oracleRun{objects: flat}
+	if len(errs) > 0 {
+		run.results = configErrors(errs, fc)
+		return run, nil
+	}
+	var counts report.Counts
+	for _, obj := range flat {
+		if obj.Kind != yaml.MappingNode {
+			run.results = append(run.results, &fn.Result{Severity: fn.Error})
+			continue
+		}
+		if !selection.IsCoreService(obj) {
+			continue
+		}
+		var findings []rules.Finding
+		if selection.Selected(obj, cfg.Selector) {
+			var outcome rules.Outcome
+			outcome, findings = rules.Apply(obj, cfg)
+			count(&counts, outcome)
+		} else {
+			counts.NotSelected++
+			findings = rules.WarnMisplaced(obj)
+		}
+		for _, f := range findings {
+			run.results = append(run.results, report.Finding(report.SubjectOf(obj), f))
+		}
+	}
+	run.results = append(run.results, report.Summary(counts, cfg))
+	return run, nil
+}
+
+// identity names an object: apiVersion, kind, namespace and name.
+func identity(n *yaml.Node) string {
+	text := func(path ...string) string {
+		v := n
+		for _, k := range path {
+			v = node.Lookup(v, k)
+		}
+		s, _ := node.Scalar(v)
+		return s
+	}
+	return strings.Join([]string{text("apiVersion"), text("kind"), text("metadata", "namespace"), text("metadata", "name")}, "/")
+}
+
+func kindOf(n *yaml.Node) string {
+	k, _ := node.Scalar(node.Lookup(n, "kind"))
+	return k
+}
+
+// flatten is an object, or the objects in a List's items.
+func flatten(n *yaml.Node) []*yaml.Node {
+	items := node.Lookup(n, "items")
+	if !strings.HasSuffix(kindOf(n), "List") || items == nil || items.Kind != yaml.SequenceNode {
+		return []*yaml.Node{n}
+	}
+	var out []*yaml.Node
+	for _, item := range items.Content {
+		if node.Deref(item).Kind == yaml.MappingNode {
+			out = append(out, flatten(node.Deref(item))...)
+		}
+	}
+	return out
+}
+
+// compareWithOracle runs the pipeline and the oracle on in and describes how they differ.
+func compareWithOracle(in []byte) string {
+	want, oracleErr := oracle(in)
+	var stdout, stderr bytes.Buffer
+	code := Run(in, nil, &stdout, &stderr)
+	o, err := Process(in, nil)
+	switch {
+	case (err != nil) != (oracleErr != nil):
+		return fmt.Sprintf("the pipeline says %v, the oracle %v", err, oracleErr)
+	case err != nil:
+		return ""
+	case code != want.results.ExitCode():
+		return fmt.Sprintf("exit code %d, the oracle's results say %d", code, want.results.ExitCode())
+	}
+	if diff := sameResults(o.Results, want.results); diff != "" {
+		return diff
+	}
+	if stdout.Len() == 0 {
+		return "" // a stream with errors writes nothing
+	}
+	got, err := oracle(stdout.Bytes())
+	if err != nil {
+		return fmt.Sprintf("the output does not read: %v\n%s", err, stdout.Bytes())
+	}
+	if len(got.objects) != len(want.objects) {
+		return fmt.Sprintf("%d objects out, the oracle has %d", len(got.objects), len(want.objects))
+	}
+	for i := range got.objects {
+		g, w := got.objects[i], want.objects[i]
+		if identity(g) != identity(w) || selection.IsCoreService(w) && !node.Equal(g, w) {
+			return fmt.Sprintf("object %d differs from the oracle's:\n%s", i, stdout.Bytes())
+		}
+	}
+	return ""
+}
+
+// sameResults compares the results the oracle can know: severity, message and field. Rows for
+// non-object items carry only their severity.
+func sameResults(got, want fn.Results) string {
+	if len(got) != len(want) {
+		return fmt.Sprintf("%d results, the oracle has %d:\n%v\n---\n%v", len(got), len(want), got, want)
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if g.Severity != w.Severity || w.Message != "" && (g.Message != w.Message || fieldPath(g) != fieldPath(w)) {
+			return fmt.Sprintf("result %d: %q, the oracle %q", i, g.String(), w.String())
+		}
+	}
+	return ""
+}
+
+func fieldPath(r *fn.Result) string {
+	if r.Field == nil {
+		return ""
+	}
+	return r.Field.Path
+}
 
 // diffCase is one input for the differential tests.
 type diffCase struct {
@@ -25,7 +222,9 @@ type diffCase struct {
 	in   []byte
 }
 
-// differentialCases are the inputs every differential test runs on.
+// differentialCases are the goldens (the bad-input catalogue among them), the property lists and
+// the same lists reshaped, realistic generated inputs as a ResourceList, a plain stream and a kind:
+// List, and the fuzz corpus.
 func differentialCases(t testing.TB) []diffCase {
 	var cases []diffCase
 	for _, g := range goldenCases(t) {
@@ -34,15 +233,14 @@ func differentialCases(t testing.TB) []diffCase {
 	for i := 0; i < 300; i++ {
 		g := &generator{rand.New(rand.NewSource(int64(i)))}
 		in := g.resourceList()
-		cases = append(cases, diffCase{fmt.Sprintf("property %d", i), []byte(in)})
-		reshaped := reshape(rand.New(rand.NewSource(int64(i))), in)
-		cases = append(cases, diffCase{fmt.Sprintf("reshaped property %d", i), []byte(reshaped)})
+		cases = append(cases, diffCase{fmt.Sprintf("property %d", i), []byte(in)},
+			diffCase{fmt.Sprintf("reshaped property %d", i), []byte(reshape(rand.New(rand.NewSource(int64(i))), in))})
 	}
 	for _, n := range []int{1, 20, 60} {
-		cases = append(cases, diffCase{fmt.Sprintf("listgen %d", n), listgen.Generate(n)})
-	}
-	for _, s := range fallbackShapes {
-		cases = append(cases, diffCase{"shape " + s.name, []byte(s.in)})
+		stream := listgen.Resources(n)
+		cases = append(cases, diffCase{fmt.Sprintf("listgen %d", n), listgen.Generate(n)},
+			diffCase{fmt.Sprintf("stream %d", n), stream},
+			diffCase{fmt.Sprintf("List %d", n), asList(stream)})
 	}
 	corpus, _ := filepath.Glob("testdata/fuzz/*/*")
 	for _, path := range corpus {
@@ -53,88 +251,40 @@ func differentialCases(t testing.TB) []diffCase {
 	return cases
 }
 
-func TestDifferential(t *testing.T) {
-	fast := 0
-	for _, c := range differentialCases(t) {
-		if _, reason := planFast(c.in); reason == "" {
-			fast++
-		}
-		if diff := compareRuns(c.in); diff != "" {
-			t.Errorf("%s: %s\ninput:\n%s", c.name, diff, c.in)
-		}
+// asList writes a stream's documents as a kind: List, as kubectl get -o yaml prints one.
+func asList(stream []byte) []byte {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
+	for _, doc := range strings.Split(string(stream), "---\n") {
+		b.WriteString("- " + strings.TrimSuffix(strings.ReplaceAll(doc, "\n", "\n  "), "  "))
 	}
-	t.Logf("%d inputs took the fast path", fast)
+	b.WriteString("metadata:\n  resourceVersion: \"\"\n")
+	return []byte(b.String())
 }
 
-// FuzzDifferential compares the two paths on arbitrary input, seeded with every differential case.
+func TestDifferential(t *testing.T) {
+	cases := differentialCases(t)
+	for _, c := range cases {
+		if diff := compareWithOracle(c.in); diff != "" {
+			t.Errorf("%s: %s\ninput:\n%s", c.name, diff, c.in)
+		}
+		if o, err := Process(c.in, nil); err == nil && o.Rewritten > 0 {
+			t.Errorf("%s: %d objects written anew; every change here must be an edit", c.name, o.Rewritten)
+		}
+	}
+	t.Logf("%d inputs agree with the oracle", len(cases))
+}
+
+// FuzzDifferential compares the pipeline with the oracle on arbitrary input.
 func FuzzDifferential(f *testing.F) {
 	for _, c := range differentialCases(f) {
 		f.Add(c.in)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		if diff := compareRuns(in); diff != "" {
+		if diff := compareWithOracle(in); diff != "" {
 			t.Error(diff)
 		}
 	})
-}
-
-// compareRuns runs both paths and describes how they differ, or returns "".
-func compareRuns(in []byte) string {
-	var fastOut, fastErr, refOut, refErr bytes.Buffer
-	fastCode := Run(in, &fastOut, &fastErr)
-	refCode := runReference(in, &refOut, &refErr)
-	switch {
-	case !bytes.Equal(fastOut.Bytes(), refOut.Bytes()):
-		return fmt.Sprintf("stdout differs\n--- fast\n%s\n--- reference\n%s", fastOut.Bytes(), refOut.Bytes())
-	case !bytes.Equal(fastErr.Bytes(), refErr.Bytes()):
-		return fmt.Sprintf("stderr differs\n--- fast\n%s\n--- reference\n%s", fastErr.Bytes(), refErr.Bytes())
-	case fastCode != refCode:
-		return fmt.Sprintf("exit code %d on the fast path, %d on the reference path", fastCode, refCode)
-	}
-	return ""
-}
-
-// TestFastPathTaken keeps the fast path from silently falling back on the inputs it exists for.
-func TestFastPathTaken(t *testing.T) {
-	for _, c := range []diffCase{
-		{"kpt package", Stdin(t, "../../testdata/kpt-package")},
-		{"vendor article", Stdin(t, "../../examples/seed-article")},
-		{"mixed providers", Stdin(t, "../../testdata/provider-mixed")},
-		{"realistic generated list", listgen.Generate(200)},
-		{"wide indentation", []byte(reshapeWide(string(listgen.Generate(20))))},
-	} {
-		if _, reason := planFast(c.in); reason != "" {
-			t.Errorf("%s: fell back to the reference path: %s", c.name, reason)
-		}
-	}
-}
-
-// fallbackShapes are inputs the fast path leaves to the reference path, with the reason it gives.
-var fallbackShapes = []struct{ name, in, reason string }{
-	{"JSON", `{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": []}` + "\n", "not a top-level key"},
-	{"flow items", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: [{apiVersion: v1, kind: Service, metadata: {name: a}}]\n", "`items` is not a block list"},
-	{"anchor across items", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: &m {name: a}\n- apiVersion: v1\n  kind: Service\n  metadata: *m\n", "does not decode on its own"},
-	{"tab indentation", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n\t- apiVersion: v1\n", "a tab starts the line"},
-	{"byte order mark", "\xef\xbb\xbfapiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n", "byte order mark"},
-	{"CRLF", "apiVersion: config.kubernetes.io/v1\r\nkind: ResourceList\r\nitems: []\r\n", "carriage returns"},
-	{"no final newline", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []", "does not end with a newline"},
-	{"document marker", "---\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n", "document marker"},
-	{"items indented less than before", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n    - apiVersion: v1\n      kind: Service\n  - apiVersion: v1\n", "no deeper than their dashes"},
-	{"content before the dash", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  apiVersion: v1\n", "do not start with a dash"},
-	{"results present", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: earlier\n", "has results"},
-	{"key inside a multi-line string", "apiVersion: config.kubernetes.io/v1\nkind: 'ResourceList\nitems:\n- a\nz: b'\n", "decodes to other keys"},
-	{"service changed after a scalar item with a comment", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- just a string\n  # whose comment is this?\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    labels: {session-affinity.kpt.dev/sticky: \"true\"}\n  spec:\n    type: NodePort\n", "may belong to its neighbours"},
-	{"Unicode line break", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  x: a\u2028- b\n", "line break other than"},
-	{"comment before the first item", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n# first\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    labels: {session-affinity.kpt.dev/sticky: \"true\"}\n  spec:\n    type: NodePort\n", "may belong to its neighbours"},
-}
-
-func TestFastPathFallsBack(t *testing.T) {
-	for _, s := range fallbackShapes {
-		_, reason := planFast([]byte(s.in))
-		if !strings.Contains(reason, s.reason) {
-			t.Errorf("%s: fast path reason %q, want one containing %q", s.name, reason, s.reason)
-		}
-	}
 }
 
 // reshape rewrites a generated list into shapes the property generator does not produce:
@@ -195,12 +345,6 @@ func splitItems(in string) (head string, items []string, tail string) {
 		rest = rest[end:]
 	}
 	return head, items, rest
-}
-
-// reshapeWide indents the items two spaces deeper, kyaml's wide sequence style.
-func reshapeWide(in string) string {
-	head, items, tail := splitItems(in)
-	return head + indentLines(strings.Join(items, "")) + tail
 }
 
 func indentLines(text string) string {

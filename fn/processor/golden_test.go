@@ -90,7 +90,7 @@ func read(t testing.TB, dir, name string) []byte {
 
 func run(in []byte) (stdout, stderr []byte, code int) {
 	var out, errOut bytes.Buffer
-	code = Run(in, &out, &errOut)
+	code = Run(in, nil, &out, &errOut)
 	return out.Bytes(), errOut.Bytes(), code
 }
 
@@ -137,18 +137,19 @@ func write(t *testing.T, dir, name string, b []byte) {
 	}
 }
 
-// TestIdempotent runs every golden case's output through the function again: the list must come
-// back byte for byte, with no change reported.
+// TestIdempotent runs every golden case's output through the function again: the list (without
+// the results the first run appended) or the stream must come back byte for byte, with no change
+// reported.
 func TestIdempotent(t *testing.T) {
 	for _, g := range goldenCases(t) {
 		if len(g.stdout) == 0 {
 			continue
 		}
 		t.Run(filepath.Base(g.dir), func(t *testing.T) {
-			first := withoutResults(t, g.stdout)
+			first := withoutResults(g.stdout)
 			stdout, _, _ := run(first)
-			if second := withoutResults(t, stdout); !bytes.Equal(second, first) {
-				t.Errorf("second run changed the list:\n%s\nfirst run:\n%s", second, first)
+			if second := withoutResults(stdout); !bytes.Equal(second, first) {
+				t.Errorf("second run changed the output:\n%s\nfirst run:\n%s", second, first)
 			}
 			if changes := changeResults(t, stdout); len(changes) > 0 {
 				t.Errorf("second run reported changes: %v", changes)
@@ -157,19 +158,12 @@ func TestIdempotent(t *testing.T) {
 	}
 }
 
-// withoutResults drops the results a run appended, so the list can be fed in again.
-func withoutResults(t *testing.T, out []byte) []byte {
-	t.Helper()
-	rn, err := yaml.Parse(string(out))
-	if err != nil {
-		t.Fatal(err)
+// withoutResults cuts the results a run appended to a list, so the list can be fed in again.
+func withoutResults(out []byte) []byte {
+	if i := bytes.LastIndex(out, []byte("\nresults:\n")); i >= 0 {
+		return out[:i+1]
 	}
-	node.Remove(rn.YNode(), "results")
-	s, err := rn.String()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return []byte(s)
+	return out
 }
 
 // changeResults lists the info results that propose a value: the changes a run made.
@@ -180,7 +174,11 @@ func changeResults(t *testing.T, out []byte) []string {
 		t.Fatal(err)
 	}
 	var changes []string
-	for _, r := range node.Get(rn.YNode(), "results").Content {
+	results := node.Get(rn.YNode(), "results")
+	if results == nil {
+		return nil
+	}
+	for _, r := range results.Content {
 		if v, _ := node.Scalar(node.Get(r, "severity")); v == "info" && node.Get(r, "field", "proposedValue") != nil {
 			changes = append(changes, node.Get(r, "message").Value)
 		}

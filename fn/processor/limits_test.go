@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sticky-services/set-session-affinity/fn/input"
 	"github.com/sticky-services/set-session-affinity/fn/invariants"
 )
 
@@ -54,8 +55,8 @@ func truncate(s string) string {
 
 // A list too large for the full parser that cannot take the fast path is refused, not parsed.
 func TestLargeInputWithoutFastPathIsRefused(t *testing.T) {
-	defer func(limit int) { MaxReferenceInput = limit }(MaxReferenceInput)
-	MaxReferenceInput = 1 << 10
+	defer func(limit int) { input.MaxWholeList = limit }(input.MaxWholeList)
+	input.MaxWholeList = 1 << 10
 	in := header + "- apiVersion: v1\r\n  kind: ConfigMap\r\n  metadata: {name: crlf}\r\n  data:\r\n    a: " + strings.Repeat("x", 2<<10) + "\r\n"
 	out, errOut, code := run([]byte(in))
 	if code != 1 || len(out) != 0 || !strings.Contains(string(errOut), "needs the full YAML parser") {

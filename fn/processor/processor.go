@@ -1,23 +1,31 @@
-// Package processor runs the function over one ResourceList: it decodes the config, picks the
-// Services, has the rules rewrite them, and gathers every result.
+// Package processor is the function from input to output, in one path:
 //
-// It has two paths that write the same bytes. The reference path (reference.go) parses the whole
-// list. The fast path (fast.go) finds the items in the text, decodes only those that may be core
-// Services, and copies every other item through; it falls back to the reference path on any input
-// it does not fully understand. Both apply processItem to each item they decode.
+//  1. fn/input finds the pieces of the text: a ResourceList's items or a stream's documents;
+//  2. each piece that may hold a core Service is decoded, its objects (and the objects of any
+//     List in it) are selected and handed to fn/rules, and every object the rules changed is
+//     turned into byte edits of the piece by fn/edit;
+//  3. fn/output writes the input with the edits made, and the results.
+//
+// Pieces are independent, so step 2 runs on every core.
 package processor
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
+	"github.com/sticky-services/set-session-affinity/fn/edit"
+	"github.com/sticky-services/set-session-affinity/fn/input"
+	"github.com/sticky-services/set-session-affinity/fn/itemscan"
 	"github.com/sticky-services/set-session-affinity/fn/node"
+	"github.com/sticky-services/set-session-affinity/fn/output"
+	"github.com/sticky-services/set-session-affinity/fn/parallel"
 	"github.com/sticky-services/set-session-affinity/fn/report"
-	"github.com/sticky-services/set-session-affinity/fn/resourcelist"
 	"github.com/sticky-services/set-session-affinity/fn/rules"
 	"github.com/sticky-services/set-session-affinity/fn/selection"
 )
@@ -25,71 +33,329 @@ import (
 // Name prefixes what the function prints on stderr.
 const Name = "set-session-affinity"
 
-// Run reads a ResourceList from in, writes the result to stdout and error lines to stderr, and
-// returns the exit code: 1 exactly when an error result was emitted or the input is unusable.
-// stdout gets the whole list or nothing: both paths decide everything before writing.
-func Run(in []byte, stdout, stderr io.Writer) int {
-	run, reason := planFast(in)
-	if reason == "" {
-		return run.finish(stdout, stderr)
-	}
-	if len(in) > MaxReferenceInput {
-		fmt.Fprintf(stderr, "%s: input of %d MiB needs the full YAML parser (%s), which takes about 100 times the input in memory; it handles at most %d MiB\n",
-			Name, len(in)>>20, reason, MaxReferenceInput>>20)
+// ErrConfigForStream means config was given outside a ResourceList for a ResourceList.
+var ErrConfigForStream = errors.New("--config and config flags apply to plain YAML input only; a ResourceList carries its own functionConfig")
+
+// Outcome is a run with everything decided and nothing written.
+type Outcome struct {
+	Input   *input.Input
+	Edits   []edit.Edit
+	Results fn.Results
+	// Rewritten counts the objects written anew because their change could not be written as
+	// edits (fn/edit.Rewrite); tests hold it to zero on the inputs they know.
+	Rewritten int
+}
+
+// Run runs the function over in and writes the output: for a ResourceList the list and its
+// results on stdout and each error on stderr; for a stream the documents on stdout unless there
+// is an error, and each warning and error on stderr. streamConfig is the config for a stream
+// (nil for defaults). It returns the exit code.
+func Run(in []byte, streamConfig *yaml.Node, stdout, stderr io.Writer) int {
+	o, err := Process(in, streamConfig)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
 		return 1
 	}
-	return runReference(in, stdout, stderr)
+	if err := output.Write(stdout, stderr, o.Input, o.Edits, o.Results); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
+		return 1
+	}
+	return o.Results.ExitCode()
 }
 
-// MaxReferenceInput bounds the inputs the full parser takes: yaml.v3 holds a node tree of about
-// 100 times the input, so a larger list that cannot take the fast path is refused with a clear
-// error rather than killed for memory. The fast path has no limit of its own (about 5 times the
-// input, see BENCHMARKS.md).
-var MaxReferenceInput = 64 << 20
-
-// Process rewrites the list's selected Services in place, marks them changed, and returns the
-// results.
-func Process(list *resourcelist.List) fn.Results {
-	cfg, errs := config.Decode(list.FunctionConfig)
-	if len(errs) > 0 {
-		return configErrors(errs, list.FunctionConfig)
+// Process decides a run over in. An error means the input as a whole is unusable.
+func Process(in []byte, streamConfig *yaml.Node) (*Outcome, error) {
+	inp, err := input.Read(in)
+	if err != nil {
+		return nil, err
 	}
-	var results fn.Results
+	if inp.Shape == input.ResourceList && streamConfig != nil {
+		return nil, ErrConfigForStream
+	}
+	o, err := process(inp, streamConfig)
+	switch {
+	case errors.Is(err, errResourceList):
+		// A stream document is a ResourceList: fine when it is the whole input (one written in a
+		// form the first look does not spot, such as JSON).
+		if documents(inp) > 1 {
+			return nil, errors.New("a ResourceList among other documents; give either one ResourceList or plain documents")
+		}
+		if streamConfig != nil {
+			return nil, ErrConfigForStream
+		}
+	case err != nil && inp.Shape == input.ResourceList && inp.Pieces[0].Form == input.Entry:
+		// An item that does not read alone may read within its list: an alias to an anchor in
+		// another item. yaml.v3 decides, on the whole list.
+	default:
+		return o, err
+	}
+	whole, err := input.ReadWholeList(in, err)
+	if err != nil {
+		return nil, err
+	}
+	return process(whole, nil)
+}
+
+// process runs over the pieces of inp; fc is the config of a stream.
+func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
+	if inp.Shape == input.ResourceList {
+		fc = inp.FunctionConfig
+	}
+	cfg, errs := config.Decode(fc)
+	r := &job{in: inp, cfg: cfg, configOK: len(errs) == 0}
+	outcomes := parallel.Map(len(inp.Pieces), r.piece)
+	o := &Outcome{Input: inp}
 	var counts report.Counts
-	for i, item := range list.Items {
-		found, changed := processItem(i, item, cfg, &counts)
-		results = append(results, found...)
-		if changed {
-			list.MarkChanged(i)
+	for _, po := range outcomes {
+		if po.err != nil {
+			return nil, po.err
+		}
+		o.Edits = append(o.Edits, po.edits...)
+		o.Results = append(o.Results, po.results...)
+		o.Rewritten += po.rewritten
+		addCounts(&counts, po.counts)
+	}
+	if !r.configOK {
+		o.Results = configErrors(errs, fc)
+	} else {
+		o.Results = append(o.Results, report.Summary(counts, cfg))
+	}
+	return o, nil
+}
+
+// errResourceList: a stream document is a ResourceList.
+var errResourceList = errors.New("a document of the stream is a ResourceList")
+
+// documents counts the stream's documents that hold more than comments.
+func documents(inp *input.Input) int {
+	n := 0
+	for _, p := range inp.Pieces {
+		if doc, err := input.DecodeOne(inp.Text[p.Start:p.End]); err != nil || len(doc.Content) > 0 {
+			n++
 		}
 	}
-	return append(results, report.Summary(counts, cfg))
+	return n
 }
 
-// processItem applies the rules to item i, the same way on both paths, and reports whether it
-// rewrote the item.
-func processItem(i int, item *yaml.Node, cfg config.Config, counts *report.Counts) (fn.Results, bool) {
-	if item.Kind != yaml.MappingNode {
-		return fn.Results{{Severity: fn.Error, Message: fmt.Sprintf("items[%d] is %s; every item must be an object (it is passed through unchanged)", i, node.Describe(item))}}, false
+// job is one run's shared, read-only state.
+type job struct {
+	in       *input.Input
+	cfg      config.Config
+	configOK bool
+}
+
+// pieceOutcome is what processing one piece gave.
+type pieceOutcome struct {
+	edits     []edit.Edit // in the input's offsets
+	results   fn.Results
+	counts    report.Counts
+	rewritten int
+	err       error // the input is unusable
+}
+
+// object is an object of a piece with the name messages give it.
+type object struct {
+	name string
+	node *yaml.Node
+}
+
+// piece decodes piece i when it may hold a Service and processes its objects.
+func (r *job) piece(i int) (po pieceOutcome) {
+	p := r.in.Pieces[i]
+	if !p.Decode {
+		return po
 	}
-	if !selection.IsCoreService(item) {
-		return nil, false
+	if r.configOK && p.Service != nil && quietlyUnselected(p.Service, r.cfg) {
+		po.counts.NotSelected++
+		return po
 	}
-	sub := report.SubjectOf(item)
+	text := r.in.Text[p.Start:p.End]
+	doc, err := r.in.Decode(p)
+	if err != nil {
+		po.err = err
+		return po
+	}
+	objects, err := r.objects(p, doc, &po)
+	if err != nil || !r.configOK {
+		po.err = err
+		return po
+	}
+	var changed []object // the objects as the rules left them
+	var edits []edit.Edit
+	for _, obj := range objects {
+		after, results, counts := r.object(obj)
+		po.results = append(po.results, results...)
+		addCounts(&po.counts, counts)
+		if after == nil {
+			continue
+		}
+		es, err := edit.Diff(text, obj.node, after)
+		if errors.Is(err, edit.ErrCannotEdit) {
+			po.rewritten++
+			es, err = edit.Rewrite(text, obj.node, after)
+		}
+		if err != nil {
+			po.err = fmt.Errorf("%s: writing the change: %w", obj.name, err)
+			return po
+		}
+		edits = append(edits, es...)
+		changed = append(changed, object{obj.name, after})
+	}
+	if len(edits) == 0 {
+		return po
+	}
+	if po.err = r.verify(p, text, edits, changed); po.err != nil {
+		return po
+	}
+	for _, e := range edits {
+		e.Start += p.Start
+		e.End += p.Start
+		po.edits = append(po.edits, e)
+	}
+	return po
+}
+
+// objects lists the objects of a decoded piece: the document's, the entry, or the whole list's
+// items; a List's items stand in for the List. A ResourceList item that is not an object is an
+// error result; a stream document that is not an object makes the input unusable.
+func (r *job) objects(p input.Piece, doc *yaml.Node, po *pieceOutcome) ([]object, error) {
+	if len(doc.Content) == 0 {
+		return nil, nil // comments only
+	}
+	root := doc.Content[0]
+	var found []object
+	add := func(name string, n *yaml.Node) {
+		if node.Deref(n).Kind != yaml.MappingNode {
+			po.results = append(po.results, &fn.Result{Severity: fn.Error,
+				Message: fmt.Sprintf("%s is %s; every item must be an object (it is passed through unchanged)", name, node.Describe(n))})
+			return
+		}
+		found = append(found, listItems(name, n)...)
+	}
+	switch p.Form {
+	case input.Entry:
+		if root.Kind != yaml.SequenceNode || len(root.Content) != 1 {
+			return nil, fmt.Errorf("%s does not read as one list entry", p.Name)
+		}
+		add(p.Name, root.Content[0])
+	case input.WholeList:
+		if items := node.Get(root, "items"); items != nil && items.Kind == yaml.SequenceNode {
+			for j, item := range items.Content {
+				add(fmt.Sprintf("items[%d]", j), item)
+			}
+		}
+	default:
+		switch kind, _ := node.Scalar(node.Lookup(root, "kind")); {
+		case root.Kind != yaml.MappingNode && !node.IsNull(root):
+			return nil, fmt.Errorf("%s is %s; every document must be an object", p.Name, node.Describe(root))
+		case node.IsNull(root):
+		case kind == "ResourceList":
+			return nil, errResourceList
+		default:
+			found = listItems(p.Name, root)
+		}
+	}
+	return found, nil
+}
+
+// listItems is the object itself, or, for a List (v1 List, ServiceList, any *List kind), the
+// objects among its items, nested Lists included.
+func listItems(name string, n *yaml.Node) []object {
+	kind, _ := node.Scalar(node.Lookup(n, "kind"))
+	items := node.Lookup(n, "items")
+	if !strings.HasSuffix(kind, "List") || items == nil || items.Kind != yaml.SequenceNode {
+		return []object{{name, n}}
+	}
+	var found []object
+	for j, item := range items.Content {
+		if node.Deref(item).Kind == yaml.MappingNode {
+			found = append(found, listItems(fmt.Sprintf("%s.items[%d]", name, j), item)...)
+		}
+	}
+	return found
+}
+
+// object applies the rules to obj when it is a selected core Service, and returns the object as
+// the rules left it (nil when they did not change it) with the results and counts.
+func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts) {
+	var counts report.Counts
+	if !selection.IsCoreService(obj.node) {
+		return nil, nil, counts
+	}
+	work := obj.node
+	if node.HasAliases(work) {
+		resolved, err := node.Resolve(work, aliasBudget(work))
+		if err != nil {
+			counts.Failed++
+			return nil, fn.Results{{Severity: fn.Error, Message: fmt.Sprintf("%s: %v", obj.name, err),
+				ResourceRef: report.SubjectOf(work).Ref}}, counts
+		}
+		work = resolved
+	} else {
+		shallow := *work
+		work = &shallow
+	}
+	sub := report.SubjectOf(work)
 	var findings []rules.Finding
 	var outcome rules.Outcome
-	if selection.Selected(item, cfg.Selector) {
-		outcome, findings = rules.Apply(item, cfg)
-		count(counts, outcome)
+	if selection.Selected(work, r.cfg.Selector) {
+		outcome, findings = rules.Apply(work, r.cfg)
+		count(&counts, outcome)
 	} else {
 		counts.NotSelected++
-		findings = rules.WarnMisplaced(item)
+		findings = rules.WarnMisplaced(work)
 	}
 	results := make(fn.Results, len(findings))
 	for j, f := range findings {
 		results[j] = report.Finding(sub, f)
 	}
-	return results, outcome == rules.Updated
+	if outcome != rules.Updated {
+		return nil, results, counts
+	}
+	return work, results, counts
+}
+
+// aliasBudget bounds how far a Service's aliases may expand: a node per byte of its text, and
+// some room; an alias bomb goes far past it.
+func aliasBudget(n *yaml.Node) int { return 10000 + 64*countNodes(n) }
+
+func countNodes(n *yaml.Node) int {
+	c := 1
+	for _, x := range n.Content {
+		c += countNodes(x)
+	}
+	return c
+}
+
+// verify decodes the piece as edited and checks that each changed object reads as the rules left
+// it: an edit that said something else would be a bug, and is refused rather than written.
+func (r *job) verify(p input.Piece, text []byte, edits []edit.Edit, changed []object) error {
+	doc, err := input.DecodeOne(edit.Apply(text, edits))
+	if err != nil {
+		return fmt.Errorf("%s: the edited text does not decode: %w", p.Name, err)
+	}
+	var po pieceOutcome
+	objects, err := r.objects(p, doc, &po)
+	if err != nil {
+		return err
+	}
+	byName := make(map[string]*yaml.Node, len(objects))
+	for _, o := range objects {
+		byName[o.name] = o.node
+	}
+	for _, c := range changed {
+		if !node.Equal(byName[c.name], c.node) {
+			return fmt.Errorf("%s: the edited text does not say what the rules wrote", c.name)
+		}
+	}
+	return nil
+}
+
+// quietlyUnselected reports, from what the text says of a Service, that object would only count
+// it: it is not selected and carries no misplaced key to warn about.
+func quietlyUnselected(svc *itemscan.ServiceText, cfg config.Config) bool {
+	obj := svc.Node()
+	return !selection.Selected(obj, cfg.Selector) && len(rules.WarnMisplaced(obj)) == 0
 }
 
 func configErrors(errs []*config.Error, fc *yaml.Node) fn.Results {
@@ -98,14 +364,6 @@ func configErrors(errs []*config.Error, fc *yaml.Node) fn.Results {
 		results[i] = report.ConfigError(e, fc)
 	}
 	return results
-}
-
-// finish writes a run's errors to stderr and returns its exit code.
-func finish(stderr io.Writer, results fn.Results) int {
-	if err := report.WriteErrors(stderr, results); err != nil {
-		return 1
-	}
-	return results.ExitCode()
 }
 
 func count(c *report.Counts, o rules.Outcome) {
@@ -117,4 +375,11 @@ func count(c *report.Counts, o rules.Outcome) {
 	case rules.Failed:
 		c.Failed++
 	}
+}
+
+func addCounts(total *report.Counts, c report.Counts) {
+	total.Updated += c.Updated
+	total.Compliant += c.Compliant
+	total.NotSelected += c.NotSelected
+	total.Failed += c.Failed
 }

@@ -133,14 +133,25 @@ func services(n int) string {
 	return strconv.Itoa(n) + " Services"
 }
 
-// WriteErrors prints each error result as one line; kustomize shows its users only stderr.
-func WriteErrors(w io.Writer, results fn.Results) error {
+// WriteLines prints each result as severe as least (errors, then warnings, then info) as one
+// line: kustomize shows its users only stderr, and a stream has no other place for results.
+func WriteLines(w io.Writer, results fn.Results, least fn.Severity) error {
 	for _, r := range results {
-		if r.Severity == fn.Error {
+		if rank(r.Severity) >= rank(least) {
 			if _, err := fmt.Fprintln(w, r.String()); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+func rank(s fn.Severity) int {
+	switch s {
+	case fn.Error:
+		return 2
+	case fn.Warning:
+		return 1
+	}
+	return 0
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -32,6 +33,28 @@ func AppendYAML(b []byte, results fn.Results) ([]byte, error) {
 		b = append(b, entry...)
 	}
 	return b, nil
+}
+
+// WriteYAML writes what AppendYAML appends, a result at a time, so that a large run's results are
+// never all in memory as text. lineBreak ends each line ("\n", or "\r\n" for a CRLF list).
+func WriteYAML(w io.Writer, results fn.Results, lineBreak string) error {
+	var b []byte
+	for i := range results {
+		var err error
+		if b, err = AppendYAML(b[:0], results[i:i+1]); err != nil {
+			return err
+		}
+		if i > 0 {
+			b = b[len("results:\n"):]
+		}
+		if lineBreak != "\n" {
+			b = bytes.ReplaceAll(b, []byte("\n"), []byte(lineBreak))
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // entryWriter writes the fields of one list entry: the first after "- ", the others aligned.
@@ -230,7 +253,7 @@ func appendDoubleQuoted(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// encodeResultYAML encodes one result with yaml.v3, as the reference path does, and returns its
+// encodeResultYAML encodes one result with yaml.v3 itself, and returns its
 // list entry: the way every result was written before AppendYAML, and the oracle its tests use.
 func encodeResultYAML(r *fn.Result) ([]byte, error) {
 	n := &yaml.Node{}

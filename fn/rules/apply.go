@@ -21,7 +21,9 @@ var steps = []func(*service){
 }
 
 // Apply rewrites the selected Service svc in place according to cfg and returns what it found.
-// svc is left untouched when any rule reports an error, and in validate mode.
+// svc is left untouched when any rule reports an error, and in validate mode. svc must be read as
+// yaml.v3 reads it, aliases and merge keys resolved (node.Resolve): the rules read and write
+// values, and fn/edit decides how the text says them.
 func Apply(svc *yaml.Node, cfg config.Config) (Outcome, []Finding) {
 	s := &service{obj: yaml.CopyYNode(svc), cfg: cfg}
 	for _, step := range steps {

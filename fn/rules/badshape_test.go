@@ -3,21 +3,6 @@ package rules
 // Cases of input the API would not accept, or that the function must not edit.
 var badShapeCases = []ruleCase{
 	{
-		name:     "an alias in a selected Service is refused, nothing edited",
-		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &l {app: web}\nspec:\n  type: NodePort\n  selector: *l\n",
-		outcome:  Failed,
-		findings: []string{"error metadata.labels"},
-	},
-	{
-		name: "a merge key in a selected Service is refused",
-		in:   "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  <<: {type: NodePort}\n  ports: [{port: 80}]\n",
-		// yaml.v3 writes the merge key's implicit tag when it encodes a node tree; the
-		// Service itself is untouched.
-		want:     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  !!merge <<: {type: NodePort}\n  ports: [{port: 80}]\n",
-		outcome:  Failed,
-		findings: []string{"error spec.<<"},
-	},
-	{
 		name:     "a key given twice is refused",
 		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  externalTrafficPolicy: Local\n  externalTrafficPolicy: Cluster\n",
 		outcome:  Failed,

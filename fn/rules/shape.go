@@ -17,11 +17,6 @@ func checkShape(s *service) {
 		s.stopped = true
 		return
 	}
-	if path := aliasPath(s.obj, ""); path != "" {
-		s.errorf(path, "uses a YAML anchor, alias or merge key; an edit could change every object that shares it, so the Service is left as it is: expand it first")
-		s.stopped = true
-		return
-	}
 	want := func(path string, n *yaml.Node, kind yaml.Kind, words string) {
 		if !node.IsNull(n) && n.Kind != kind {
 			s.errorf(path, "must be %s, got %s", words, node.Describe(n))
@@ -45,21 +40,6 @@ func checkShape(s *service) {
 			}
 		}
 	}
-}
-
-// aliasPath returns the path of the first anchor, alias or merge key below n, or "".
-func aliasPath(n *yaml.Node, path string) string {
-	return find(n, path, func(n *yaml.Node) (string, bool) {
-		if n.Kind == yaml.AliasNode || n.Anchor != "" {
-			return "", true
-		}
-		for _, f := range node.Fields(n) {
-			if f.Key == "<<" {
-				return f.Key, true
-			}
-		}
-		return "", false
-	})
 }
 
 // duplicatePath returns the path of the first key that appears twice in one map below n, or "".

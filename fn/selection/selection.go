@@ -15,8 +15,8 @@ const localConfig = "config.kubernetes.io/local-config"
 // IsCoreService reports whether obj is a core v1 Service. Another group's Service, such as
 // Knative's serving.knative.dev Service, is not (kubernetes-sigs/kustomize#3414).
 func IsCoreService(obj *yaml.Node) bool {
-	apiVersion, _ := node.Scalar(node.Get(obj, "apiVersion"))
-	kind, _ := node.Scalar(node.Get(obj, "kind"))
+	apiVersion, _ := node.Scalar(node.Lookup(obj, "apiVersion"))
+	kind, _ := node.Scalar(node.Lookup(obj, "kind"))
 	return apiVersion == "v1" && kind == "Service"
 }
 

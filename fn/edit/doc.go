@@ -1,0 +1,13 @@
+// Package edit writes a change to a YAML object as edits of the text the object was decoded
+// from, so that every byte the change does not concern stays as it was: comments, blank lines,
+// quoting, flow style, spacing, line ends.
+//
+// Diff compares the object as decoded (whose positions point into the text) with the object as
+// changed, and returns the edits: a changed scalar is replaced where it stands, a new key is
+// added at the end of its mapping in the mapping's own indentation (or inside its braces), a
+// removed key's lines go. What cannot be written so (a value behind a tag or an anchor, a block
+// scalar) is ErrCannotEdit, and Rewrite writes the object anew in its place instead.
+//
+// yaml.v3 gives each node's line and column but not where it ends; the ends come from the text
+// (source.go, extent.go), read as yaml.v3 reads it.
+package edit

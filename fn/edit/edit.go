@@ -1,0 +1,435 @@
+package edit
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/node"
+)
+
+// ErrCannotEdit means a change cannot be written as edits of the text: the caller writes the whole
+// object anew instead.
+var ErrCannotEdit = errors.New("the change cannot be written as an edit of the text")
+
+// errReplace asks the caller of a node's diff to write the node's key and value anew.
+var errReplace = errors.New("replace the pair")
+
+// Edit replaces the bytes [Start, End) of the text with Text.
+type Edit struct {
+	Start, End int
+	Text       []byte
+}
+
+// Diff returns the edits that turn text, from which before was decoded (its positions are
+// text's), into a text whose object at the same place reads as after. Only the fields that differ
+// are touched: a changed scalar is replaced where it stands (its key, comment and line stay), a new
+// key is added at the end of its mapping in the mapping's own indentation or flow style, a removed
+// key's lines go. before and after must be mappings. A change that cannot be written so (a value
+// behind a tag or an anchor, a block scalar) is ErrCannotEdit.
+func Diff(text []byte, before, after *yaml.Node) ([]Edit, error) {
+	d := &differ{src: newSource(text), step: indentStep(before)}
+	if err := d.node(before, after, false); err != nil {
+		if errors.Is(err, errReplace) {
+			err = fmt.Errorf("%w: the object changed its shape", ErrCannotEdit)
+		}
+		return nil, err
+	}
+	slices.SortFunc(d.edits, func(a, b Edit) int { return a.Start - b.Start })
+	for i := 1; i < len(d.edits); i++ {
+		if d.edits[i].Start < d.edits[i-1].End {
+			return nil, fmt.Errorf("%w: two edits overlap at offset %d", ErrCannotEdit, d.edits[i].Start)
+		}
+	}
+	return d.edits, nil
+}
+
+// Apply writes text with the edits made; edits are sorted and do not overlap, as Diff returns them.
+func Apply(text []byte, edits []Edit) []byte {
+	grow := 0
+	for _, e := range edits {
+		grow += len(e.Text) - (e.End - e.Start)
+	}
+	out := make([]byte, 0, len(text)+max(grow, 0))
+	pos := 0
+	for _, e := range edits {
+		out = append(append(out, text[pos:e.Start]...), e.Text...)
+		pos = e.End
+	}
+	return append(out, text[pos:]...)
+}
+
+type differ struct {
+	src   *source
+	step  int // the indentation the text nests block mappings by
+	edits []Edit
+}
+
+func (d *differ) add(start, end int, text []byte) {
+	d.edits = append(d.edits, Edit{Start: start, End: end, Text: d.src.lineBreaks(text)})
+}
+
+// node diffs two values at the same place.
+func (d *differ) node(b, a *yaml.Node, flow bool) error {
+	if node.Equal(b, a) {
+		return nil
+	}
+	flow = flow || b.Style&yaml.FlowStyle != 0
+	switch {
+	case b.Kind == yaml.MappingNode && a.Kind == yaml.MappingNode && len(a.Content) > 0 && !hasMergeKey(b):
+		return d.mapping(b, a, flow)
+	case b.Kind == yaml.SequenceNode && a.Kind == yaml.SequenceNode && len(a.Content) == len(b.Content):
+		for i := range b.Content {
+			if err := d.node(b.Content[i], a.Content[i], flow); err != nil {
+				if errors.Is(err, errReplace) {
+					return fmt.Errorf("%w: an entry of a list changed its shape", ErrCannotEdit)
+				}
+				return err
+			}
+		}
+		return nil
+	case b.Kind == yaml.ScalarNode && a.Kind == yaml.ScalarNode && !emptyNull(b):
+		start, err := d.src.start(b)
+		if err != nil {
+			return err
+		}
+		end, err := d.src.scalarEnd(b, start, flow)
+		if err != nil {
+			return err
+		}
+		d.add(start, end, renderScalar(a, flow))
+		return nil
+	}
+	return errReplace
+}
+
+// mapping diffs two mappings key by key: common keys are diffed in place, removed keys deleted,
+// new keys added at the end.
+func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
+	index := make(map[string]int, len(b.Content)/2)
+	for i := 0; i+1 < len(b.Content); i += 2 {
+		index[b.Content[i].Value] = i
+	}
+	kept := make(map[string]bool, len(a.Content)/2)
+	var added []*yaml.Node
+	for i := 0; i+1 < len(a.Content); i += 2 {
+		key, value := a.Content[i], a.Content[i+1]
+		j, ok := index[key.Value]
+		if !ok {
+			added = append(added, key, value)
+			continue
+		}
+		kept[key.Value] = true
+		err := d.node(b.Content[j+1], value, flow)
+		if errors.Is(err, errReplace) {
+			err = d.replacePair(b.Content[j], b.Content[j+1], key, value, flow)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for i := 0; i+1 < len(b.Content); i += 2 {
+		if !kept[b.Content[i].Value] {
+			if err := d.deletePair(b, i, flow); err != nil {
+				return err
+			}
+		}
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	return d.insert(b, added, flow)
+}
+
+// replacePair writes a key and its value anew, from the key to the value's end.
+func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
+	start, err := d.src.start(bk)
+	if err != nil {
+		return err
+	}
+	end, err := d.pairEnd(bk, bv, flow)
+	if err != nil {
+		return err
+	}
+	text, err := d.renderPair(ak, av, d.src.column(start), flow)
+	if err != nil {
+		return err
+	}
+	d.add(start, end, bytes.TrimLeft(text, " "))
+	return nil
+}
+
+// pairEnd is where a key's value ends; for a value written as nothing, just past the key's colon.
+func (d *differ) pairEnd(bk, bv *yaml.Node, flow bool) (int, error) {
+	if !emptyNull(bv) {
+		return d.src.end(bv, flow)
+	}
+	keyStart, err := d.src.start(bk)
+	if err != nil {
+		return 0, err
+	}
+	keyEnd, err := d.src.end(bk, true)
+	if err != nil {
+		return 0, err
+	}
+	_ = keyStart
+	colon := bytes.IndexByte(d.src.text[keyEnd:d.src.lineEnd(keyEnd)], ':')
+	if colon < 0 {
+		return 0, fmt.Errorf("%w: no colon after the key at %d:%d", ErrCannotEdit, bk.Line, bk.Column)
+	}
+	return keyEnd + colon + 1, nil
+}
+
+// deletePair removes the pair at index i of mapping b: its whole lines in block style, the pair
+// and a comma next to it in flow style.
+func (d *differ) deletePair(b *yaml.Node, i int, flow bool) error {
+	bk, bv := b.Content[i], b.Content[i+1]
+	start, err := d.src.start(bk)
+	if err != nil {
+		return err
+	}
+	end, err := d.pairEnd(bk, bv, flow)
+	if err != nil {
+		return err
+	}
+	t := d.src.text
+	if !flow {
+		lineStart := d.src.lines[d.src.lineOf(start)]
+		if len(bytes.TrimLeft(t[lineStart:start], " ")) != 0 {
+			return fmt.Errorf("%w: the key at %d:%d shares its line with what comes before it", ErrCannotEdit, bk.Line, bk.Column)
+		}
+		d.add(lineStart, d.src.nextLine(end), nil)
+		return nil
+	}
+	// In a flow mapping take the comma after the pair, or, for the last pair, the one before it.
+	after := end
+	for after < len(t) && (t[after] == ' ' || t[after] == '\n') {
+		after++
+	}
+	if after < len(t) && t[after] == ',' {
+		after++
+		for after < len(t) && t[after] == ' ' {
+			after++
+		}
+		d.add(start, after, nil)
+		return nil
+	}
+	before := start
+	for before > 0 && (t[before-1] == ' ' || t[before-1] == '\n') {
+		before--
+	}
+	if before > 0 && t[before-1] == ',' {
+		before--
+	}
+	d.add(before, end, nil)
+	return nil
+}
+
+// insert adds the pairs at the end of mapping b.
+func (d *differ) insert(b *yaml.Node, pairs []*yaml.Node, flow bool) error {
+	if !flow {
+		return d.insertBlock(b, pairs)
+	}
+	var text []byte
+	for i := 0; i < len(pairs); i += 2 {
+		pair, err := d.renderPair(pairs[i], pairs[i+1], 0, true)
+		if err != nil {
+			return err
+		}
+		text = append(append(text, ", "...), pair...)
+	}
+	if len(b.Content) == 0 {
+		open, err := d.src.start(b)
+		if err != nil {
+			return err
+		}
+		d.add(open+1, open+1, text[2:])
+		return nil
+	}
+	last := b.Content[len(b.Content)-1]
+	end, err := d.pairEnd(b.Content[len(b.Content)-2], last, true)
+	if err != nil {
+		return err
+	}
+	if emptyNull(last) {
+		text = append([]byte{' '}, text...) // `a:,` would read as a key `a:`; `a: ,` is a null
+	}
+	d.add(end, end, text)
+	return nil
+}
+
+func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
+	start, err := d.src.start(b)
+	if err != nil {
+		return err
+	}
+	end, err := d.src.blockEnd(b, start)
+	if err != nil {
+		return err
+	}
+	col := d.src.column(start)
+	var text []byte
+	if next := d.src.nextLine(end); next > end {
+		end = next
+	} else {
+		text = append(text, '\n') // the text ends without a line break
+	}
+	for i := 0; i < len(pairs); i += 2 {
+		pair, err := d.renderPair(pairs[i], pairs[i+1], col, false)
+		if err != nil {
+			return err
+		}
+		text = append(append(text, pair...), '\n')
+	}
+	if end == len(d.src.text) && text[len(text)-1] == '\n' && !bytes.HasSuffix(d.src.text, []byte("\n")) {
+		text = text[:len(text)-1]
+	}
+	d.add(end, end, text)
+	return nil
+}
+
+// renderPair writes key: value, in flow style on one line, or in block style with every line
+// indented by col and nested mappings by the text's own step. No comments but a block scalar
+// value's own: the others stay where they are in the text.
+func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error) {
+	key := renderScalar(bare(k), flow)
+	if flow {
+		value := bare(v)
+		setFlow(value)
+		text, err := encode(value, 2)
+		if err != nil {
+			return nil, err
+		}
+		if value.Kind == yaml.ScalarNode {
+			text = renderScalar(value, true)
+		}
+		return append(append(key, ": "...), text...), nil
+	}
+	value := bare(v)
+	if v.Kind == yaml.ScalarNode {
+		value.LineComment = v.LineComment // a key that moves (the misplaced-key repair) takes it along
+	}
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: []*yaml.Node{bare(k), value}}
+	text, err := encode(m, d.step)
+	if err != nil {
+		return nil, err
+	}
+	lines := bytes.Split(text, []byte{'\n'})
+	pad := bytes.Repeat([]byte{' '}, col)
+	var out []byte
+	for i, line := range lines {
+		if i > 0 {
+			out = append(out, '\n')
+		}
+		if len(line) > 0 {
+			out = append(append(out, pad...), line...)
+		}
+	}
+	return out, nil
+}
+
+// renderScalar writes one scalar as it will stand in the text; in a flow collection a plain
+// scalar that holds a flow indicator is quoted.
+func renderScalar(n *yaml.Node, flow bool) []byte {
+	c := bare(n)
+	text, err := encode(c, 2)
+	if err != nil || bytes.IndexByte(text, '\n') >= 0 || flow && c.Style == 0 && bytes.ContainsAny(text, ",[]{}") {
+		c.Style = yaml.DoubleQuotedStyle
+		text, _ = encode(c, 2)
+	}
+	return text
+}
+
+// encode writes n as yaml.v3 does, without the final newline.
+func encode(n *yaml.Node, indent int) ([]byte, error) {
+	var b bytes.Buffer
+	e := yaml.NewEncoder(&b)
+	e.SetIndent(indent)
+	e.CompactSeqIndent()
+	if err := e.Encode(n); err != nil {
+		return nil, err
+	}
+	if err := e.Close(); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// bare is a deep copy of n with aliases resolved and no comments: a rendered value brings no
+// comment of its own into the text.
+func bare(n *yaml.Node) *yaml.Node {
+	c := node.Resolved(n)
+	var strip func(*yaml.Node)
+	strip = func(x *yaml.Node) {
+		x.HeadComment, x.LineComment, x.FootComment = "", "", ""
+		x.Anchor = ""
+		for _, y := range x.Content {
+			strip(y)
+		}
+	}
+	strip(c)
+	return c
+}
+
+func setFlow(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		n.Style |= yaml.FlowStyle
+	}
+}
+
+func hasMergeKey(m *yaml.Node) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Tag == "!!merge" {
+			return true
+		}
+	}
+	return false
+}
+
+// indentStep is how far the text nests a block mapping's value below its key: the first one
+// found decides; 2 when there is none.
+func indentStep(n *yaml.Node) int {
+	if n.Kind != yaml.MappingNode || n.Style&yaml.FlowStyle != 0 {
+		return 2
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0 && v.Line > k.Line && v.Column > k.Column {
+			return v.Column - k.Column
+		}
+	}
+	return 2
+}
+
+// Rewrite writes the object before anew as after, in the place and indentation of before's text:
+// for changes Diff cannot write as edits. Comments inside the object are lost; the text around it
+// keeps its bytes.
+func Rewrite(text []byte, before, after *yaml.Node) ([]Edit, error) {
+	src := newSource(text)
+	start, err := src.offset(before)
+	if err != nil {
+		return nil, err
+	}
+	if before.Anchor != "" {
+		return nil, fmt.Errorf("%w: the object is anchored, and other objects may point at it", ErrCannotEdit)
+	}
+	flow := before.Style&yaml.FlowStyle != 0
+	end, err := src.end(before, flow)
+	if err != nil {
+		return nil, err
+	}
+	value := bare(after)
+	if flow {
+		setFlow(value)
+	}
+	rendered, err := encode(value, indentStep(before))
+	if err != nil {
+		return nil, err
+	}
+	pad := bytes.Repeat([]byte{' '}, src.column(start))
+	rendered = bytes.ReplaceAll(rendered, []byte("\n"), append([]byte("\n"), pad...))
+	return []Edit{{Start: start, End: end, Text: src.lineBreaks(rendered)}}, nil
+}

@@ -1,0 +1,171 @@
+package edit
+
+import (
+	"bytes"
+	"fmt"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// start is the offset where n's text begins. A node written with a tag or an anchor is not edited
+// in place: the bytes that give it would have to be kept apart from the value.
+func (s *source) start(n *yaml.Node) (int, error) {
+	off, err := s.offset(n)
+	if err != nil {
+		return 0, err
+	}
+	if n.Anchor != "" || n.Style&yaml.TaggedStyle != 0 || off < len(s.text) && (s.text[off] == '!' || s.text[off] == '&') && !emptyNull(n) {
+		return 0, fmt.Errorf("%w: the value at %d:%d has a tag or an anchor", ErrCannotEdit, n.Line, n.Column)
+	}
+	return off, nil
+}
+
+// end is the offset just past n's text: the closing quote or bracket, the last character of a
+// plain scalar, or the end of the last line of a block collection. Comments after it are not part
+// of it.
+func (s *source) end(n *yaml.Node, flow bool) (int, error) {
+	off, err := s.start(n)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case n.Kind == yaml.AliasNode:
+		return off + 1 + len(n.Value), nil
+	case n.Kind == yaml.ScalarNode:
+		return s.scalarEnd(n, off, flow)
+	case n.Style&yaml.FlowStyle != 0 || flow:
+		return s.flowEnd(off)
+	}
+	return s.blockEnd(n, off)
+}
+
+// emptyNull is a value written as nothing at all (`key:`); yaml.v3 places it where it would be.
+func emptyNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Value == "" && n.Tag == yaml.NodeTagNull && n.Style == 0
+}
+
+func (s *source) scalarEnd(n *yaml.Node, off int, flow bool) (int, error) {
+	t := s.text
+	switch {
+	case emptyNull(n):
+		return off, nil
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		for i := off + 1; i < len(t); i++ {
+			switch t[i] {
+			case '\\':
+				i++
+			case '"':
+				return i + 1, nil
+			}
+		}
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		for i := off + 1; i < len(t); i++ {
+			if t[i] == '\'' {
+				if i+1 < len(t) && t[i+1] == '\'' {
+					i++
+					continue
+				}
+				return i + 1, nil
+			}
+		}
+	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		return 0, fmt.Errorf("%w: a block scalar at %d:%d", ErrCannotEdit, n.Line, n.Column)
+	default:
+		end := plainEnd(t[off:s.lineEnd(off)], flow)
+		if string(t[off:off+end]) != n.Value {
+			return 0, fmt.Errorf("%w: the plain scalar at %d:%d spans lines", ErrCannotEdit, n.Line, n.Column)
+		}
+		return off + end, nil
+	}
+	return 0, fmt.Errorf("%w: the quoted scalar at %d:%d has no end", ErrCannotEdit, n.Line, n.Column)
+}
+
+// plainEnd is the length of the plain scalar that starts line: up to a comment, the line's end or,
+// in a flow collection, an indicator that ends it; trailing blanks are not part of it.
+func plainEnd(line []byte, flow bool) int {
+	end := len(line)
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if c == '#' && i > 0 && (line[i-1] == ' ' || line[i-1] == '\t') {
+			end = i
+			break
+		}
+		if flow && (c == ',' || c == ']' || c == '}') {
+			end = i
+			break
+		}
+		if flow && c == ':' && (i+1 == len(line) || line[i+1] == ' ' || line[i+1] == ',' || line[i+1] == ']' || line[i+1] == '}') {
+			end = i
+			break
+		}
+	}
+	return len(bytes.TrimRight(line[:end], " \t"))
+}
+
+// flowEnd is the offset just past the bracket that closes the flow collection opening at off.
+func (s *source) flowEnd(off int) (int, error) {
+	t := s.text
+	depth := 0
+	for i := off; i < len(t); i++ {
+		switch t[i] {
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+			if depth == 0 {
+				return i + 1, nil
+			}
+		case '"':
+			for i++; i < len(t) && t[i] != '"'; i++ {
+				if t[i] == '\\' {
+					i++
+				}
+			}
+		case '\'':
+			for i++; i < len(t); i++ {
+				if t[i] == '\'' {
+					if i+1 < len(t) && t[i+1] == '\'' {
+						i++
+						continue
+					}
+					break
+				}
+			}
+		case '#':
+			if i > 0 && (t[i-1] == ' ' || t[i-1] == '\t' || t[i-1] == '\n') {
+				i = s.lineEnd(i)
+			}
+		}
+	}
+	return 0, fmt.Errorf("%w: the flow collection at offset %d has no end", ErrCannotEdit, off)
+}
+
+// blockEnd is the end of the last line that belongs to the block collection n starting at off:
+// lines indented deeper than its column, and at its column the entries of a sequence, or the keys
+// of a mapping and the entries of a sequence that is a key's value. Blank and comment lines after
+// the last such line are not part of it, and a document marker ends it.
+func (s *source) blockEnd(n *yaml.Node, off int) (int, error) {
+	col := s.column(off)
+	last := s.lineOf(off)
+	for i := last + 1; i < len(s.lines); i++ {
+		ind, content := s.indentation(i)
+		if !content {
+			continue
+		}
+		line := s.text[s.lines[i]:s.lineEnd(s.lines[i])]
+		if ind == 0 && (isMarker(line, "---") || isMarker(line, "...")) {
+			break
+		}
+		if ind < col || ind == col && n.Kind == yaml.SequenceNode && !isMarker(line[ind:], "-") {
+			break
+		}
+		last = i
+	}
+	return s.lineEnd(s.lines[last]), nil
+}
+
+// isMarker reports whether line starts with indicator followed by a blank or the line's end.
+func isMarker(line []byte, indicator string) bool {
+	return bytes.HasPrefix(line, []byte(indicator)) &&
+		(len(line) == len(indicator) || line[len(indicator)] == ' ' || line[len(indicator)] == '\t')
+}

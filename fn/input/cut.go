@@ -1,0 +1,60 @@
+package input
+
+import "bytes"
+
+// chunk is one document's text in a stream: from its first line (comments and directives
+// before its marker included) to the line before the next document's marker, or through its
+// `...` end marker.
+type chunk struct{ start, end int }
+
+// cut splits a stream into its documents at the lines YAML reserves for markers: `---` (and
+// `--- content`) starts a document, `...` ends one. Both are markers only at column 0, where
+// yaml.v3 honours them whatever came before. Comments, blank lines and directives before a
+// marker belong to the document it starts.
+func cut(in []byte) []chunk {
+	var chunks []chunk
+	start, content := 0, false
+	for pos := 0; pos < len(in); {
+		end := bytes.IndexByte(in[pos:], '\n')
+		if end < 0 {
+			end = len(in)
+		} else {
+			end += pos + 1
+		}
+		line := in[pos:end]
+		switch {
+		case marker(line, "---"):
+			if content {
+				chunks = append(chunks, chunk{start, pos})
+				start = pos
+			}
+			content = true
+		case marker(line, "..."):
+			chunks = append(chunks, chunk{start, end})
+			start, content = end, false
+		case !content:
+			content = hasContent(line)
+		}
+		pos = end
+	}
+	if start < len(in) {
+		chunks = append(chunks, chunk{start, len(in)})
+	}
+	return chunks
+}
+
+// marker reports whether line is a document marker: the indicator at column 0, then a blank or
+// the line's end.
+func marker(line []byte, indicator string) bool {
+	if !bytes.HasPrefix(line, []byte(indicator)) {
+		return false
+	}
+	rest := line[len(indicator):]
+	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r'
+}
+
+// hasContent reports whether a line holds more than blanks, a comment or a directive.
+func hasContent(line []byte) bool {
+	t := bytes.TrimLeft(line, " \t\r\n")
+	return len(t) > 0 && t[0] != '#' && !(t[0] == '%' && len(t) == len(line))
+}
