@@ -37,7 +37,7 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err := fs.Parse(args); err != nil {
-		return fail(stderr, fmt.Errorf("%s: %v; see %s --help", PolicyCommand, err, PolicyCommand))
+		return fail(stderr, fmt.Errorf("%s: %w; see %s --help", PolicyCommand, err, PolicyCommand))
 	}
 	if help {
 		fmt.Fprint(stdout, policyUsage())

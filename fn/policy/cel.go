@@ -122,7 +122,6 @@ object.metadata.annotations["config.kubernetes.io/local-config"] == "false"`,
 func (g *generator) variables() []Named {
 	names := provider.Names()
 	var bypassed, affinityBypassed []string
-	var persistenceProviders []string
 	for _, p := range profiles() {
 		if p.Bypass != nil {
 			m := fmt.Sprintf("variables.provider == %s && %s", q(p.Name), matches(p, p.Bypass.Matches))
@@ -130,9 +129,6 @@ func (g *generator) variables() []Named {
 			if !p.Bypass.Affinity {
 				affinityBypassed = append(affinityBypassed, m)
 			}
-		}
-		if p.Persistence != nil {
-			persistenceProviders = append(persistenceProviders, p.Name)
 		}
 	}
 	promoted := "false"
@@ -265,7 +261,7 @@ func (g *generator) overrides() []Validation {
 				field(ca), at(ca), q(intPattern), at(ca), at(ca), config.ClientIPTimeout)),
 	}
 	// The persistence timeout annotation, checked in the unit of the Service's provider.
-	okByProvider, allowedByProvider := "false", fmt.Sprintf(`"provider " + variables.provider + " has no load-balancer persistence timeout; remove the annotation"`)
+	okByProvider, allowedByProvider := "false", `"provider " + variables.provider + " has no load-balancer persistence timeout; remove the annotation"`
 	for _, p := range profiles() {
 		per := p.Persistence
 		if per == nil {
