@@ -391,3 +391,46 @@ func origins(services []policyService) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// TestCorpusDocuments: the Services of a rendered corpus file are found, also inside a List, and
+// nothing else is (the corpus itself comes from another branch; this keeps its reading honest
+// before it lands).
+func TestCorpusDocuments(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "rendered.yaml")
+	content := `# Source: chart/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+---
+# Source: chart/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: listed}
+- apiVersion: serving.knative.dev/v1
+  kind: Service
+  metadata: {name: knative}
+---
+`
+	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, doc := range splitDocuments(t, file) {
+		var n yaml.Node
+		if err := yaml.Unmarshal(doc, &n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, scalarValue(mapValue(n.Content[0], "metadata"), "name"))
+	}
+	if want := []string{"web", "listed"}; !slices.Equal(names, want) {
+		t.Errorf("Services found %v, want %v", names, want)
+	}
+}

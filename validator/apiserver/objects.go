@@ -2,8 +2,13 @@ package apiserver
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/sticky-services/set-session-affinity/validator"
 )
 
 // Create POSTs an object (YAML or JSON) to path, for real (not a dry run), and returns the
@@ -38,4 +43,28 @@ func (c *Client) Get(ctx context.Context, path string) (int, []byte, error) {
 		return 0, nil, err
 	}
 	return resp.StatusCode, body, nil
+}
+
+// DryRunUpdate PUTs manifest (YAML) to path with dryRun=All and fieldValidation=Strict, and
+// returns the server's Verdict.
+func (c *Client) DryRunUpdate(ctx context.Context, path string, manifest []byte) (validator.Verdict, error) {
+	resp, body, err := c.do(ctx, http.MethodPut, path+"?dryRun=All&fieldValidation=Strict", "application/yaml", manifest)
+	if err != nil {
+		return validator.Verdict{}, err
+	}
+	return verdictOf(resp, body, path)
+}
+
+func verdictOf(resp *http.Response, body []byte, path string) (validator.Verdict, error) {
+	warnings := warningsOf(resp.Header)
+	if resp.StatusCode == http.StatusCreated || resp.StatusCode == http.StatusOK {
+		return validator.Verdict{Accepted: true, Code: resp.StatusCode, Warnings: warnings}, nil
+	}
+	var status metav1.Status
+	if err := json.Unmarshal(body, &status); err != nil || status.Kind != "Status" {
+		return validator.Verdict{}, fmt.Errorf("%s: HTTP %d with a body that is not a Status: %.200s", path, resp.StatusCode, body)
+	}
+	v := validator.FromStatus(status)
+	v.Warnings = warnings
+	return v, nil
 }
