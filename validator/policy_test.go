@@ -339,14 +339,17 @@ func checkAgreement(t *testing.T, c policyCase, services []policyService, tally 
 	for k, v := range c.config {
 		config[k] = v
 	}
-	out, stderr, err := runFunctionArgs(policyResourceList(t, services, config))
+	// A key given twice makes the function refuse the whole input, so such a Service is judged on
+	// its own: the server must refuse it too, before admission (strict decoding).
+	out, stderr, err := runFunctionArgs(policyResourceList(t, listable(services), config))
 	var exit *exec.ExitError
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
 		t.Fatalf("validate mode: %v\n%s", err, stderr)
 	}
 	findings, err := goldens.ServiceFindings([]byte(out))
-	if err != nil {
-		t.Fatalf("validate mode results: %v", err)
+	if err != nil || len(findings) == 0 {
+		// Every run has findings on so many Services; none means the run itself failed.
+		t.Fatalf("validate mode gave no results (%v); stderr:\n%.2000s", err, stderr)
 	}
 	about := byName(findings)
 	for _, s := range services {
@@ -354,6 +357,10 @@ func checkAgreement(t *testing.T, c policyCase, services []policyService, tally 
 		denied := deniedBy(v, c.policyName())
 		if !v.Accepted && !denied {
 			tally.refusedBefore++
+			continue
+		}
+		if hasDuplicateKey(s.node) {
+			t.Errorf("%s: a key given twice, which the function refuses for the whole input, reached admission: %s", s.id(), v)
 			continue
 		}
 		tally.judged++
@@ -394,7 +401,7 @@ func checkAgreement(t *testing.T, c policyCase, services []policyService, tally 
 // checkMutateOutput: every Service mutate mode writes (changed, or found compliant) is admitted.
 func checkMutateOutput(t *testing.T, c policyCase, services []policyService, tally *policyTally) {
 	t.Helper()
-	out, stderr, err := runFunctionArgs(policyResourceList(t, services, c.config))
+	out, stderr, err := runFunctionArgs(policyResourceList(t, listable(services), c.config))
 	var exit *exec.ExitError
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
 		t.Fatalf("mutate mode: %v\n%s", err, stderr)
@@ -404,8 +411,8 @@ func checkMutateOutput(t *testing.T, c policyCase, services []policyService, tal
 		t.Fatalf("mutate mode output: %v", err)
 	}
 	findings, err := goldens.ServiceFindings([]byte(out))
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || len(findings) == 0 || len(written) == 0 {
+		t.Fatalf("mutate mode gave no Services or no results (%v); stderr:\n%.2000s", err, stderr)
 	}
 	about := byName(findings)
 	for _, w := range written {
@@ -422,4 +429,38 @@ func checkMutateOutput(t *testing.T, c policyCase, services []policyService, tal
 			tally.mutateRefusedBefore++
 		}
 	}
+}
+
+// listable leaves out the Services with a key given twice: the function refuses a whole input
+// that holds one.
+func listable(services []policyService) []policyService {
+	var out []policyService
+	for _, s := range services {
+		if !hasDuplicateKey(s.node) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// hasDuplicateKey reports whether a map anywhere in n gives a key twice.
+func hasDuplicateKey(n *yaml.Node) bool {
+	if n == nil {
+		return false
+	}
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if seen[n.Content[i].Value] {
+				return true
+			}
+			seen[n.Content[i].Value] = true
+		}
+	}
+	for _, c := range n.Content {
+		if hasDuplicateKey(c) {
+			return true
+		}
+	}
+	return false
 }
