@@ -433,7 +433,7 @@ func (g *generator) controller(p *provider.Profile, guard string) (Validation, [
 		c.Name, strings.Join(described, ", "), advice)
 	err := rule(guard, fmt.Sprintf(`%s || (variables.promoted && variables.class == "" && !(%s))`, ok, unhandled),
 		fmt.Sprintf("spec.loadBalancerClass: %s does not handle this Service", c.Name), msg)
-	if slices.Contains(c.Classes, "") {
+	if slices.Contains(c.Classes, "") || !g.cfg.PromoteToLoadBalancer {
 		return err, nil
 	}
 	promoted := rule(guard+` && variables.promoted && variables.class == ""`, "false",
