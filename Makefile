@@ -120,13 +120,43 @@ bin/helm: tools/go.mod tools/go.sum
 test-e2e: bin/kustomize bin/helm
 	go test ./e2e/...
 
-# Multi-platform image (Dockerfile). Needs docker with buildx and a builder that
-# can emit a multi-platform result (add --push, or a registry, to keep it).
+# Container image (Dockerfile). IMAGE is the release tag vX.Y.Z; every build also tags the
+# floating minor tag vX.Y (fixes only: before v1 a minor bump may break), and never `latest`.
 IMAGE ?= ghcr.io/sticky-services/set-session-affinity:v0.1.0
+IMAGE_MINOR = $(shell echo '$(IMAGE)' | sed -E 's/(:v[0-9]+\.[0-9]+)\.[0-9]+$$/\1/')
+IMAGE_VERSION = $(lastword $(subst :, ,$(IMAGE)))
+# The local engine: docker when its daemon answers, else podman.
+ENGINE ?= $(shell if docker info >/dev/null 2>&1; then echo docker; elif command -v podman >/dev/null; then echo podman; fi)
+# BINARY=prebuilt copies bin/set-session-affinity (built here, for Linux) instead of compiling in
+# the build; BUILDER_IMAGE and BASE_IMAGE override the Dockerfile's pinned images (make test-image
+# uses BINARY=prebuilt and a local BASE_IMAGE).
+BINARY ?= source
+BUILDER_IMAGE ?=
+BASE_IMAGE ?=
+IMAGE_ARGS = --build-arg BINARY=$(BINARY) --build-arg VERSION=$(IMAGE_VERSION) \
+	$(if $(BUILDER_IMAGE),--build-arg BUILDER_IMAGE=$(BUILDER_IMAGE)) \
+	$(if $(BASE_IMAGE),--build-arg BASE_IMAGE=$(BASE_IMAGE)) -t $(IMAGE) -t $(IMAGE_MINOR) .
 
-.PHONY: image
-image:
-	docker buildx build --platform linux/amd64,linux/arm64 -t $(IMAGE) .
+# image builds for the engine's own platform into its local image store.
+.PHONY: image image-release test-image
+image: $(if $(filter prebuilt,$(BINARY)),$(BIN))
+	@test -n "$(ENGINE)" || { echo "make image: no container engine (docker with a running daemon, or podman)" >&2; exit 1; }
+	$(BUILD_$(ENGINE)) $(IMAGE_ARGS)
+# buildah (podman build) does not set TARGETOS and TARGETARCH itself.
+BUILD_podman = podman build --build-arg TARGETOS=linux --build-arg TARGETARCH=$$(podman info --format '{{.Host.Arch}}')
+BUILD_docker = docker buildx build --load
+
+# image-release builds linux/amd64 and linux/arm64 with docker buildx and pushes both tags (a
+# multi-platform result cannot be loaded into a local store); RELEASE_FLAGS= builds only.
+RELEASE_FLAGS ?= --push
+image-release:
+	docker buildx build --platform linux/amd64,linux/arm64 $(RELEASE_FLAGS) $(IMAGE_ARGS)
+
+# test-image builds the image with podman, offline, from bin/set-session-affinity on a local base
+# with distroless's users, and runs it as kpt and kustomize do; every output must be the exec
+# run's, byte for byte (hack/test-image.sh). Installs podman and runc with apt if missing (root).
+test-image: $(BIN) bin/kustomize bin/helm
+	bash hack/test-image.sh
 
 # The static binary runs alone, as uid/gid 65532, in an empty root with no
 # network. Needs root and util-linux/coreutils (unshare, chroot), which Debian has.

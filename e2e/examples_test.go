@@ -25,9 +25,22 @@ var update = flag.Bool("update", false, "rewrite the examples' expected files fr
 // testedExamples is every example folder these tests run; TestExamplesAreAllTested fails when a
 // folder is added without a test. seed-article is a golden of fn/processor's tests.
 var testedExamples = []string{
-	"admission-policy", "argocd-cmp", "ci-gate", "helm-post-renderer", "kpt-eval", "kpt-render",
-	"kustomize-container", "kustomize-exec", "seed-article",
+	"admission-policy", "argocd-cmp", "ci-gate", "helm-post-renderer", "kustomize-container", "kustomize-exec",
+	"seed-article", "set-session-affinity-eval", "set-session-affinity-eval-exec",
+	"set-session-affinity-render", "set-session-affinity-render-exec",
 }
+
+// kptExamples are the kpt packages, in the catalog's form: each image example has an exec twin
+// named <example>-exec, holding the same package with the function run as a binary.
+var kptExamples = []string{
+	"set-session-affinity-eval", "set-session-affinity-eval-exec",
+	"set-session-affinity-render", "set-session-affinity-render-exec",
+}
+
+// containerEngine is set (to podman) by hack/test-image.sh, which has built the image into that
+// engine's store: the image examples then run the image itself, never pulling. Without it they
+// run the same function through exec.
+var containerEngine = os.Getenv("E2E_CONTAINER_ENGINE")
 
 func TestExamplesAreAllTested(t *testing.T) {
 	entries, err := os.ReadDir(filepath.Join(repoRoot, "examples"))
@@ -135,6 +148,7 @@ func decodeYAMLFile(t *testing.T, path string, v any) {
 // kptTestConfig is the catalog's .expected/config.yaml: how the package example is run.
 type kptTestConfig struct {
 	TestType  string    `yaml:"testType"`
+	Image     string    `yaml:"image"`
 	ExecPath  string    `yaml:"execPath"`
 	AllowExec bool      `yaml:"allowExec"`
 	Args      yaml.Node `yaml:"args"` // a mapping, kept in order: it becomes `-- key=value ...`
@@ -151,7 +165,11 @@ func (c kptTestConfig) command(t *testing.T, name string) string {
 		}
 		return cmd + " --results-dir results"
 	case "eval":
-		cmd := fmt.Sprintf("kpt fn eval %s --exec %s --results-dir results", name, c.ExecPath)
+		fn := "--exec " + c.ExecPath
+		if c.Image != "" {
+			fn = "-i " + c.Image
+		}
+		cmd := fmt.Sprintf("kpt fn eval %s %s --results-dir results", name, fn)
 		if len(c.Args.Content) > 0 {
 			cmd += " --"
 		}
@@ -162,6 +180,32 @@ func (c kptTestConfig) command(t *testing.T, name string) string {
 	}
 	t.Fatalf("testType %q: want render or eval", c.TestType)
 	return ""
+}
+
+// The exec form of the image examples: the function built by TestMain, on PATH.
+const (
+	execFunction = "set-session-affinity"
+	imageLine    = "- image: "
+	execLine     = "- exec: " + execFunction + "\n"
+)
+
+// asExec rewrites the staged copy of an image example so that it runs the same function through
+// exec: `-i IMAGE` becomes `--exec`, and a Kptfile's `- image: IMAGE` becomes `- exec:` (with
+// --allow-exec). It returns the command to run.
+func asExec(t *testing.T, pkg, command, image string) string {
+	t.Helper()
+	if strings.Contains(command, " -i "+image+" ") {
+		return strings.Replace(command, " -i "+image+" ", " --exec "+execFunction+" ", 1)
+	}
+	kptfile := filepath.Join(pkg, "Kptfile")
+	src := readFile(t, kptfile)
+	if !strings.Contains(src, imageLine+image+"\n") {
+		t.Fatalf("%s runs no image %s", kptfile, image)
+	}
+	if err := os.WriteFile(kptfile, []byte(strings.Replace(src, imageLine+image+"\n", execLine, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Replace(command, " --results-dir ", " --allow-exec --results-dir ", 1)
 }
 
 // pkgGit runs git on the package pkg with its repository kept outside the package (in gitDir),
@@ -179,32 +223,80 @@ func pkgGit(t *testing.T, gitDir, pkg string, args ...string) string {
 
 // TestKptExamples runs the kpt package examples the way the catalog's runner does: the command
 // from .expected/config.yaml, then `git diff` against .expected/diff.patch and kpt's results
-// against .expected/results.yaml, then the command once more, which must change nothing.
+// against .expected/results.yaml, then the command once more, which must change nothing. An image
+// example runs its image under E2E_CONTAINER_ENGINE, and otherwise the same function through exec,
+// with kpt's `- exec:` line in the results read as the `- image:` line.
 func TestKptExamples(t *testing.T) {
-	for _, name := range []string{"kpt-render", "kpt-eval"} {
+	image := makefileImage(t)
+	for _, name := range kptExamples {
 		t.Run(name, func(t *testing.T) {
 			var cfg kptTestConfig
 			decodeYAMLFile(t, filepath.Join(repoRoot, "examples", name, ".expected", "config.yaml"), &cfg)
 			command := cfg.command(t, name)
 
+			readme := readFile(t, filepath.Join(repoRoot, "examples", name, "README.md"))
+			if !strings.Contains(readme, command) {
+				t.Errorf("examples/%s/README.md does not show the command the test runs:\n%s", name, command)
+			}
+
 			parent := stageExample(t, name)
 			pkg, gitDir := filepath.Join(parent, name), filepath.Join(parent, "git")
+			isImage := !strings.HasSuffix(name, "-exec")
+			switch {
+			case isImage && containerEngine != "":
+				command = strings.Replace(command, " --results-dir ", " --image-pull-policy never --results-dir ", 1)
+				// The repository README's Container section shows the runs through the image.
+				documented := "KPT_FN_RUNTIME=" + containerEngine + " " + command + "\n"
+				if !strings.Contains(readFile(t, filepath.Join(repoRoot, "README.md")), documented) {
+					t.Errorf("README.md does not show the command the test runs:\n%s", documented)
+				}
+			case isImage:
+				command = asExec(t, pkg, command, image)
+			}
 			pkgGit(t, gitDir, pkg, "init", "-q")
 			pkgGit(t, gitDir, pkg, "add", "-A")
 
 			env := exampleEnv(t)
-			if stdout, stderr, code := runDocumented(t, name, parent, command, env); code != 0 {
+			if stdout, stderr, code := runIn(t, parent, env, "bash", "-c", command); code != 0 {
 				t.Fatalf("%s: exit %d\n%s%s", command, code, stdout, stderr)
 			}
 			diff := pkgGit(t, gitDir, pkg, "diff", "--no-color", "--no-ext-diff")
 			checkGolden(t, name, ".expected/diff.patch", diff)
-			checkGolden(t, name, ".expected/results.yaml", readFile(t, filepath.Join(parent, "results", "results.yaml")))
+			results := readFile(t, filepath.Join(parent, "results", "results.yaml"))
+			if isImage && containerEngine == "" {
+				results = strings.Replace(results, execLine, imageLine+image+"\n", 1)
+			}
+			checkGolden(t, name, ".expected/results.yaml", results)
 
 			if stdout, stderr, code := runIn(t, parent, env, "bash", "-c", command); code != 0 {
 				t.Fatalf("second run: exit %d\n%s%s", code, stdout, stderr)
 			}
 			if again := pkgGit(t, gitDir, pkg, "diff", "--no-color", "--no-ext-diff"); again != diff {
 				t.Errorf("the second run changed the package again:\n%s", again)
+			}
+		})
+	}
+}
+
+// TestKptImageExamplesMatchExec: each image example is its exec twin with the image in place of
+// the binary, so both hold the same resources and expect the same diff, and the same results but
+// for the line naming the function.
+func TestKptImageExamplesMatchExec(t *testing.T) {
+	image := makefileImage(t)
+	for _, name := range kptExamples {
+		if strings.HasSuffix(name, "-exec") {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			img, exe := filepath.Join(repoRoot, "examples", name), filepath.Join(repoRoot, "examples", name+"-exec")
+			for _, f := range []string{"resources.yaml", ".krmignore", ".expected/diff.patch"} {
+				if readFile(t, filepath.Join(img, f)) != readFile(t, filepath.Join(exe, f)) {
+					t.Errorf("%s differs from the exec example's", f)
+				}
+			}
+			want := strings.Replace(readFile(t, filepath.Join(exe, ".expected", "results.yaml")), execLine, imageLine+image+"\n", 1)
+			if got := readFile(t, filepath.Join(img, ".expected", "results.yaml")); got != want {
+				t.Errorf(".expected/results.yaml is not the exec example's with the image:\n%s", got)
 			}
 		})
 	}
@@ -229,17 +321,18 @@ const containerSpec = `container:
   network: false
 `
 
-// TestKustomizeContainerExample cannot run a container here. It checks that the example names the
-// image the Makefile builds, then swaps the container spec for an exec spec running the same
-// function and checks that the build gives the committed expected output, so the output the
-// README documents stays true.
+// kustomizeContainerBuild is the container example's command: container functions need
+// --enable-alpha-plugins only.
+const kustomizeContainerBuild = "kustomize build --enable-alpha-plugins ."
+
+// TestKustomizeContainerExample checks that the example names the image the Makefile builds and
+// runs its documented build: under E2E_CONTAINER_ENGINE through the image (kustomize runs
+// `docker run`, which hack/test-image.sh points at podman), otherwise with the container spec
+// swapped for an exec spec running the same function. Either way the output must be the
+// committed expected.yaml, which is also the exec example's.
 func TestKustomizeContainerExample(t *testing.T) {
 	const name = "kustomize-container"
 	dir := filepath.Join(stageExample(t, name), name)
-	readme := readFile(t, filepath.Join(dir, "README.md"))
-	if !strings.Contains(readme, "kustomize build --enable-alpha-plugins .") {
-		t.Errorf("README.md does not show the container build command")
-	}
 	if image := makefileImage(t); !strings.Contains(containerSpec, "image: "+image+"\n") {
 		t.Errorf("the example runs another image than the Makefile's IMAGE %s", image)
 	}
@@ -253,18 +346,29 @@ func TestKustomizeContainerExample(t *testing.T) {
 	if got := rn.GetAnnotations()[fnAnnotation]; got != containerSpec {
 		t.Fatalf("sticky.yaml's %s annotation is\n%s\nwant\n%s", fnAnnotation, got, containerSpec)
 	}
-	if err := rn.PipeE(yaml.SetAnnotation(fnAnnotation, "exec:\n  path: set-session-affinity\n")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(configPath, []byte(rn.MustString()), 0o644); err != nil {
-		t.Fatal(err)
+	command := kustomizeContainerBuild
+	if containerEngine == "" {
+		if err := rn.PipeE(yaml.SetAnnotation(fnAnnotation, "exec:\n  path: set-session-affinity\n")); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(configPath, []byte(rn.MustString()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		command = kustomizeExecBuild
 	}
 
-	stdout, stderr, code := runIn(t, dir, exampleEnv(t), "bash", "-c", kustomizeExecBuild)
+	readme := readFile(t, filepath.Join(dir, "README.md"))
+	if !strings.Contains(readme, kustomizeContainerBuild) {
+		t.Errorf("README.md does not show the container build command %s", kustomizeContainerBuild)
+	}
+	stdout, stderr, code := runIn(t, dir, exampleEnv(t), "bash", "-c", command)
 	if code != 0 || stderr != "" {
-		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+		t.Fatalf("%s: exit %d, stderr:\n%s", command, code, stderr)
 	}
 	checkGolden(t, name, "expected.yaml", stdout)
+	if want := readFile(t, filepath.Join(repoRoot, "examples", "kustomize-exec", "expected.yaml")); stdout != want {
+		t.Errorf("the output is not the exec example's expected.yaml")
+	}
 }
 
 // makefileImage is the image `make image` builds (the Makefile's IMAGE default).

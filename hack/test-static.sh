@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Proves that the function binary runs on its own, the way the distroless image
 # runs it: statically linked, in a root directory that holds nothing but the
-# binary (no shell, no libc, no /etc, no /proc), as uid/gid 65532, without
-# capabilities and with no network.
+# binary (no shell, no libc, no /etc, no /proc), as uid/gid 65532 (the image's
+# user) and 65534 (nobody, which kpt and kustomize pass), without capabilities and
+# with no network.
 #
 # Needs: Go, bash, coreutils (chroot, od, mkfifo) and util-linux (unshare), all
 # on a stock Debian machine, and root (chroot and a new network namespace need
@@ -221,5 +222,13 @@ sandbox "$TMP/valid.yaml" "$TMP/mode.out" "$TMP/mode.err" || rc=$?
 chmod 0755 "$BIN"
 check "root-owned mode 0700 binary cannot be executed by the sandboxed user (exit 126, got $rc)" \
   test "$rc" -eq 126
+
+# ---- 7. as nobody -------------------------------------------------------------------
+# kpt and kustomize run function containers with --user nobody (65534), not the image's 65532.
+RUN_AS=65534
+rc=0
+sandbox "$TMP/valid.yaml" "$TMP/nobody.out" "$TMP/nobody.err" || rc=$?
+check "as uid/gid 65534 (nobody, what kpt and kustomize pass): exit code 0 (got $rc)" test "$rc" -eq 0
+check "as uid/gid 65534: stdout equal to the run as 65532" cmp -s "$TMP/valid.out" "$TMP/nobody.out"
 
 summary

@@ -76,8 +76,9 @@ func TestMetadataSchemaRefuses(t *testing.T) {
 	}
 }
 
-// TestExamplePackageURLsExist: every example URL names a folder under examples/ with a README,
-// and every example folder with a README is listed.
+// TestExamplePackageURLsExist: examplePackageURLs lists exactly the kpt packages under examples/
+// (folders with a Kptfile and a README), as the catalog's runner and `kpt pkg get` expect; the
+// other examples (kustomize, Helm, CI, Argo CD) are not packages.
 func TestExamplePackageURLsExist(t *testing.T) {
 	meta, err := ReadMetadata(repoRoot)
 	if err != nil {
@@ -91,18 +92,20 @@ func TestExamplePackageURLsExist(t *testing.T) {
 			t.Errorf("%s is not %s<example>", u, prefix)
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(repoRoot, "examples", name, "README.md")); err != nil {
-			t.Errorf("%s: no example there: %v", u, err)
+		for _, f := range []string{"README.md", "Kptfile"} {
+			if _, err := os.Stat(filepath.Join(repoRoot, "examples", name, f)); err != nil {
+				t.Errorf("%s: not a kpt package example: %v", u, err)
+			}
 		}
 		listed = append(listed, name)
 	}
-	readmes, err := filepath.Glob(filepath.Join(repoRoot, "examples", "*", "README.md"))
+	kptfiles, err := filepath.Glob(filepath.Join(repoRoot, "examples", "*", "Kptfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, readme := range readmes {
-		if name := filepath.Base(filepath.Dir(readme)); !slices.Contains(listed, name) {
-			t.Errorf("examples/%s is not in metadata.yaml's examplePackageURLs", name)
+	for _, kptfile := range kptfiles {
+		if name := filepath.Base(filepath.Dir(kptfile)); !slices.Contains(listed, name) {
+			t.Errorf("the kpt package examples/%s is not in metadata.yaml's examplePackageURLs", name)
 		}
 	}
 }

@@ -146,11 +146,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 
 // replacePair writes a key and its value anew, from the key to the value's end.
 func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
-	start, err := d.src.start(bk)
-	if err != nil {
-		return err
-	}
-	end, err := d.pairEnd(bk, bv, flow)
+	start, end, err := d.pairSpan(bk, bv, flow)
 	if err != nil {
 		return err
 	}
@@ -162,20 +158,23 @@ func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
 	return nil
 }
 
+// pairSpan is where a key and its value stand in the text.
+func (d *differ) pairSpan(bk, bv *yaml.Node, flow bool) (start, end int, err error) {
+	if start, err = d.src.start(bk); err == nil {
+		end, err = d.pairEnd(bk, bv, flow)
+	}
+	return start, end, err
+}
+
 // pairEnd is where a key's value ends; for a value written as nothing, just past the key's colon.
 func (d *differ) pairEnd(bk, bv *yaml.Node, flow bool) (int, error) {
 	if !emptyNull(bv) {
 		return d.src.end(bv, flow)
 	}
-	keyStart, err := d.src.start(bk)
-	if err != nil {
-		return 0, err
-	}
 	keyEnd, err := d.src.end(bk, true)
 	if err != nil {
 		return 0, err
 	}
-	_ = keyStart
 	colon := bytes.IndexByte(d.src.text[keyEnd:d.src.lineEnd(keyEnd)], ':')
 	if colon < 0 {
 		return 0, fmt.Errorf("%w: no colon after the key at %d:%d", ErrCannotEdit, bk.Line, bk.Column)
@@ -187,11 +186,7 @@ func (d *differ) pairEnd(bk, bv *yaml.Node, flow bool) (int, error) {
 // and a comma next to it in flow style.
 func (d *differ) deletePair(b *yaml.Node, i int, flow bool) error {
 	bk, bv := b.Content[i], b.Content[i+1]
-	start, err := d.src.start(bk)
-	if err != nil {
-		return err
-	}
-	end, err := d.pairEnd(bk, bv, flow)
+	start, end, err := d.pairSpan(bk, bv, flow)
 	if err != nil {
 		return err
 	}

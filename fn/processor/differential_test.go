@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
+	"github.com/sticky-services/set-session-affinity/fn/input"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/report"
 	"github.com/sticky-services/set-session-affinity/fn/rules"
@@ -35,7 +36,7 @@ type oracleRun struct {
 }
 
 // oracle runs the function by decoding everything: the straightforward reading of the contract.
-func oracle(in []byte) (*oracleRun, error) {
+func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 	var docs []*yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(in))
 	for {
@@ -78,7 +79,7 @@ func oracle(in []byte) (*oracleRun, error) {
 				return nil, errors.New("not a stream of objects")
 			}
 		}
-		objects = docs
+		objects, fc = docs, streamConfig
 	}
 	var flat []*yaml.Node
 	for _, o := range objects {
@@ -159,11 +160,11 @@ func flatten(n *yaml.Node) []*yaml.Node {
 }
 
 // compareWithOracle runs the pipeline and the oracle on in and describes how they differ.
-func compareWithOracle(in []byte) string {
-	want, oracleErr := oracle(in)
+func compareWithOracle(in []byte, streamConfig *yaml.Node) string {
+	want, oracleErr := oracle(in, streamConfig)
 	var stdout, stderr bytes.Buffer
-	code := Run(in, nil, &stdout, &stderr)
-	o, err := Process(in, nil)
+	code := Run(in, streamConfig, &stdout, &stderr)
+	o, err := Process(in, streamConfig)
 	switch {
 	case (err != nil) != (oracleErr != nil):
 		return fmt.Sprintf("the pipeline says %v, the oracle %v", err, oracleErr)
@@ -178,7 +179,11 @@ func compareWithOracle(in []byte) string {
 	if stdout.Len() == 0 {
 		return "" // a stream with errors writes nothing
 	}
-	got, err := oracle(stdout.Bytes())
+	again := streamConfig // a ResourceList carries its own
+	if o.Input.Shape == input.ResourceList {
+		again = nil
+	}
+	got, err := oracle(stdout.Bytes(), again)
 	if err != nil {
 		return fmt.Sprintf("the output does not read: %v\n%s", err, stdout.Bytes())
 	}
@@ -216,10 +221,11 @@ func fieldPath(r *fn.Result) string {
 	return r.Field.Path
 }
 
-// diffCase is one input for the differential tests.
+// diffCase is one input for the differential tests, with its config when it is a stream.
 type diffCase struct {
-	name string
-	in   []byte
+	name   string
+	in     []byte
+	config *yaml.Node
 }
 
 // differentialCases are the goldens (the bad-input catalogue among them), the property lists and
@@ -228,27 +234,73 @@ type diffCase struct {
 func differentialCases(t testing.TB) []diffCase {
 	var cases []diffCase
 	for _, g := range goldenCases(t) {
-		cases = append(cases, diffCase{"golden " + filepath.Base(g.dir), g.stdin})
+		cases = append(cases, diffCase{name: "golden " + filepath.Base(g.dir), in: g.stdin})
 	}
 	for i := 0; i < 300; i++ {
 		g := &generator{rand.New(rand.NewSource(int64(i)))}
 		in := g.resourceList()
-		cases = append(cases, diffCase{fmt.Sprintf("property %d", i), []byte(in)},
-			diffCase{fmt.Sprintf("reshaped property %d", i), []byte(reshape(rand.New(rand.NewSource(int64(i))), in))})
+		cases = append(cases, diffCase{name: fmt.Sprintf("property %d", i), in: []byte(in)},
+			diffCase{name: fmt.Sprintf("reshaped property %d", i), in: []byte(reshape(rand.New(rand.NewSource(int64(i))), in))})
 	}
 	for _, n := range []int{1, 20, 60} {
 		stream := listgen.Resources(n)
-		cases = append(cases, diffCase{fmt.Sprintf("listgen %d", n), listgen.Generate(n)},
-			diffCase{fmt.Sprintf("stream %d", n), stream},
-			diffCase{fmt.Sprintf("List %d", n), asList(stream)})
+		cases = append(cases, diffCase{name: fmt.Sprintf("listgen %d", n), in: listgen.Generate(n)},
+			diffCase{name: fmt.Sprintf("stream %d", n), in: stream},
+			diffCase{name: fmt.Sprintf("List %d", n), in: asList(stream)})
 	}
-	corpus, _ := filepath.Glob("testdata/fuzz/*/*")
-	for _, path := range corpus {
+	fuzz, _ := filepath.Glob("testdata/fuzz/*/*")
+	for _, path := range fuzz {
 		if in, ok := readCorpusEntry(t, path); ok {
-			cases = append(cases, diffCase{"corpus " + path, in})
+			cases = append(cases, diffCase{name: "fuzz corpus " + path, in: in})
 		}
 	}
+	return append(cases, realWorldCases(t)...)
+}
+
+// realWorldCases are the rendered charts and manifests of corpus/, each with the config its flags
+// file gives.
+func realWorldCases(t testing.TB) []diffCase {
+	dirs, _ := filepath.Glob("../../corpus/*")
+	var cases []diffCase
+	for _, dir := range dirs {
+		in, err := os.ReadFile(filepath.Join(dir, "rendered.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		flags, err := os.ReadFile(filepath.Join(dir, "flags"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, diffCase{"real " + filepath.Base(dir), in, configFromFlags(string(flags))})
+	}
+	if len(cases) == 0 {
+		t.Fatal("no corpus in ../../corpus")
+	}
 	return cases
+}
+
+// configFromFlags turns `--client-ip-timeout-seconds=600` lines into a ConfigMap, as the CLI does.
+func configFromFlags(flags string) *yaml.Node {
+	cm := &yaml.Node{Kind: yaml.MappingNode}
+	node.SetScalar(cm, "apiVersion", "v1", yaml.NodeTagString)
+	node.SetScalar(cm, "kind", "ConfigMap", yaml.NodeTagString)
+	data := node.EnsureMap(cm, "data")
+	for _, line := range strings.Fields(flags) {
+		name, value, _ := strings.Cut(strings.TrimPrefix(line, "--"), "=")
+		var key strings.Builder
+		for i, part := range strings.Split(name, "-") {
+			switch {
+			case i == 0:
+				key.WriteString(part)
+			case part == "ip":
+				key.WriteString("IP")
+			default:
+				key.WriteString(strings.ToUpper(part[:1]) + part[1:])
+			}
+		}
+		node.SetScalar(data, key.String(), value, yaml.NodeTagString)
+	}
+	return cm
 }
 
 // asList writes a stream's documents as a kind: List, as kubectl get -o yaml prints one.
@@ -265,10 +317,10 @@ func asList(stream []byte) []byte {
 func TestDifferential(t *testing.T) {
 	cases := differentialCases(t)
 	for _, c := range cases {
-		if diff := compareWithOracle(c.in); diff != "" {
+		if diff := compareWithOracle(c.in, c.config); diff != "" {
 			t.Errorf("%s: %s\ninput:\n%s", c.name, diff, c.in)
 		}
-		if o, err := Process(c.in, nil); err == nil && o.Rewritten > 0 {
+		if o, err := Process(c.in, c.config); err == nil && o.Rewritten > 0 {
 			t.Errorf("%s: %d objects written anew; every change here must be an edit", c.name, o.Rewritten)
 		}
 	}
@@ -281,7 +333,7 @@ func FuzzDifferential(f *testing.F) {
 		f.Add(c.in)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		if diff := compareWithOracle(in); diff != "" {
+		if diff := compareWithOracle(in, nil); diff != "" {
 			t.Error(diff)
 		}
 	})

@@ -20,6 +20,39 @@ const sticky = `session-affinity.kpt.dev/sticky: "true"`
 // indent 2, in the order they add it.
 const compliantTail = "  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n"
 
+// listResults is what a list with one NodePort Service made compliant gets as results.
+const listResults = `results:
+- message: 'set to "ClientIP": kube-proxy keeps each client IP on one pod'
+  severity: info
+  resourceRef:
+    apiVersion: v1
+    kind: Service
+    name: web
+  field:
+    path: spec.sessionAffinity
+    proposedValue: ClientIP
+- message: 'set to 10800: how long kube-proxy remembers a client''s pod'
+  severity: info
+  resourceRef:
+    apiVersion: v1
+    kind: Service
+    name: web
+  field:
+    path: spec.sessionAffinityConfig.clientIP.timeoutSeconds
+    proposedValue: 10800
+- message: 'set to "Local": keeps the client IP, which Cluster replaces with a node address, so affinity keys on the real client'
+  severity: info
+  resourceRef:
+    apiVersion: v1
+    kind: Service
+    name: web
+  field:
+    path: spec.externalTrafficPolicy
+    proposedValue: Local
+- message: 'provider alibaba, mode mutate: 1 Service updated, 0 already compliant, 0 not selected (skipped), 0 failed'
+  severity: info
+`
+
 func runStream(t *testing.T, in string) (string, string, int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
@@ -98,6 +131,10 @@ func TestShapes(t *testing.T) {
 		in:   "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(nodePort, "\n", "\n  ") + "\nmetadata:\n  resourceVersion: \"\"\n",
 		want: "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(nodePort+compliantTail, "\n", "\n  ") + "\nmetadata:\n  resourceVersion: \"\"\n",
 	}, {
+		name: "column-0 comments, blank lines and a leading marker around a changed item of a list stay",
+		in:   "---\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n# first\n\n- " + strings.ReplaceAll(strings.TrimSuffix(nodePort, "\n"), "\n", "\n  ") + "\n# between\n\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n# last\n",
+		want: "---\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n# first\n\n- " + strings.ReplaceAll(strings.TrimSuffix(nodePort+compliantTail, "\n"), "\n", "\n  ") + "\n# between\n\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n# last\n" + listResults,
+	}, {
 		name: "a directive and an anchored document around a changed Service stay",
 		in:   "%YAML 1.1\n--- &doc\n" + nodePort + "...\n",
 		want: "%YAML 1.1\n--- &doc\n" + nodePort + compliantTail + "...\n",
@@ -148,15 +185,20 @@ func TestListServicesAreReported(t *testing.T) {
 }
 
 // Edits leave every line of a changed Service that names no changed field as it was: over the
-// goldens, the lines the diff removes or adds each name a field a result reports.
+// goldens and the real-world corpus, the lines the edits remove or add each name a field a result
+// reports.
 func TestChangedServicesDifferOnlyInChangedLines(t *testing.T) {
+	var cases []diffCase
 	for _, g := range goldenCases(t) {
-		o, err := Process(g.stdin, nil)
+		cases = append(cases, diffCase{name: g.dir, in: g.stdin})
+	}
+	for _, c := range append(cases, realWorldCases(t)...) {
+		o, err := Process(c.in, c.config)
 		if err != nil {
 			continue
 		}
 		if o.Rewritten > 0 {
-			t.Errorf("%s: %d objects were written anew instead of edited", g.dir, o.Rewritten)
+			t.Errorf("%s: %d objects were written anew instead of edited", c.name, o.Rewritten)
 		}
 		fields := map[string]bool{}
 		for _, r := range o.Results {
@@ -167,12 +209,12 @@ func TestChangedServicesDifferOnlyInChangedLines(t *testing.T) {
 			}
 		}
 		for _, e := range o.Edits {
-			if strings.Contains(string(g.stdin[e.Start:e.End]), "<<:") {
+			if strings.Contains(string(c.in[e.Start:e.End]), "<<:") {
 				continue // a mapping with a merge key is written out whole, as yaml.v3 reads it
 			}
-			for _, line := range strings.Split(string(g.stdin[e.Start:e.End])+"\n"+string(e.Text), "\n") {
+			for _, line := range strings.Split(string(c.in[e.Start:e.End])+"\n"+string(e.Text), "\n") {
 				if key := keyOf(line); key != "" && !fields[key] {
-					t.Errorf("%s: an edit touches the line %q, which names no reported field", g.dir, line)
+					t.Errorf("%s: an edit touches the line %q, which names no reported field", c.name, line)
 				}
 			}
 		}

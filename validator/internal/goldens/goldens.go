@@ -23,8 +23,8 @@ type Case struct {
 	Expected []byte
 }
 
-// Cases finds every case under repoRoot's testdata/ and examples/ at run time, so that cases
-// other people add are checked too.
+// Cases finds every case under repoRoot's testdata/ and examples/, and every entry of the
+// real-world corpus (corpus/), at run time, so that cases other people add are checked too.
 func Cases(repoRoot string) ([]Case, error) {
 	var dirs []string
 	for _, pattern := range []string{"testdata/*/input.yaml", "examples/*/input.yaml"} {
@@ -45,7 +45,11 @@ func Cases(repoRoot string) ([]Case, error) {
 		}
 		cases = append(cases, c)
 	}
-	return cases, nil
+	corpus, err := corpusCases(repoRoot)
+	if err != nil {
+		return nil, err
+	}
+	return append(cases, corpus...), nil
 }
 
 func readCase(repoRoot, dir string) (Case, error) {
