@@ -104,7 +104,7 @@ func policyCorpus(t *testing.T) []policyService {
 	}
 	for _, file := range corpusFiles(t) {
 		for _, doc := range splitDocuments(t, file) {
-			add(filepath.ToSlash(file), doc)
+			add(corpusOrigin(file), doc)
 		}
 	}
 	return out
@@ -122,6 +122,15 @@ func corpusFiles(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// corpusOrigin names a corpus file as the repository does: corpus/<name>/rendered.yaml.
+func corpusOrigin(file string) string {
+	rel, err := filepath.Rel(repoRoot, file)
+	if err != nil {
+		return filepath.ToSlash(file)
+	}
+	return filepath.ToSlash(rel)
 }
 
 // splitDocuments returns the v1 Services of a multi-document YAML file (also the items of a
