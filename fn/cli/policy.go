@@ -94,7 +94,11 @@ Flags (the function's config, as in plain YAML mode; flags override --config):
 	line("--config FILE", "a ConfigMap or fn.kpt.dev/v1alpha1 SetSessionAffinity")
 	for _, k := range config.Keys() {
 		value := " VALUE"
-		if k.Type == "boolean" {
+		switch {
+		case k.Name == "mode":
+			line("--mode VALUE", "accepted and ignored: the policy judges as validate mode does")
+			continue
+		case k.Type == "boolean":
 			value = ""
 		}
 		line("--"+flagName(k.Name)+value, fmt.Sprintf("%s; default %s", k.Summary, k.Default))
