@@ -4,6 +4,7 @@ go 1.25.7
 
 require (
 	github.com/kptdev/krm-functions-sdk/go/fn v1.0.2
+	go.yaml.in/yaml/v3 v3.0.4
 	k8s.io/apimachinery v0.34.1
 	sigs.k8s.io/kustomize/kyaml v0.20.1
 )
@@ -33,7 +34,6 @@ require (
 	github.com/pkg/errors v0.9.1 // indirect
 	github.com/xlab/treeprint v1.2.0 // indirect
 	go.yaml.in/yaml/v2 v2.4.3 // indirect
-	go.yaml.in/yaml/v3 v3.0.4 // indirect
 	golang.org/x/sys v0.38.0 // indirect
 	google.golang.org/protobuf v1.36.10 // indirect
 	k8s.io/klog/v2 v2.130.1 // indirect

@@ -66,6 +66,9 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 
 // Main runs the command and returns its exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, version string) int {
+	if len(args) > 0 && args[0] == PolicyCommand {
+		return runPolicy(args[1:], stdout, stderr)
+	}
 	o, err := parse(args, stderr)
 	if err != nil {
 		return fail(stderr, err)

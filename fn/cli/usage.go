@@ -17,6 +17,7 @@ refuses what cannot work, naming the field.
 Usage:
   set-session-affinity < resourcelist.yaml          a KRM function (kpt, kustomize): config in functionConfig
   set-session-affinity [flags] < manifests.yaml     plain YAML documents (helm template, CI): config from flags
+  set-session-affinity policy [flags]               the same rules as a ValidatingAdmissionPolicy (see policy --help)
 
 Config keys: each key of a functionConfig (ConfigMap data, or fn.kpt.dev/v1alpha1
 SetSessionAffinity), of a --config file, or of kpt's ` + "`-- key=value`" + `, and its flag for plain

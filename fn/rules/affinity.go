@@ -23,7 +23,7 @@ func setAffinity(s *service) {
 	// for by selecting the Service: filling it in is info.
 	cur := s.get("spec", "sessionAffinity")
 	if v, ok := node.Scalar(cur); !ok || v != "ClientIP" || cur.Tag != yaml.NodeTagString {
-		s.changed(fn.Info, "spec.sessionAffinity", "kube-proxy keeps each client IP on one pod", Change{Current: valueOf(cur), Proposed: "ClientIP"})
+		s.changed(fn.Info, "spec.sessionAffinity", WhyClientIP, Change{Current: valueOf(cur), Proposed: "ClientIP"})
 		node.SetScalar(s.spec(), "sessionAffinity", "ClientIP", yaml.NodeTagString)
 	}
 	want := s.cfg.ClientIPTimeoutSeconds
@@ -31,7 +31,7 @@ func setAffinity(s *service) {
 	if v, ok := node.Scalar(cur); ok && cur.Tag == yaml.NodeTagInt && v == strconv.Itoa(want) {
 		return
 	}
-	s.changed(replacing(cur, strconv.Itoa(want)), timeoutPath, "how long kube-proxy remembers a client's pod", Change{Current: valueOf(cur), Proposed: want})
+	s.changed(replacing(cur, strconv.Itoa(want)), timeoutPath, WhyTimeout, Change{Current: valueOf(cur), Proposed: want})
 	node.SetScalar(node.EnsureMap(s.spec(), "sessionAffinityConfig", "clientIP"), "timeoutSeconds", strconv.Itoa(want), yaml.NodeTagInt)
 }
 
@@ -50,7 +50,7 @@ func setTrafficPolicy(s *service) {
 		}
 		return
 	}
-	s.setSpecString("externalTrafficPolicy", "Local", "keeps the client IP, which Cluster replaces with a node address, so affinity keys on the real client")
+	s.setSpecString("externalTrafficPolicy", "Local", WhyLocal)
 }
 
 // warnMultiPort: kube-proxy and load balancers keep affinity per port, so one client may reach

@@ -103,7 +103,7 @@ func setProviderAnnotation(s *service, set provider.Set) {
 	for _, legacy := range s.profile().Aliases(set.Key)[1:] {
 		if v := s.get("metadata", "annotations", legacy); v != nil {
 			node.Remove(s.get("metadata", "annotations"), legacy)
-			s.changed(fn.Warning, annotationPath(legacy), "replaced by "+set.Key+", which the controller reads first",
+			s.changed(fn.Warning, annotationPath(legacy), "replaced by "+set.Key+", "+WhyLegacy,
 				Change{Current: valueOf(v)})
 		}
 	}
@@ -156,7 +156,7 @@ func setScheduler(s *service) {
 		s.warnf(annotationPath(sch.Key), "not set: %s; set %q", sch.Advice, sch.Suggest)
 	case s.specString("externalTrafficPolicy") != "Local":
 	case !ok:
-		s.setAnnotation(sch.Key, sch.Want, "Local weights nodes by their pods, and the default scheduler ignores weights")
+		s.setAnnotation(sch.Key, sch.Want, WhyScheduler)
 	case value != sch.Want:
 		s.warnf(annotationPath(key), "scheduler %q ignores the per-node weights that Local sets; %q is recommended", value, sch.Want)
 	}

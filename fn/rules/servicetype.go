@@ -20,10 +20,10 @@ import (
 func checkType(s *service) {
 	switch t := s.serviceType(); t {
 	case "ExternalName":
-		unsupported(s, "spec.type", "ExternalName Services are not proxied by kube-proxy, so session affinity cannot apply")
+		unsupported(s, "spec.type", WhyExternal)
 	case "ClusterIP", "NodePort", "LoadBalancer":
 		if s.specString("clusterIP") == "None" {
-			unsupported(s, "spec.clusterIP", "a headless Service (clusterIP: None) is not proxied by kube-proxy, so session affinity cannot apply")
+			unsupported(s, "spec.clusterIP", WhyHeadless)
 			return
 		}
 		// ValidateService (pkg/apis/core/validation): every Service but ExternalName and headless
@@ -105,15 +105,15 @@ func checkClusterIP(s *service) {
 		s.infof("spec.type", "ClusterIP: affinity holds for clients inside the cluster only; no load balancer or node port is involved")
 	case s.cfg.PromoteToLoadBalancer:
 		s.changed(fn.Warning, "spec.type", fmt.Sprintf(
-			"the Service carries load-balancer fields (%s) and %s promotes it; this creates a cloud load balancer, possibly reachable from the internet",
-			strings.Join(fields, ", "), s.cfg.Origin.Knob("promoteToLoadBalancer", "true")), Change{Current: valueOf(s.get("spec", "type")), Proposed: "LoadBalancer"})
+			"the Service carries load-balancer fields (%s) and %s promotes it; %s",
+			strings.Join(fields, ", "), s.cfg.Origin.Knob("promoteToLoadBalancer", "true"), WhyPromote), Change{Current: valueOf(s.get("spec", "type")), Proposed: "LoadBalancer"})
 		node.SetScalar(s.spec(), "type", "LoadBalancer", yaml.NodeTagString)
 		s.promoted = true
 	default:
 		for _, f := range fields {
-			why := "may not be used when type is ClusterIP, so the API server rejects the Service"
+			why := WhyLBField
 			if strings.HasPrefix(f, "metadata.annotations") {
-				why = "is a load-balancer annotation, and no controller acts on it when type is ClusterIP"
+				why = WhyLBAnnotation
 			}
 			s.errorf(f, "%s; remove it, or make this a LoadBalancer Service with %s", why, s.cfg.Origin.Knob("promoteToLoadBalancer", "true"))
 		}
@@ -148,11 +148,10 @@ func loadBalancerOnlyFields(s *service) []string {
 	externalIPs := s.get("spec", "externalIPs")
 	for _, f := range node.Fields(s.get("spec")) {
 		switch {
-		case node.IsNull(f.Value), f.Key == "loadBalancerIP":
+		case node.IsNull(f.Value):
 		case f.Key == "externalTrafficPolicy" && externalIPs != nil && len(externalIPs.Content) > 0:
 			// externalIPs make a ClusterIP Service externally accessible, and then it is allowed.
-		case f.Key == "healthCheckNodePort", f.Key == "externalTrafficPolicy",
-			f.Key == "allocateLoadBalancerNodePorts", strings.HasPrefix(f.Key, "loadBalancer"):
+		case LoadBalancerOnlySpecField(f.Key):
 			fields = append(fields, "spec."+f.Key)
 		}
 	}

@@ -1,0 +1,224 @@
+package policy
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/sticky-services/set-session-affinity/fn/config"
+)
+
+// DefaultName names the policy and its binding unless Options says otherwise.
+const DefaultName = "set-session-affinity"
+
+// Validation actions a binding may take (admissionregistration.k8s.io/v1 ValidationAction).
+const (
+	Deny  = "Deny"
+	Warn  = "Warn"
+	Audit = "Audit"
+)
+
+// Options are what the policy needs beyond the function's config.
+type Options struct {
+	// Name of the policy and the binding; DefaultName when empty.
+	Name string
+	// ValidationActions of the binding; [Deny] when empty.
+	ValidationActions []string
+}
+
+// Annotations the policy carries about itself.
+const (
+	// ConfigAnnotation records the config the policy was built from, as flags.
+	ConfigAnnotation = "session-affinity.kpt.dev/config"
+	// DescriptionAnnotation says what the policy checks.
+	DescriptionAnnotation = "session-affinity.kpt.dev/description"
+	// LimitsAnnotation lists what the function checks that the policy cannot (see Limits).
+	LimitsAnnotation = "session-affinity.kpt.dev/not-checked-at-admission"
+)
+
+// Limits are the function's rules that CEL at admission cannot express, each with the reason.
+// The README's admission section repeats them; the proof test in validator/ counts each case it
+// meets.
+var Limits = []string{
+	"YAML as written: anchors, aliases and merge keys, keys given twice, unquoted YAML 1.1 booleans; the API server decodes the manifest before admission, so the policy sees only the resulting object (the server refuses keys given twice and booleans where strings belong on its own)",
+	"spec.sessionAffinityConfig.clientIP.timeoutSeconds left out with sessionAffinity: ClientIP: the API server fills in 10800 before admission, so when the wanted timeout is 10800 the policy admits what validate mode asks to write out",
+	"fields set to a zero value (nodePort: 0, healthCheckNodePort: 0, loadBalancerIP: \"\", an empty list): the API server drops them before admission, so the policy does not see them",
+	"a JSON annotation (Huawei's session-affinity-option) is read as a flat JSON object with string, number, boolean or null values; a nested one is refused at admission although the function reads it",
+	"affinity keys beside spec (not under it): the API server's strict field validation refuses them before admission",
+}
+
+// Object is a Kubernetes object as the policy and binding need it.
+type Object struct {
+	APIVersion string   `yaml:"apiVersion"`
+	Kind       string   `yaml:"kind"`
+	Metadata   Metadata `yaml:"metadata"`
+	Spec       any      `yaml:"spec"`
+}
+
+// Metadata is the objects' metadata.
+type Metadata struct {
+	Name        string            `yaml:"name"`
+	Labels      map[string]string `yaml:"labels,omitempty"`
+	Annotations map[string]string `yaml:"annotations,omitempty"`
+}
+
+// PolicySpec is a ValidatingAdmissionPolicySpec.
+type PolicySpec struct {
+	FailurePolicy    string       `yaml:"failurePolicy"`
+	MatchConstraints Match        `yaml:"matchConstraints"`
+	MatchConditions  []Named      `yaml:"matchConditions,omitempty"`
+	Variables        []Named      `yaml:"variables,omitempty"`
+	Validations      []Validation `yaml:"validations"`
+}
+
+// Match is a MatchResources.
+type Match struct {
+	ObjectSelector *LabelSelector `yaml:"objectSelector"`
+	ResourceRules  []ResourceRule `yaml:"resourceRules"`
+}
+
+// ResourceRule is a NamedRuleWithOperations.
+type ResourceRule struct {
+	APIGroups   []string `yaml:"apiGroups"`
+	APIVersions []string `yaml:"apiVersions"`
+	Operations  []string `yaml:"operations"`
+	Resources   []string `yaml:"resources"`
+}
+
+// Named is a MatchCondition or a Variable: a name and a CEL expression.
+type Named struct {
+	Name       string `yaml:"name"`
+	Expression string `yaml:"expression"`
+}
+
+// Validation is one CEL rule with its message.
+type Validation struct {
+	Expression        string `yaml:"expression"`
+	Message           string `yaml:"message"`
+	MessageExpression string `yaml:"messageExpression,omitempty"`
+	Reason            string `yaml:"reason,omitempty"`
+}
+
+// BindingSpec is a ValidatingAdmissionPolicyBindingSpec.
+type BindingSpec struct {
+	PolicyName        string   `yaml:"policyName"`
+	ValidationActions []string `yaml:"validationActions"`
+}
+
+// Build returns the ValidatingAdmissionPolicy and its binding for cfg, a config the function
+// accepted (config.Decode). The policy admits a Service exactly when the function's validate mode
+// passes it or does not select it, except for Limits.
+func Build(cfg config.Config, opts Options) (policy, binding Object, err error) {
+	name := opts.Name
+	if name == "" {
+		name = DefaultName
+	}
+	actions, err := validationActions(opts.ValidationActions)
+	if err != nil {
+		return Object{}, Object{}, err
+	}
+	sel, err := selectorOf(cfg.Selector)
+	if err != nil {
+		return Object{}, Object{}, err
+	}
+	g := &generator{cfg: cfg}
+	spec := PolicySpec{
+		FailurePolicy: "Fail",
+		MatchConstraints: Match{
+			ObjectSelector: sel.labelSelector,
+			ResourceRules: []ResourceRule{{
+				APIGroups: []string{""}, APIVersions: []string{"v1"},
+				Operations: []string{"CREATE", "UPDATE"}, Resources: []string{"services"},
+			}},
+		},
+		MatchConditions: g.matchConditions(sel),
+		Variables:       g.variables(),
+		Validations:     g.validations(),
+	}
+	meta := Metadata{
+		Name:   name,
+		Labels: map[string]string{"app.kubernetes.io/managed-by": "set-session-affinity"},
+		Annotations: map[string]string{
+			ConfigAnnotation:      describeConfig(cfg),
+			DescriptionAnnotation: "Denies a CREATE or UPDATE of a core v1 Service that set-session-affinity's validate mode would fail, with the same selector, provider profiles, timeouts and messages. Generated by `set-session-affinity policy`; regenerate it rather than editing it.",
+			LimitsAnnotation:      "- " + strings.Join(Limits, "\n- "),
+		},
+	}
+	policy = Object{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicy", Metadata: meta, Spec: spec}
+	binding = Object{
+		APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicyBinding",
+		Metadata: Metadata{Name: name, Labels: meta.Labels},
+		Spec:     BindingSpec{PolicyName: name, ValidationActions: actions},
+	}
+	return policy, binding, nil
+}
+
+// validationActions checks the binding's actions: Deny, Warn or Audit, each once, and not Deny
+// with Warn (the API server refuses that pair).
+func validationActions(in []string) ([]string, error) {
+	if len(in) == 0 {
+		return []string{Deny}, nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range in {
+		canonical := ""
+		for _, known := range []string{Deny, Warn, Audit} {
+			if strings.EqualFold(a, known) {
+				canonical = known
+			}
+		}
+		if canonical == "" {
+			return nil, fmt.Errorf("validation action %q is not allowed; allowed %s, %s, %s", a, Deny, Warn, Audit)
+		}
+		if seen[canonical] {
+			return nil, fmt.Errorf("validation action %s is given twice", canonical)
+		}
+		seen[canonical] = true
+		out = append(out, canonical)
+	}
+	if seen[Deny] && seen[Warn] {
+		return nil, fmt.Errorf("validation actions %s and %s together are refused by the API server (a denied request needs no warning); use %s,%s or %s,%s", Deny, Warn, Deny, Audit, Warn, Audit)
+	}
+	return out, nil
+}
+
+// describeConfig writes the config as the flags that rebuild the policy.
+func describeConfig(cfg config.Config) string {
+	parts := []string{
+		fmt.Sprintf("--selector %q", cfg.Selector.String()),
+		"--provider " + cfg.Provider.Name,
+		fmt.Sprintf("--client-ip-timeout-seconds %d", cfg.ClientIPTimeoutSeconds),
+	}
+	if cfg.Provider.Persistence != nil {
+		parts = append(parts, fmt.Sprintf("--persistence-timeout-seconds %d", cfg.PersistenceTimeoutSeconds))
+	}
+	if cfg.PromoteToLoadBalancer {
+		parts = append(parts, "--promote-to-load-balancer")
+	}
+	return strings.Join(parts, " ")
+}
+
+// Render writes the policy and the binding as two YAML documents, with a comment that says how
+// they were made.
+func Render(policy, binding Object) ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# Generated by `set-session-affinity policy %s`.\n", policy.Metadata.Annotations[ConfigAnnotation])
+	b.WriteString("# Admits a core v1 Service exactly when `set-session-affinity --mode validate` passes it (or does\n# not select it); see the " + LimitsAnnotation + " annotation for what only the function checks.\n")
+	for i, obj := range []Object{policy, binding} {
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		enc := yaml.NewEncoder(&b)
+		enc.SetIndent(2)
+		if err := enc.Encode(obj); err != nil {
+			return nil, err
+		}
+		if err := enc.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return b.Bytes(), nil
+}
