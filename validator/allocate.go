@@ -217,7 +217,7 @@ func (a *dryRunAllocation) allocNodePorts(svc *api.Service) error {
 	}
 	if hc := int(svc.Spec.HealthCheckNodePort); hc != 0 {
 		if err := a.allocatePort(hc); err != nil {
-			return apierrors.NewInternalError(fmt.Errorf("failed to allocate requested HealthCheck NodePort %v: %v", hc, err))
+			return apierrors.NewInternalError(fmt.Errorf("failed to allocate requested HealthCheck NodePort %v: %w", hc, err))
 		}
 		return nil
 	}

@@ -45,7 +45,7 @@ func setUpAndRun(m *testing.M) (int, error) {
 	if err != nil {
 		return 1, err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }()
 	if functionBin, err = buildFunction(tmp); err != nil {
 		return 1, err
 	}
@@ -65,7 +65,7 @@ func buildFunction(dir string) (string, error) {
 	cmd := exec.Command("go", "build", "-o", bin, ".")
 	cmd.Dir = repoRoot
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build the function: %v\n%s", err, out)
+		return "", fmt.Errorf("build the function: %w\n%s", err, out)
 	}
 	return bin, nil
 }

@@ -82,7 +82,7 @@ func runFunctionOnce(input []byte) ([]byte, error) {
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
-		return nil, fmt.Errorf("set-session-affinity: %v\n%s", err, stderr.Bytes())
+		return nil, fmt.Errorf("set-session-affinity: %w\n%s", err, stderr.Bytes())
 	}
 	return stdout.Bytes(), nil
 }

@@ -134,7 +134,7 @@ func (c *Client) do(ctx context.Context, method, path, contentType string, body 
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	// Reading the body to the end is what lets the transport reuse the connection.
 	respBody, err := io.ReadAll(resp.Body)
 	if err != nil {

@@ -22,14 +22,14 @@ func fakeServer(t *testing.T) (*Client, *[]string) {
 		w.Header().Set("Content-Type", "application/json")
 		if strings.Contains(string(body), "broken") {
 			w.WriteHeader(http.StatusUnprocessableEntity)
-			io.WriteString(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Invalid","code":422,
+			_, _ = io.WriteString(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Invalid","code":422,
 				"message":"Service \"broken\" is invalid: spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services",
 				"details":{"name":"broken","kind":"Service","causes":[{"reason":"FieldValueInvalid","field":"spec.externalTrafficPolicy","message":"Invalid value"}]}}`)
 			return
 		}
 		w.Header().Add("Warning", `299 - "spec.trafficDistribution: deprecated"`)
 		w.WriteHeader(http.StatusCreated)
-		io.WriteString(w, `{"kind":"Service"}`)
+		_, _ = io.WriteString(w, `{"kind":"Service"}`)
 	}))
 	t.Cleanup(ts.Close)
 	caFile := filepath.Join(t.TempDir(), "ca.crt")

@@ -31,8 +31,8 @@ type pathStep struct {
 func splitPath(path string) []pathStep {
 	var steps []pathStep
 	for path != "" {
-		switch {
-		case path[0] == '[':
+		switch path[0] {
+		case '[':
 			end := strings.IndexByte(path, ']')
 			if end < 0 {
 				return append(steps, pathStep{name: path})
