@@ -46,6 +46,18 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.out.ResultsFile, "results", "", "")
 	fs.BoolVar(&o.out.Verbose, "verbose", false, "")
 	fs.BoolVar(&o.out.Verbose, "v", false, "")
+	o.configFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, fmt.Errorf("%w; see --help", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q: input comes on stdin; see --help", fs.Arg(0))
+	}
+	return o, nil
+}
+
+// configFlags defines a flag for each config key, recording the values given in o.keys.
+func (o *options) configFlags(fs *flag.FlagSet) {
 	for _, k := range config.Keys() {
 		key := k.Name
 		o.flagOrder = append(o.flagOrder, key)
@@ -55,13 +67,6 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 			fs.Func(flagName(key), "", func(v string) error { o.keys[key] = v; return nil })
 		}
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, fmt.Errorf("%w; see --help", err)
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q: input comes on stdin; see --help", fs.Arg(0))
-	}
-	return o, nil
 }
 
 // Main runs the command and returns its exit code.

@@ -27,15 +27,7 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.configFile, "config", "", "")
 	fs.StringVar(&name, "name", policy.DefaultName, "")
 	fs.StringVar(&actions, "validation-actions", policy.Deny, "")
-	for _, k := range config.Keys() {
-		key := k.Name
-		o.flagOrder = append(o.flagOrder, key)
-		if k.Type == "boolean" {
-			fs.BoolFunc(flagName(key), "", func(v string) error { o.keys[key] = v; return nil })
-		} else {
-			fs.Func(flagName(key), "", func(v string) error { o.keys[key] = v; return nil })
-		}
-	}
+	o.configFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return fail(stderr, fmt.Errorf("%s: %w; see %s --help", PolicyCommand, err, PolicyCommand))
 	}

@@ -78,12 +78,12 @@ var keys = []key{
 			return problem
 		}},
 	{Doc{"mode", "string", string(Mutate), string(Mutate) + ", " + string(Validate),
-		"validate changes nothing and reports each needed change as an error"}, setMode},
+		"validate changes nothing and reports each needed change as an error"}, setOneOf(func(c *Config) *Mode { return &c.Mode }, Mutate, Validate)},
 	{Doc{"promoteToLoadBalancer", "boolean", "false", "true, false",
 		"turn ClusterIP Services carrying load-balancer fields into LoadBalancer Services"},
 		setBool(func(c *Config) *bool { return &c.PromoteToLoadBalancer })},
 	{Doc{"onUnsupported", "string", string(UnsupportedError), string(UnsupportedError) + ", " + string(UnsupportedSkip),
-		"what a selected headless or ExternalName Service gets: an error, or skip (a warning, passed through)"}, setOnUnsupported},
+		"what a selected headless or ExternalName Service gets: an error, or skip (a warning, passed through)"}, setOneOf(func(c *Config) *OnUnsupported { return &c.OnUnsupported }, UnsupportedError, UnsupportedSkip)},
 }
 
 // Keys documents every config key, in the order of the contract.
@@ -285,30 +285,23 @@ func setBool(field func(*Config) *bool) func(*Config, form, *yaml.Node) string {
 	}
 }
 
-func setMode(c *Config, f form, v *yaml.Node) string {
-	s, problem := scalar(f, v, yaml.NodeTagString, "mutate or validate")
-	if problem != "" {
-		return problem
+// setOneOf sets a string key that takes one of a few values.
+func setOneOf[T ~string](field func(*Config) *T, allowed ...T) func(*Config, form, *yaml.Node) string {
+	words := make([]string, len(allowed))
+	for i, a := range allowed {
+		words[i] = string(a)
 	}
-	switch Mode(s) {
-	case Mutate, Validate:
-		c.Mode = Mode(s)
+	return func(c *Config, f form, v *yaml.Node) string {
+		s, problem := scalar(f, v, yaml.NodeTagString, strings.Join(words, " or "))
+		if problem != "" {
+			return problem
+		}
+		if !slices.Contains(allowed, T(s)) {
+			return fmt.Sprintf("%q is not allowed; allowed %s", s, strings.Join(words, ", "))
+		}
+		*field(c) = T(s)
 		return ""
 	}
-	return fmt.Sprintf("%q is not allowed; allowed %s, %s", s, Mutate, Validate)
-}
-
-func setOnUnsupported(c *Config, f form, v *yaml.Node) string {
-	s, problem := scalar(f, v, yaml.NodeTagString, "error or skip")
-	if problem != "" {
-		return problem
-	}
-	switch OnUnsupported(s) {
-	case UnsupportedError, UnsupportedSkip:
-		c.OnUnsupported = OnUnsupported(s)
-		return ""
-	}
-	return fmt.Sprintf("%q is not allowed; allowed %s, %s", s, UnsupportedError, UnsupportedSkip)
 }
 
 func setProvider(c *Config, f form, v *yaml.Node) string {
