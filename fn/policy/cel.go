@@ -116,6 +116,13 @@ object.metadata.annotations["config.kubernetes.io/local-config"] == "false"`,
 			Expression: strings.ReplaceAll(sel.cel, "variables_labels", "object.metadata.?labels.orValue({})"),
 		})
 	}
+	if g.cfg.OnUnsupported == config.UnsupportedSkip {
+		// The function passes headless and ExternalName Services through with a warning only.
+		conds = append(conds, Named{
+			Name:       "supported",
+			Expression: `object.spec.?type.orValue("ClusterIP") != "ExternalName" && object.spec.?clusterIP.orValue("") != "None"`,
+		})
+	}
 	return conds
 }
 
@@ -309,12 +316,8 @@ func (g *generator) misplaced() Validation {
 			qlist(keys), strings.Join(entries, ", "), q(rules.UnderSelector)))
 }
 
-// serviceType is rules' checkType for the types affinity cannot apply to; with onUnsupported:
-// skip the function passes them through, and so does the policy.
+// serviceType is rules' checkType for the types affinity cannot apply to.
 func (g *generator) serviceType() []Validation {
-	if g.cfg.OnUnsupported == config.UnsupportedSkip {
-		return nil
-	}
 	return []Validation{
 		rule("", `variables.type != "ExternalName"`, "spec.type: "+rules.WhyExternal, ""),
 		rule(fmt.Sprintf("variables.type in %s", qlist(types)), `object.spec.?clusterIP.orValue("") != "None"`, "spec.clusterIP: "+rules.WhyHeadless, ""),

@@ -50,7 +50,9 @@ func checkType(s *service) {
 func unsupported(s *service, path, why string) {
 	s.stopped = true
 	if s.cfg.OnUnsupported == config.UnsupportedSkip {
-		s.warnf(path, "%s; passed through unchanged (onUnsupported is skip)", why)
+		// Passed through as it came: this warning replaces what earlier steps found (a misplaced
+		// key, say), so validate mode passes it and the admission policy can leave it alone.
+		s.findings = []Finding{{Severity: fn.Warning, Path: path, Message: why + "; passed through unchanged (onUnsupported is skip)"}}
 		s.skipped = true
 		return
 	}

@@ -68,6 +68,13 @@ var v02Cases = []ruleCase{
 		findings: []string{"warning spec.type"},
 	},
 	{
+		name:     "onUnsupported skip: a headless Service with a misplaced key still gets one warning, and nothing moves",
+		cfg:      skip,
+		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  clusterIP: None\n  selector:\n    app: web\n    sessionAffinity: ClientIP\n  ports:\n  - port: 80\n",
+		outcome:  Skipped,
+		findings: []string{"warning spec.clusterIP"},
+	},
+	{
 		name: "an explicit timeout and traffic policy are replaced with warnings; sessionAffinity None is filled in",
 		in: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n" +
 			"  sessionAffinity: None\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 300\n  externalTrafficPolicy: Cluster\n",
