@@ -60,7 +60,7 @@ func policyCorpus(t *testing.T) []policyService {
 			return
 		}
 		obj := doc.Content[0]
-		meta := mapValue(obj, "metadata")
+		meta := goldens.Lookup(obj, "metadata")
 		if meta == nil || meta.Kind != yaml.MappingNode {
 			return // not an object the server decodes into a Service
 		}
@@ -73,7 +73,7 @@ func policyCorpus(t *testing.T) []policyService {
 		name := fmt.Sprintf("p%d", len(out))
 		setScalar(meta, "name", name)
 		ns := ""
-		if v := mapValue(meta, "namespace"); v != nil && v.Kind == yaml.ScalarNode {
+		if v := goldens.Lookup(meta, "namespace"); v != nil && v.Kind == yaml.ScalarNode {
 			ns = v.Value
 		}
 		out = append(out, policyService{origin: origin, name: name, namespace: ns, manifest: encodeNode(t, obj), node: obj})
@@ -156,11 +156,11 @@ func splitDocuments(t *testing.T, file string) [][]byte {
 			continue
 		}
 		objs := []*yaml.Node{doc.Content[0]}
-		if items := mapValue(doc.Content[0], "items"); items != nil && items.Kind == yaml.SequenceNode {
+		if items := goldens.Lookup(doc.Content[0], "items"); items != nil && items.Kind == yaml.SequenceNode {
 			objs = items.Content
 		}
 		for _, obj := range objs {
-			if scalarValue(obj, "apiVersion") == "v1" && scalarValue(obj, "kind") == "Service" {
+			if goldens.Scalar(obj, "apiVersion") == "v1" && goldens.Scalar(obj, "kind") == "Service" {
 				out = append(out, encodeNode(t, obj))
 			}
 		}
@@ -303,25 +303,6 @@ func encodeNode(t *testing.T, n *yaml.Node) []byte {
 	return buf.Bytes()
 }
 
-func mapValue(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func scalarValue(m *yaml.Node, key string) string {
-	if v := mapValue(m, key); v != nil && v.Kind == yaml.ScalarNode {
-		return v.Value
-	}
-	return ""
-}
-
 // setScalar sets key to a string in m, in place (every occurrence, if the key is duplicated).
 func setScalar(m *yaml.Node, key, value string) {
 	found := false
@@ -437,7 +418,7 @@ items:
 		if err := yaml.Unmarshal(doc, &n); err != nil {
 			t.Fatal(err)
 		}
-		names = append(names, scalarValue(mapValue(n.Content[0], "metadata"), "name"))
+		names = append(names, goldens.Scalar(goldens.Lookup(n.Content[0], "metadata"), "name"))
 	}
 	if want := []string{"web", "listed"}; !slices.Equal(names, want) {
 		t.Errorf("Services found %v, want %v", names, want)

@@ -160,7 +160,7 @@ func TestPolicyLatency(t *testing.T) {
 	manifests := make([][]byte, len(services))
 	for i, s := range services {
 		n := parseNode(t, s.manifest)
-		if meta := mapValue(n, "metadata"); meta != nil {
+		if meta := goldens.Lookup(n, "metadata"); meta != nil {
 			deleteKey(meta, "namespace")
 		}
 		manifests[i] = encodeNode(t, n)

@@ -236,13 +236,13 @@ func excluded(s policyService, errs []goldens.Finding) string {
 		}
 		return len(errs) > 0
 	}
-	spec := mapValue(s.node, "spec")
+	spec := goldens.Lookup(s.node, "spec")
 	switch {
 	case all(func(f goldens.Finding) bool { return strings.Contains(f.Message, "anchor, alias or merge key") }):
 		return exclYAML
 	case all(func(f goldens.Finding) bool {
 		return f.Path == "spec.sessionAffinityConfig.clientIP.timeoutSeconds" && strings.HasPrefix(f.Message, "is not set; want 10800:")
-	}) && scalarValue(spec, "sessionAffinity") == "ClientIP":
+	}) && goldens.Scalar(spec, "sessionAffinity") == "ClientIP":
 		return exclDefaultTimeout
 	case all(func(f goldens.Finding) bool { return isZero(valueAt(s.node, f.Path)) }):
 		return exclZero
@@ -258,7 +258,7 @@ func valueAt(obj *yaml.Node, path string) *yaml.Node {
 		var step string
 		step, path, _ = strings.Cut(path, ".")
 		if key, rest, ok := strings.Cut(step, "["); ok {
-			n = mapValue(n, key)
+			n = goldens.Lookup(n, key)
 			inner := strings.TrimSuffix(rest, "]")
 			if n != nil && n.Kind == yaml.SequenceNode {
 				var i int
@@ -272,11 +272,11 @@ func valueAt(obj *yaml.Node, path string) *yaml.Node {
 					inner = strings.TrimSuffix(rest+"."+path, "]")
 					path = ""
 				}
-				n = mapValue(n, inner)
+				n = goldens.Lookup(n, inner)
 			}
 			continue
 		}
-		n = mapValue(n, step)
+		n = goldens.Lookup(n, step)
 	}
 	return n
 }

@@ -92,29 +92,29 @@ func ListServices(resourceList []byte) ([]Service, error) {
 	}
 	var out []Service
 	for i, item := range items {
-		if scalar(item, "apiVersion") != "v1" || scalar(item, "kind") != "List" {
+		if Scalar(item, "apiVersion") != "v1" || Scalar(item, "kind") != "List" {
 			continue
 		}
-		inner := lookup(item, "items")
+		inner := Lookup(item, "items")
 		if inner == nil || inner.Kind != yaml.SequenceNode {
 			continue
 		}
 		for j, svc := range inner.Content {
-			if scalar(svc, "apiVersion") != "v1" || scalar(svc, "kind") != "Service" {
+			if Scalar(svc, "apiVersion") != "v1" || Scalar(svc, "kind") != "Service" {
 				continue
 			}
 			clean := without(svc, "status")
-			meta := lookup(clean, "metadata")
+			meta := Lookup(clean, "metadata")
 			if meta != nil {
 				replace(clean, "metadata", without(meta, serverSet...))
-				meta = lookup(clean, "metadata")
+				meta = Lookup(clean, "metadata")
 			}
 			manifest, err := encode(clean)
 			if err != nil {
 				return nil, fmt.Errorf("items[%d].items[%d]: %w", i, j, err)
 			}
 			out = append(out, Service{
-				Index: i, Name: scalar(meta, "name"), Namespace: scalar(meta, "namespace"),
+				Index: i, Name: Scalar(meta, "name"), Namespace: Scalar(meta, "namespace"),
 				Manifest: manifest, node: clean,
 			})
 		}

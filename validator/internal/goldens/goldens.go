@@ -100,16 +100,16 @@ func Services(resourceList []byte) ([]Service, error) {
 	}
 	var out []Service
 	for i, item := range items {
-		if scalar(item, "apiVersion") != "v1" || scalar(item, "kind") != "Service" {
+		if Scalar(item, "apiVersion") != "v1" || Scalar(item, "kind") != "Service" {
 			continue
 		}
 		manifest, err := encode(item)
 		if err != nil {
 			return nil, fmt.Errorf("items[%d]: %w", i, err)
 		}
-		meta := lookup(item, "metadata")
+		meta := Lookup(item, "metadata")
 		out = append(out, Service{
-			Index: i, Name: scalar(meta, "name"), Namespace: scalar(meta, "namespace"),
+			Index: i, Name: Scalar(meta, "name"), Namespace: Scalar(meta, "namespace"),
 			Manifest: manifest, node: item,
 		})
 	}
@@ -145,7 +145,7 @@ func itemNodes(resourceList []byte) ([]*yaml.Node, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, errors.New("not a ResourceList: want one mapping document")
 	}
-	items := lookup(doc.Content[0], "items")
+	items := Lookup(doc.Content[0], "items")
 	if items == nil || items.Kind != yaml.SequenceNode {
 		return nil, nil
 	}
@@ -165,8 +165,8 @@ func encode(n *yaml.Node) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// lookup returns the value of key in mapping m (the first, if the key is duplicated), or nil.
-func lookup(m *yaml.Node, key string) *yaml.Node {
+// Lookup returns the value of key in mapping m (the first, if the key is duplicated), or nil.
+func Lookup(m *yaml.Node, key string) *yaml.Node {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -178,8 +178,9 @@ func lookup(m *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-func scalar(m *yaml.Node, key string) string {
-	if v := lookup(m, key); v != nil && v.Kind == yaml.ScalarNode {
+// Scalar returns the string value of key in mapping m, or "" when it is absent or not a scalar.
+func Scalar(m *yaml.Node, key string) string {
+	if v := Lookup(m, key); v != nil && v.Kind == yaml.ScalarNode {
 		return v.Value
 	}
 	return ""

@@ -18,7 +18,7 @@ func valueAt(n *yaml.Node, path string) *yaml.Node {
 			n = index(n, step.name)
 			continue
 		}
-		n = lookup(n, step.name)
+		n = Lookup(n, step.name)
 	}
 	return n
 }
@@ -60,7 +60,7 @@ func index(n *yaml.Node, key string) *yaml.Node {
 		}
 		return n.Content[i]
 	}
-	return lookup(n, key)
+	return Lookup(n, key)
 }
 
 // Int reads an integer scalar.

@@ -39,7 +39,7 @@ func ServiceFindings(resourceList []byte) ([]Finding, error) {
 	}
 	var doc resultsDoc
 	if len(root.Content) == 1 {
-		if results := lookup(root.Content[0], "results"); results != nil {
+		if results := Lookup(root.Content[0], "results"); results != nil {
 			if err := results.Decode(&doc.Results); err != nil {
 				return nil, err
 			}
