@@ -18,8 +18,8 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 2 && os.Args[1] == childMode {
-		os.Exit(measureChild(os.Args[2:]))
+	if len(os.Args) > 2 && (os.Args[1] == childMode || os.Args[1] == childModePipe) {
+		os.Exit(measureChild(os.Args[2:], os.Args[1] == childModePipe))
 	}
 	fnBin := flag.String("fn", "../bin/set-session-affinity", "the function's binary")
 	sdkBin := flag.String("sdk", "../bin/sdknoop", "the SDK no-op function's binary")
@@ -40,12 +40,16 @@ func run(fnBin, sdkBin, kustomizeBin, sizeList string, kustomizeMax int, out, go
 	if err != nil {
 		return err
 	}
+	fn := func(input) *exec.Cmd { return exec.Command(fnBin) }
+	sdk := func(input) *exec.Cmd { return exec.Command(sdkBin) }
 	contenders := []contender{
-		{name: nameFunction, command: func(input) *exec.Cmd { return exec.Command(fnBin) }},
-		{name: nameSDK, command: func(input) *exec.Cmd { return exec.Command(sdkBin) }},
+		{name: nameFunction, command: fn, baseline: nameSDK},
+		{name: nameSDK, command: sdk},
+		{name: nameFunctionPipe, command: fn, pipe: true, maxN: pipeMaxN, baseline: nameSDKPipe},
+		{name: nameSDKPipe, command: sdk, pipe: true, maxN: pipeMaxN},
 	}
 	if kustomizeMax > 0 {
-		contenders = append(contenders, contender{name: nameKustomize, maxN: kustomizeMax, command: func(in input) *exec.Cmd {
+		contenders = append(contenders, contender{name: nameKustomize, maxN: kustomizeMax, baseline: nameSDK, command: func(in input) *exec.Cmd {
 			return exec.Command(kustomizeBin, "build", in.kustomize)
 		}})
 	}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"slices"
@@ -16,6 +18,10 @@ type contender struct {
 	command func(in input) *exec.Cmd
 	// maxN is the largest list it runs on, 0 for all.
 	maxN int
+	// pipe gives the input on a pipe, as kpt and kustomize do, instead of as a file.
+	pipe bool
+	// baseline is the contender its wall time and RSS are compared with, if any.
+	baseline string
 }
 
 // sample is what one run cost, as the kernel accounted it for the child (wait4's rusage).
@@ -41,7 +47,11 @@ func runOnce(c contender, in input) (sample, error) {
 	}
 	_ = result.Close()
 	defer func() { _ = os.Remove(result.Name()) }()
-	wrapped := exec.Command(self, append([]string{childMode, result.Name(), cmd.Path}, cmd.Args[1:]...)...)
+	mode := childMode
+	if c.pipe {
+		mode = childModePipe
+	}
+	wrapped := exec.Command(self, append([]string{mode, result.Name(), cmd.Path}, cmd.Args[1:]...)...)
 	wrapped.Dir, wrapped.Env, wrapped.Stdin = cmd.Dir, cmd.Env, cmd.Stdin
 	if wrapped.Stdin == nil && in.path != "" {
 		f, err := os.Open(in.path)
@@ -65,14 +75,27 @@ func runOnce(c contender, in input) (sample, error) {
 	return sample{wall: time.Duration(wall), cpu: time.Duration(cpu), maxRSS: rss}, nil
 }
 
-// childMode makes this program run one command and write its wall time, CPU time and peak RSS.
-const childMode = "-measure-child"
+// childMode makes this program run one command and write its wall time, CPU time and peak RSS;
+// childModePipe does the same with the input given on a pipe.
+const (
+	childMode     = "-measure-child"
+	childModePipe = "-measure-child-pipe"
+)
 
 // measureChild runs args[1:] with this process's stdin, stdout and stderr discarded, and writes
-// "wall-ns cpu-ns rss-bytes" to the file args[0]; it returns the exit code.
-func measureChild(args []string) int {
+// "wall-ns cpu-ns rss-bytes" to the file args[0]; it returns the exit code. With pipe, the input
+// is read first and written to the command through a pipe.
+func measureChild(args []string, pipe bool) int {
 	cmd := exec.Command(args[1], args[2:]...)
 	cmd.Stdin = os.Stdin
+	if pipe {
+		in, err := io.ReadAll(os.Stdin)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			return 1
+		}
+		cmd.Stdin = bytes.NewReader(in) // not an *os.File: exec copies it through a pipe
+	}
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -92,14 +115,15 @@ func measureChild(args []string) int {
 // measurement is the medians of a contender's runs on one input.
 type measurement struct {
 	contender string
+	baseline  string
 	n         int
 	runs      int
 	wall, cpu time.Duration
 	maxRSS    int64
 }
 
-func summarize(name string, n int, samples []sample) measurement {
-	m := measurement{contender: name, n: n, runs: len(samples)}
+func summarize(c contender, n int, samples []sample) measurement {
+	m := measurement{contender: c.name, baseline: c.baseline, n: n, runs: len(samples)}
 	walls, cpus, rss := make([]time.Duration, 0), make([]time.Duration, 0), make([]int64, 0)
 	for _, s := range samples {
 		walls, cpus, rss = append(walls, s.wall), append(cpus, s.cpu), append(rss, s.maxRSS)
@@ -140,7 +164,7 @@ func pairedRuns(cs []contender, in input, reps int) ([]measurement, error) {
 	}
 	var ms []measurement
 	for i, c := range active {
-		ms = append(ms, summarize(c.name, in.n, samples[i]))
+		ms = append(ms, summarize(c, in.n, samples[i]))
 	}
 	return ms, nil
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 const documents = `# Source: app/templates/service.yaml
@@ -149,5 +150,23 @@ func TestResultsFile(t *testing.T) {
 	}
 	if code := Main([]string{"--results", filepath.Join(path, "no", "dir")}, strings.NewReader(documents), &out, &errOut, "v1"); code != 1 || !strings.Contains(errOut.String(), "--results:") {
 		t.Errorf("an unwritable results file: exit code %d, stderr %q", code, errOut.String())
+	}
+}
+
+// TestReadAllFromAPipe reads inputs around the chunk sizes through a reader that, like a pipe,
+// hands out a few bytes at a time and has no size: every byte must arrive, in order.
+func TestReadAllFromAPipe(t *testing.T) {
+	for _, size := range []int{0, 1, 64<<10 - 1, 64 << 10, 64<<10 + 1, 192<<10 + 7, 9<<20 + 3} {
+		want := make([]byte, size)
+		for i := range want {
+			want[i] = byte(i % 251)
+		}
+		got, err := readAll(iotest.HalfReader(bytes.NewReader(want)))
+		if err != nil {
+			t.Fatalf("size %d: %v", size, err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("size %d: read %d bytes, not the input", size, len(got))
+		}
 	}
 }
