@@ -83,9 +83,13 @@ func run(fnBin, sdkBin, kustomizeBin, sizeList string, kustomizeMax int, out, go
 }
 
 // rounds is how many times each contender runs on a list of n items: enough for a stable median,
-// few enough that the SDK's seconds per run at 50,000 items keep `make bench` within minutes.
+// few enough that the SDK's seconds per run at 50,000 items keep `make bench` within minutes. A
+// one-item run takes a few milliseconds, where a scheduler's hiccup is a tenth of the time, so it
+// gets many rounds.
 func rounds(n int) int {
 	switch {
+	case n == 1:
+		return 101
 	case n <= 100:
 		return 21
 	case n <= 1000:
