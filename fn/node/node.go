@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -55,6 +56,37 @@ func IsNull(n *yaml.Node) bool {
 func Scalar(n *yaml.Node) (string, bool) {
 	if n == nil || n.Kind != yaml.ScalarNode || yaml.IsYNodeTaggedNull(n) {
 		return "", false
+	}
+	return n.Value, true
+}
+
+// Int reads an integer as yaml.v3 reads it, and as the API server does (sigs.k8s.io/yaml reads
+// YAML with yaml v2, which resolves integers the same way): a scalar whose resolved tag is !!int,
+// in any form YAML allows: 10800, +10800, 0x2A30, 0o25060, 025060, 0b..., 10_800. The library
+// decodes it, so no second parser can disagree with the one that tagged it. A quoted "10800" is
+// a string, and a float such as 1e4 is not an integer: both give false, for the rules that report
+// wrong types to see.
+func Int(n *yaml.Node) (int64, bool) {
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag != yaml.NodeTagInt {
+		return 0, false
+	}
+	var i int64
+	if err := n.Decode(&i); err != nil {
+		return 0, false // out of int64 range
+	}
+	return i, true
+}
+
+// IntText is how a message shows an integer: as written, and as read when the two differ
+// ("0x2A30 (10800)"), so the user finds the text and sees what it means. ok is false when n is
+// not an integer.
+func IntText(n *yaml.Node) (text string, ok bool) {
+	i, ok := Int(n)
+	if !ok {
+		return "", false
+	}
+	if read := strconv.FormatInt(i, 10); read != n.Value {
+		return n.Value + " (" + read + ")", true
 	}
 	return n.Value, true
 }

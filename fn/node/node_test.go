@@ -55,3 +55,55 @@ func TestGetEnsureRemove(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestInt: every form yaml.v3 (and the API server's yaml v2) reads as an integer is one, with the
+// value those libraries give; quoted strings, floats and other types are not integers.
+func TestInt(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+		ok   bool
+		text string
+	}{
+		{"10800", 10800, true, "10800"},
+		{"+10800", 10800, true, "+10800 (10800)"},
+		{"0x2A30", 10800, true, "0x2A30 (10800)"},
+		{"0o25060", 10800, true, "0o25060 (10800)"},
+		{"025060", 10800, true, "025060 (10800)"}, // YAML 1.1 octal, which yaml.v3 still reads
+		{"0b10101000110000", 10800, true, "0b10101000110000 (10800)"},
+		{"10_800", 10800, true, "10_800 (10800)"},
+		{"-0x50", -80, true, "-0x50 (-80)"},
+		{"!!int \"0x50\"", 80, true, "0x50 (80)"}, // an explicit tag makes it an integer
+		{"\"10800\"", 0, false, ""},               // quoted: a string
+		{"'0x2A30'", 0, false, ""},
+		{"1e4", 0, false, ""}, // a float
+		{"10800.0", 0, false, ""},
+		{"true", 0, false, ""},
+		{"null", 0, false, ""},
+		{"[1]", 0, false, ""},
+		{"99999999999999999999", 0, false, ""}, // past int64: yaml.v3 calls it a float
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			rn, err := yaml.Parse("v: " + tc.in + "\n")
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := Get(rn.YNode(), "v")
+			got, ok := Int(v)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("Int = %d, %v; want %d, %v", got, ok, tc.want, tc.ok)
+			}
+			if text, _ := IntText(v); text != tc.text {
+				t.Errorf("IntText = %q, want %q", text, tc.text)
+			}
+			// The library's own reading of the document is the reference.
+			var doc map[string]any
+			if err := yaml.Unmarshal([]byte("v: "+tc.in+"\n"), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if i, isInt := doc["v"].(int); isInt != tc.ok || isInt && int64(i) != tc.want {
+				t.Errorf("yaml.v3 reads %#v", doc["v"])
+			}
+		})
+	}
+}

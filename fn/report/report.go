@@ -81,15 +81,24 @@ func describeChange(c Change) string {
 	case c.Proposed == nil && c.Pending:
 		return "should be removed"
 	case c.Proposed == nil:
-		return "removed (it was " + show(c.Current) + ")"
+		return "removed (it was " + showCurrent(c) + ")"
 	case c.Current == nil && c.Pending:
 		return "is not set; want " + show(c.Proposed)
 	case c.Current == nil:
 		return "set to " + show(c.Proposed)
 	case c.Pending:
-		return "is " + show(c.Current) + "; want " + show(c.Proposed)
+		return "is " + showCurrent(c) + "; want " + show(c.Proposed)
 	}
-	return "changed from " + show(c.Current) + " to " + show(c.Proposed)
+	return "changed from " + showCurrent(c) + " to " + show(c.Proposed)
+}
+
+// showCurrent is the value before as written and, when it reads as another value, as read:
+// "0x0E10 (3600)", so the user finds the text and sees what it means.
+func showCurrent(c Change) string {
+	if c.Written != "" {
+		return c.Written + " (" + show(c.Current) + ")"
+	}
+	return show(c.Current)
 }
 
 // Change is the rules' change, named here for describeChange's signature.

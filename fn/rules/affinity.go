@@ -1,9 +1,9 @@
 package rules
 
 import (
-	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"strconv"
 
+	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/node"
@@ -23,15 +23,17 @@ func setAffinity(s *service) {
 	// for by selecting the Service: filling it in is info.
 	cur := s.get("spec", "sessionAffinity")
 	if v, ok := node.Scalar(cur); !ok || v != "ClientIP" || cur.Tag != yaml.NodeTagString {
-		s.changed(fn.Info, "spec.sessionAffinity", WhyClientIP, Change{Current: valueOf(cur), Proposed: "ClientIP"})
+		s.changed(fn.Info, "spec.sessionAffinity", WhyClientIP, change(cur, "ClientIP"))
 		node.SetScalar(s.spec(), "sessionAffinity", "ClientIP", yaml.NodeTagString)
 	}
 	want := s.cfg.ClientIPTimeoutSeconds
 	cur = s.get("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds")
-	if v, ok := node.Scalar(cur); ok && cur.Tag == yaml.NodeTagInt && v == strconv.Itoa(want) {
+	// An integer in any form YAML allows (0x2A30, +10800) is the number the API server reads, and
+	// is left as written.
+	if v, ok := node.Int(cur); ok && v == int64(want) {
 		return
 	}
-	s.changed(replacing(cur, strconv.Itoa(want)), timeoutPath, WhyTimeout, Change{Current: valueOf(cur), Proposed: want})
+	s.changed(replacing(cur, strconv.Itoa(want)), timeoutPath, WhyTimeout, change(cur, want))
 	node.SetScalar(node.EnsureMap(s.spec(), "sessionAffinityConfig", "clientIP"), "timeoutSeconds", strconv.Itoa(want), yaml.NodeTagInt)
 }
 

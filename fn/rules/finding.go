@@ -18,6 +18,9 @@ type Finding struct {
 type Change struct {
 	// Current is the value before, nil when the field was absent.
 	Current any
+	// Written is Current as the input writes it, when that reads as another value: an integer
+	// written 0x2A30 is 10800. Empty otherwise.
+	Written string
 	// Proposed is the value after, nil when the field is removed.
 	Proposed any
 	// MovedTo is the field's new place, when the value moves rather than changes.

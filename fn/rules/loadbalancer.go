@@ -104,7 +104,7 @@ func setProviderAnnotation(s *service, set provider.Set) {
 		if v := s.get("metadata", "annotations", legacy); v != nil {
 			node.Remove(s.get("metadata", "annotations"), legacy)
 			s.changed(fn.Warning, annotationPath(legacy), "replaced by "+set.Key+", "+WhyLegacy,
-				Change{Current: valueOf(v)})
+				was(v))
 		}
 	}
 }
@@ -120,7 +120,14 @@ func checkListeners(s *service) {
 	key, annotation, _ := s.providerAnnotation(l.Key)
 	reported := map[string]bool{}
 	for i, port := range s.ports() {
+		// The controller matches the port's number as decimal text (fmt.Sprintf("%d", port.Port)),
+		// so 0x50 is named by "http:80"; messages show the port as written and as read.
 		number, _ := node.Scalar(node.Get(port, "port"))
+		written := number
+		if i, ok := node.Int(node.Get(port, "port")); ok {
+			number = strconv.FormatInt(i, 10)
+			written, _ = node.IntText(node.Get(port, "port"))
+		}
 		portProtocol, ok := node.Scalar(node.Get(port, "protocol"))
 		if !ok {
 			portProtocol = "TCP"
@@ -133,9 +140,9 @@ func checkListeners(s *service) {
 				s.errorf(annotationPath(key), "malformed, so the controller rejects the Service: %v", err)
 			}
 		case slices.Contains(l.Proxying, proto):
-			s.errorf(annotationPath(key), "port %s has an %s listener, which proxies the connection, so nodes never see the client IP; use tcp:%s", number, proto, number)
+			s.errorf(annotationPath(key), "port %s has an %s listener, which proxies the connection, so nodes never see the client IP; use tcp:%s", written, proto, number)
 		case strings.EqualFold(proto, "udp") && s.profile().Persistence != nil && s.profile().Persistence.TCPOnly:
-			s.warnf(portPath(i, "protocol"), "port %s has a UDP listener: load-balancer persistence applies to TCP listeners only", number)
+			s.warnf(portPath(i, "protocol"), "port %s has a UDP listener: load-balancer persistence applies to TCP listeners only", written)
 		}
 	}
 }

@@ -85,8 +85,8 @@ func repairMisplaced(s *service) {
 			conflict = true
 		}
 		for _, l := range leaves {
-			if cur := node.Get(s.obj, append([]string{"spec"}, l.place...)...); !node.IsNull(cur) && cur.Value != l.value.Value {
-				s.errorf(l.from, "%s is %v here but %v at %s; remove one of them", l.from, valueOf(l.value), valueOf(cur), specPath(l.place))
+			if cur := node.Get(s.obj, append([]string{"spec"}, l.place...)...); !node.IsNull(cur) && !sameValue(cur, l.value) {
+				s.errorf(l.from, "%s is %s here but %s at %s; remove one of them", l.from, shown(l.value), shown(cur), specPath(l.place))
 				conflict = true
 			}
 		}
@@ -101,9 +101,20 @@ func repairMisplaced(s *service) {
 	for _, m := range found {
 		removed := node.Remove(m.parent, m.key)
 		if len(leavesOf(moves, m.at)) == 0 {
-			s.changed(fn.Warning, m.at, "it is empty, and "+m.why, Change{Current: valueOf(removed)})
+			s.changed(fn.Warning, m.at, "it is empty, and "+m.why, was(removed))
 		}
 	}
+}
+
+// sameValue reports whether a misplaced value says what the one in its place says: the same text,
+// or integers yaml.v3 reads as the same number (10800 and 0x2A30).
+func sameValue(a, b *yaml.Node) bool {
+	if a.Value == b.Value {
+		return true
+	}
+	i, ok := node.Int(a)
+	j, ok2 := node.Int(b)
+	return ok && ok2 && i == j
 }
 
 func leavesOf(moves []leaf, prefix string) []leaf {
@@ -121,7 +132,7 @@ func moveLeaf(s *service, l leaf) {
 	why := whyMisplaced(l.from)
 	if !node.IsNull(target) {
 		s.changed(fn.Warning, l.from, fmt.Sprintf("%s already holds the same value, and %s", specPath(l.place), why),
-			Change{Current: valueOf(l.value)})
+			was(l.value))
 		return
 	}
 	value := l.value
@@ -131,8 +142,9 @@ func moveLeaf(s *service, l leaf) {
 	parent := node.EnsureMap(s.spec(), l.place[:len(l.place)-1]...)
 	node.Remove(parent, l.place[len(l.place)-1])
 	node.Append(parent, l.place[len(l.place)-1], value)
-	s.changed(fn.Warning, l.from, why,
-		Change{Current: valueOf(value), Proposed: valueOf(value), MovedTo: specPath(l.place)})
+	c := was(value)
+	c.Proposed, c.MovedTo = valueOf(value), specPath(l.place)
+	s.changed(fn.Warning, l.from, why, c)
 }
 
 func whyMisplaced(from string) string {

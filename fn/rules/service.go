@@ -104,7 +104,7 @@ func (s *service) setSpecString(key, want, why string) {
 	if v, ok := node.Scalar(cur); ok && v == want && cur.Tag == yaml.NodeTagString {
 		return
 	}
-	s.changed(replacing(cur, want), "spec."+key, why, Change{Current: valueOf(cur), Proposed: want})
+	s.changed(replacing(cur, want), "spec."+key, why, change(cur, want))
 	node.SetScalar(s.spec(), key, want, yaml.NodeTagString)
 }
 
@@ -130,12 +130,12 @@ func (s *service) setAnnotationAs(key, want, why string, sev fn.Severity) {
 		return
 	}
 	cur := s.get("metadata", "annotations", key)
-	s.changed(sev, annotationPath(key), why, Change{Current: valueOf(cur), Proposed: want})
+	s.changed(sev, annotationPath(key), why, change(cur, want))
 	node.SetScalar(node.EnsureMap(s.obj, "metadata", "annotations"), key, want, yaml.NodeTagString)
 }
 
-// valueOf turns a scalar node into the Go value a result shows: an int for integers, a string
-// otherwise, nil when absent.
+// valueOf turns a scalar node into the Go value a result shows: an int for integers (as yaml.v3
+// reads them: 0x2A30 is 10800), a string otherwise, nil when absent.
 func valueOf(n *yaml.Node) any {
 	v, ok := node.Scalar(n)
 	if !ok {
@@ -144,12 +144,35 @@ func valueOf(n *yaml.Node) any {
 		}
 		return node.Describe(n)
 	}
-	if n.Tag == yaml.NodeTagInt {
-		if i, err := strconv.Atoi(v); err == nil {
-			return i
-		}
+	if i, ok := node.Int(n); ok {
+		return int(i)
 	}
 	return v
+}
+
+// was is the change's current value read from n, with the text as written when it reads as
+// another value (0x2A30 is 10800), so the message shows both.
+func was(n *yaml.Node) Change {
+	c := Change{Current: valueOf(n)}
+	if i, ok := node.Int(n); ok && strconv.FormatInt(i, 10) != n.Value {
+		c.Written = n.Value
+	}
+	return c
+}
+
+// change is the change of n's value to proposed.
+func change(n *yaml.Node, proposed any) Change {
+	c := was(n)
+	c.Proposed = proposed
+	return c
+}
+
+// shown is a value as a message shows it: an integer as written and as read when they differ.
+func shown(n *yaml.Node) string {
+	if text, ok := node.IntText(n); ok {
+		return text
+	}
+	return fmt.Sprint(valueOf(n))
 }
 
 func annotationPath(key string) string { return "metadata.annotations[" + key + "]" }

@@ -108,7 +108,7 @@ func checkClusterIP(s *service) {
 	case s.cfg.PromoteToLoadBalancer:
 		s.changed(fn.Warning, "spec.type", fmt.Sprintf(
 			"the Service carries load-balancer fields (%s) and %s promotes it; %s",
-			strings.Join(fields, ", "), s.cfg.Origin.Knob("promoteToLoadBalancer", "true"), WhyPromote), Change{Current: valueOf(s.get("spec", "type")), Proposed: "LoadBalancer"})
+			strings.Join(fields, ", "), s.cfg.Origin.Knob("promoteToLoadBalancer", "true"), WhyPromote), change(s.get("spec", "type"), "LoadBalancer"))
 		node.SetScalar(s.spec(), "type", "LoadBalancer", yaml.NodeTagString)
 		s.promoted = true
 	default:
