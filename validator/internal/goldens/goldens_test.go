@@ -3,6 +3,8 @@ package goldens
 import (
 	"strings"
 	"testing"
+
+	yaml3 "go.yaml.in/yaml/v3"
 )
 
 const list = `apiVersion: config.kubernetes.io/v1
@@ -116,6 +118,33 @@ func TestSplitPath(t *testing.T) {
 		}
 		if got := joinSteps(splitPath(tt.path)); got != tt.path {
 			t.Errorf("joinSteps(splitPath(%q)) = %q", tt.path, got)
+		}
+	}
+}
+
+// TestInt: an integer is what the API server's YAML reader makes of it, in every form it allows.
+func TestInt(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"10800", 10800, true},
+		{"+10800", 10800, true},
+		{"0x2A30", 10800, true},
+		{"0o25060", 10800, true},
+		{"025060", 10800, true},
+		{"10_800", 10800, true},
+		{`"10800"`, 0, false},
+		{"1e4", 0, false},
+		{"true", 0, false},
+	} {
+		var doc yaml3.Node
+		if err := yaml3.Unmarshal([]byte("v: "+tt.in), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := Int(doc.Content[0].Content[1]); got != tt.want || ok != tt.ok {
+			t.Errorf("Int(%s) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 }

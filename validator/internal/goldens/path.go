@@ -62,12 +62,3 @@ func index(n *yaml.Node, key string) *yaml.Node {
 	}
 	return Lookup(n, key)
 }
-
-// Int reads an integer scalar.
-func Int(n *yaml.Node) (int, bool) {
-	if JSONType(n) != "number" {
-		return 0, false
-	}
-	i, err := strconv.Atoi(n.Value)
-	return i, err == nil
-}

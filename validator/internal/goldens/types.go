@@ -40,6 +40,25 @@ func JSONType(n *yaml3.Node) string {
 	return "string"
 }
 
+// Int reads an integer scalar as the API server does: yaml v2 resolves +10800, 0x2A30, 0o25060,
+// 025060 and 10_800 all to 10800, so the text is no decimal to parse. A float is not an integer.
+func Int(n *yaml3.Node) (int, bool) {
+	if JSONType(n) != "number" {
+		return 0, false
+	}
+	var v any
+	if err := yaml.Unmarshal([]byte(n.Value), &v); err != nil {
+		return 0, false
+	}
+	switch i := v.(type) {
+	case int:
+		return i, true
+	case int64:
+		return int(i), true
+	}
+	return 0, false
+}
+
 // tagType is the JSON type of an explicitly tagged scalar (`!!int "80"`).
 func tagType(tag string) string {
 	switch tag {
