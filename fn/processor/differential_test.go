@@ -101,6 +101,7 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 		return run, nil
 	}
 	var counts report.Counts
+	var peers []peer
 	for _, obj := range flat {
 		if obj.Kind != yaml.MappingNode {
 			run.results = append(run.results, &fn.Result{Severity: fn.Error})
@@ -112,6 +113,7 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 		var findings []rules.Finding
 		if selection.Selected(obj, cfg.Selector) {
 			var outcome rules.Outcome
+			peers = append(peers, peer{labels: node.Get(obj, "metadata", "labels")})
 			outcome, findings = rules.Apply(obj, cfg)
 			count(&counts, outcome)
 			if rules.LoadBalancer(obj, cfg) {
@@ -122,9 +124,15 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 			findings = rules.WarnMisplaced(obj)
 		}
 		for _, f := range findings {
-			run.results = append(run.results, report.Finding(report.SubjectOf(obj), f))
+			r := report.Finding(report.SubjectOf(obj), f)
+			run.results = append(run.results, r)
+			if f.Unsupported != nil {
+				peers[len(peers)-1].unsupported, peers[len(peers)-1].error = f.Unsupported, r
+			}
 		}
 	}
+	// The advice on unsupported Services needs every selected Service of the run.
+	adviseUnsupported(cfg, peers)
 	run.results = append(run.results, report.RunResults(counts, cfg)...)
 	return run, nil
 }

@@ -127,6 +127,7 @@ func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
 	outcomes := parallel.Map(len(inp.Pieces), r.piece)
 	o := &Outcome{Input: inp}
 	var counts report.Counts
+	var peers []peer
 	for _, po := range outcomes {
 		if po.err != nil {
 			return nil, po.err
@@ -135,7 +136,9 @@ func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
 		o.Results = append(o.Results, po.results...)
 		o.Rewritten += po.rewritten
 		addCounts(&counts, po.counts)
+		peers = append(peers, po.peers...)
 	}
+	adviseUnsupported(cfg, peers)
 	if !r.configOK {
 		o.Results = configErrors(errs, fc)
 	} else {
@@ -171,7 +174,38 @@ type pieceOutcome struct {
 	results   fn.Results
 	counts    report.Counts
 	rewritten int
-	err       error // the input is unusable
+	peers     []peer // the selected Services, for the advice on unsupported ones
+	err       error  // the input is unusable
+}
+
+// peer is a selected Service as adviseUnsupported needs it. It holds the labels' node only, so a
+// large run keeps no decoded piece alive for it.
+type peer struct {
+	labels *yaml.Node
+	// unsupported is the rules' mark on an unsupported Service, and error the result whose
+	// message the advice completes; both nil for a supported Service.
+	unsupported *rules.Unsupported
+	error       *fn.Result
+}
+
+// adviseUnsupported completes the error of each unsupported Service with a selector that leaves
+// it out and keeps every other selected Service: only the whole run knows them, so it runs after
+// the pieces, over what they collected.
+func adviseUnsupported(cfg config.Config, peers []peer) {
+	var all []rules.Peer
+	var errs []*fn.Result
+	for _, p := range peers {
+		all = append(all, rules.Peer{Labels: selection.LabelSet(p.labels), Unsupported: p.unsupported})
+		if p.unsupported != nil {
+			errs = append(errs, p.error)
+		}
+	}
+	if len(errs) == 0 {
+		return
+	}
+	for i, msg := range rules.Advise(cfg, all) {
+		errs[i].Message = msg
+	}
 }
 
 // object is an object of a piece with the name messages give it.
@@ -204,9 +238,12 @@ func (r *job) piece(i int) (po pieceOutcome) {
 	var changed []object // the objects as the rules left them
 	var edits []edit.Edit
 	for _, obj := range objects {
-		after, results, counts := r.object(obj)
+		after, results, counts, p := r.object(obj)
 		po.results = append(po.results, results...)
 		addCounts(&po.counts, counts)
+		if p != nil {
+			po.peers = append(po.peers, *p)
+		}
 		if after == nil {
 			continue
 		}
@@ -297,11 +334,12 @@ func listItems(name string, n *yaml.Node) []object {
 }
 
 // object applies the rules to obj when it is a selected core Service, and returns the object as
-// the rules left it (nil when they did not change it) with the results and counts.
-func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts) {
+// the rules left it (nil when they did not change it) with the results and counts, and the
+// Service as a peer when it is selected.
+func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts, *peer) {
 	var counts report.Counts
 	if !selection.IsCoreService(obj.node) {
-		return nil, nil, counts
+		return nil, nil, counts, nil
 	}
 	work := obj.node
 	if node.HasAliases(work) {
@@ -309,7 +347,7 @@ func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts) {
 		if err != nil {
 			counts.Failed++
 			return nil, fn.Results{{Severity: fn.Error, Message: fmt.Sprintf("%s: %v", obj.name, err),
-				ResourceRef: report.SubjectOf(work).Ref}}, counts
+				ResourceRef: report.SubjectOf(work).Ref}}, counts, nil
 		}
 		work = resolved
 	} else {
@@ -319,7 +357,9 @@ func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts) {
 	sub := report.SubjectOf(work)
 	var findings []rules.Finding
 	var outcome rules.Outcome
+	var p *peer
 	if selection.Selected(work, r.cfg.Selector) {
+		p = &peer{labels: node.Get(work, "metadata", "labels")}
 		outcome, findings = rules.Apply(work, r.cfg)
 		count(&counts, outcome)
 		if rules.LoadBalancer(work, r.cfg) {
@@ -332,11 +372,14 @@ func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts) {
 	results := make(fn.Results, len(findings))
 	for j, f := range findings {
 		results[j] = report.Finding(sub, f)
+		if f.Unsupported != nil {
+			p.unsupported, p.error = f.Unsupported, results[j]
+		}
 	}
 	if outcome != rules.Updated {
-		return nil, results, counts
+		return nil, results, counts, p
 	}
-	return work, results, counts
+	return work, results, counts, p
 }
 
 // aliasBudget bounds how far a Service's aliases may expand: a node per byte of its text, and

@@ -12,6 +12,9 @@ type Finding struct {
 	Message string
 	// Change is set when the finding changes the Service.
 	Change *Change
+	// Unsupported is set on the error for an unsupported Service, whose advice the run completes
+	// (Advise).
+	Unsupported *Unsupported
 }
 
 // Change is what a finding does to its field.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/node"
+	"github.com/sticky-services/set-session-affinity/fn/selection"
 )
 
 // checkType applies the type rules. kube-proxy does not proxy ExternalName or headless Services
@@ -46,7 +47,8 @@ func checkType(s *service) {
 }
 
 // unsupported reports a selected Service where affinity cannot apply: an error naming the option
-// that passes it through and a selector that leaves it out, or with onUnsupported: skip a warning.
+// that passes it through and a selector that leaves it out (see Advise), or with onUnsupported:
+// skip a warning.
 func unsupported(s *service, path, why string) {
 	s.stopped = true
 	if s.cfg.OnUnsupported == config.UnsupportedSkip {
@@ -56,43 +58,9 @@ func unsupported(s *service, path, why string) {
 		s.skipped = true
 		return
 	}
-	s.errorf(path, "%s; pass such Services through with %s, or leave this one out: %s", why,
-		s.cfg.Origin.Knob("onUnsupported", string(config.UnsupportedSkip)), excludingSelector(s))
-}
-
-// excludingSelector suggests a selector that keeps the configured one but leaves s out: it adds
-// key!=value for one of the Service's labels the selector does not mention, or, when it has none,
-// a skip label to put on the Service.
-func excludingSelector(s *service) string {
-	sel := s.cfg.Selector.String()
-	reqs, _ := s.cfg.Selector.Requirements()
-	mentioned := map[string]bool{}
-	for _, r := range reqs {
-		mentioned[r.Key()] = true
-	}
-	var keys []string
-	labels := map[string]string{}
-	for _, f := range node.Fields(s.get("metadata", "labels")) {
-		if v, ok := node.Scalar(f.Value); ok && !mentioned[f.Key] {
-			keys = append(keys, f.Key)
-			labels[f.Key] = v
-		}
-	}
-	sort.Strings(keys)
-	exclude, label := "session-affinity.kpt.dev/skip!=true", "label it session-affinity.kpt.dev/skip=true and use "
-	for _, preferred := range []string{"app.kubernetes.io/component", "app.kubernetes.io/name", "app"} {
-		if _, ok := labels[preferred]; ok {
-			keys = append([]string{preferred}, keys...)
-			break
-		}
-	}
-	if len(keys) > 0 {
-		exclude, label = keys[0]+"!="+labels[keys[0]], "use "
-	}
-	if sel != "" {
-		exclude = sel + "," + exclude
-	}
-	return label + s.cfg.Origin.Knob("selector", "'"+exclude+"'")
+	u := &Unsupported{Why: why, Labels: selection.Labels(s.obj)}
+	s.findings = append(s.findings, Finding{Severity: fn.Error, Path: path, Unsupported: u,
+		Message: Advise(s.cfg, []Peer{{Labels: u.Labels, Unsupported: u}})[0]})
 }
 
 func checkClusterIP(s *service) {

@@ -26,10 +26,16 @@ func Selected(obj *yaml.Node, sel labels.Selector) bool {
 	if v, ok := node.Scalar(node.Get(annotations, localConfig)); ok && v != "false" {
 		return false
 	}
-	return sel.Matches(labelSet(node.Get(obj, "metadata", "labels")))
+	return sel.Matches(Labels(obj))
 }
 
-func labelSet(m *yaml.Node) labels.Set {
+// Labels are obj's labels as a selector reads them.
+func Labels(obj *yaml.Node) labels.Set {
+	return LabelSet(node.Get(obj, "metadata", "labels"))
+}
+
+// LabelSet reads a labels mapping as a selector does: a label whose value is not a scalar is none.
+func LabelSet(m *yaml.Node) labels.Set {
 	set := labels.Set{}
 	for _, f := range node.Fields(m) {
 		if v, ok := node.Scalar(f.Value); ok {
