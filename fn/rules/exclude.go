@@ -99,6 +99,29 @@ type candidate struct {
 // (app.kubernetes.io/component, app.kubernetes.io/name, app). Keys the selector mentions are left
 // alone. apart[i] is true for out[i] when no requirement can leave it out.
 func exclusions(mentioned map[string]bool, keep []labels.Set, out []*Unsupported) (added []string, apart []bool) {
+	cands := candidates(mentioned, keep, out)
+	apart = make([]bool, len(out))
+	for i := range out {
+		apart[i] = true
+	}
+	for _, c := range cands {
+		for _, i := range c.excludes {
+			apart[i] = false
+		}
+	}
+	return requirements(choose(cands, len(out))), apart
+}
+
+// candidates lists every requirement that leaves out at least one Service of out and keeps every
+// Service of keep, in a stable order.
+func candidates(mentioned map[string]bool, keep []labels.Set, out []*Unsupported) []*candidate {
+	kept := map[[2]string]bool{} // key=value pairs some Service to keep has
+	for _, l := range keep {
+		for k, v := range l {
+			kept[[2]string{k, v}] = true
+		}
+	}
+	everyKept := keysOfAll(keep)
 	byReq := map[[2]string]*candidate{}
 	add := func(key, value string, i int) {
 		c := byReq[[2]string{key, value}]
@@ -108,22 +131,9 @@ func exclusions(mentioned map[string]bool, keep []labels.Set, out []*Unsupported
 		}
 		c.excludes = append(c.excludes, i)
 	}
-	everyKept := map[string]bool{} // keys every Service to keep has
-	if len(keep) > 0 {
-		for k := range keep[0] {
-			everyKept[k] = true
-		}
-		for _, l := range keep[1:] {
-			for k := range everyKept {
-				if !l.Has(k) {
-					delete(everyKept, k)
-				}
-			}
-		}
-	}
 	for i, u := range out {
 		for k, v := range u.Labels {
-			if !mentioned[k] && !anyHas(keep, k, v) && valid(k, selection.NotEquals, v) {
+			if !mentioned[k] && !kept[[2]string{k, v}] && valid(k, selection.NotEquals, v) {
 				add(k, v, i)
 			}
 		}
@@ -137,48 +147,75 @@ func exclusions(mentioned map[string]bool, keep []labels.Set, out []*Unsupported
 	for _, c := range byReq {
 		cands = append(cands, c)
 	}
-	left := make([]bool, len(out)) // left[i]: out[i] is left out by a chosen requirement
-	apart = make([]bool, len(out))
-	for i := range out {
-		apart[i] = true
+	sort.Slice(cands, func(i, j int) bool { return before(cands[i], cands[j]) })
+	return cands
+}
+
+// keysOfAll returns the keys every one of sets has; none when sets is empty.
+func keysOfAll(sets []labels.Set) map[string]bool {
+	all := map[string]bool{}
+	if len(sets) == 0 {
+		return all
 	}
-	for _, c := range cands {
-		for _, i := range c.excludes {
-			apart[i] = false
+	for k := range sets[0] {
+		all[k] = true
+	}
+	for _, l := range sets[1:] {
+		for k := range all {
+			if !l.Has(k) {
+				delete(all, k)
+			}
 		}
 	}
-	notEqual := map[string][]string{} // chosen key!=value requirements, grouped by key
-	var order []string                // keys in the order chosen; "?key" for key (exists)
+	return all
+}
+
+// choose picks candidates until none leaves out a Service not yet left out: each time the one
+// that leaves out most, ties going to the earlier in cands' order.
+func choose(cands []*candidate, n int) []*candidate {
+	left := make([]bool, n) // left[i]: Service i is left out by a chosen candidate
+	var chosen []*candidate
 	for {
 		var best *candidate
 		bestN := 0
 		for _, c := range cands {
-			n := 0
+			m := 0
 			for _, i := range c.excludes {
 				if !left[i] {
-					n++
+					m++
 				}
 			}
-			if n > 0 && (best == nil || n > bestN || n == bestN && before(c, best)) {
-				best, bestN = c, n
+			if m > bestN {
+				best, bestN = c, m
 			}
 		}
 		if best == nil {
-			break
+			return chosen
 		}
 		for _, i := range best.excludes {
 			left[i] = true
 		}
+		chosen = append(chosen, best)
+	}
+}
+
+// requirements writes the chosen candidates as selector requirements, in the order chosen, with
+// the values of key!=value requirements on one key joined into key notin (a,b).
+func requirements(chosen []*candidate) []string {
+	notEqual := map[string][]string{} // key!=value values, by key
+	var order []string                // keys in the order chosen; "?key" for key (exists)
+	for _, c := range chosen {
 		switch {
-		case best.value == "":
-			order = append(order, "?"+best.key)
-		case notEqual[best.key] == nil:
-			order = append(order, best.key)
+		case c.value == "":
+			order = append(order, "?"+c.key)
+		case notEqual[c.key] == nil:
+			order = append(order, c.key)
 			fallthrough
 		default:
-			notEqual[best.key] = append(notEqual[best.key], best.value)
+			notEqual[c.key] = append(notEqual[c.key], c.value)
 		}
 	}
+	var added []string
 	for _, k := range order {
 		var r *labels.Requirement
 		switch values := notEqual[k]; {
@@ -192,7 +229,7 @@ func exclusions(mentioned map[string]bool, keep []labels.Set, out []*Unsupported
 		}
 		added = append(added, r.String())
 	}
-	return added, apart
+	return added
 }
 
 // preferredKeys are the labels a reader expects a selector to use, best first.
@@ -219,16 +256,6 @@ func before(a, b *candidate) bool {
 		return a.key < b.key
 	}
 	return a.value < b.value
-}
-
-// anyHas reports whether any of sets has key=value.
-func anyHas(sets []labels.Set, key, value string) bool {
-	for _, s := range sets {
-		if v, ok := s[key]; ok && v == value {
-			return true
-		}
-	}
-	return false
 }
 
 // valid reports whether the requirement can be written in a selector: a label that is not a valid
