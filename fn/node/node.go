@@ -91,6 +91,18 @@ func IntText(n *yaml.Node) (text string, ok bool) {
 	return n.Value, true
 }
 
+// Bool reads a boolean as yaml.v3 reads it: a scalar whose resolved tag is !!bool (true, True,
+// FALSE, ...), decoded by the library. A quoted "false" is a string and gives ok false.
+func Bool(n *yaml.Node) (value, ok bool) {
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag != yaml.NodeTagBool {
+		return false, false
+	}
+	if err := n.Decode(&value); err != nil {
+		return false, false
+	}
+	return value, true
+}
+
 // EnsureMap returns the mapping node at path below m, creating empty block maps where missing.
 // An existing non-map value on the way (such as an explicit null) is turned into a map.
 func EnsureMap(m *yaml.Node, path ...string) *yaml.Node {

@@ -107,3 +107,40 @@ func TestInt(t *testing.T) {
 		})
 	}
 }
+
+func TestBool(t *testing.T) {
+	for _, tc := range []struct {
+		in       string
+		want, ok bool
+	}{
+		{"false", false, true},
+		{"False", false, true},
+		{"FALSE", false, true},
+		{"true", true, true},
+		{"True", true, true},
+		{"!!bool \"false\"", false, true}, // an explicit tag makes it a boolean
+		{"\"false\"", false, false},       // quoted: a string
+		{"no", false, false},              // YAML 1.1's no is a string to yaml.v3
+		{"0", false, false},
+		{"null", false, false},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			rn, err := yaml.Parse("v: " + tc.in + "\n")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := Bool(Get(rn.YNode(), "v"))
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("Bool = %v, %v; want %v, %v", got, ok, tc.want, tc.ok)
+			}
+			// The library's own reading of the document is the reference.
+			var doc map[string]any
+			if err := yaml.Unmarshal([]byte("v: "+tc.in+"\n"), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if b, isBool := doc["v"].(bool); isBool != tc.ok || isBool && b != tc.want {
+				t.Errorf("yaml.v3 reads %#v", doc["v"])
+			}
+		})
+	}
+}

@@ -196,7 +196,7 @@ func checkNodePorts(s *service) {
 	if !s.profile().NodePortBackends || s.bypassed() {
 		return
 	}
-	if v, _ := node.Scalar(s.get("spec", "allocateLoadBalancerNodePorts")); v != "false" {
+	if allocate, ok := node.Bool(s.get("spec", "allocateLoadBalancerNodePorts")); !ok || allocate {
 		return
 	}
 	for i, port := range s.ports() {

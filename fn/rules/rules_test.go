@@ -546,6 +546,12 @@ spec:
 		findings: []string{"error spec.ports[0].nodePort"},
 	},
 	{
+		name:     "allocateLoadBalancerNodePorts False (a boolean to yaml.v3) without nodePort is refused",
+		in:       strings.Replace(compliantLB, "  type: LoadBalancer\n", "  type: LoadBalancer\n  allocateLoadBalancerNodePorts: False\n", 1),
+		outcome:  Failed,
+		findings: []string{"error spec.ports[0].nodePort"},
+	},
+	{
 		name:     "a non-string annotation value is refused",
 		in:       strings.Replace(compliantLB, `persistence-timeout: "1800"`, `persistence-timeout: 1800`, 1),
 		outcome:  Failed,
