@@ -69,7 +69,7 @@ type differ struct {
 }
 
 func (d *differ) add(start, end int, text []byte) {
-	d.edits = append(d.edits, Edit{Start: start, End: end, Text: d.src.lineBreaks(text)})
+	d.edits = append(d.edits, Edit{Start: start, End: end, Text: d.src.lineBreaks(start, text)})
 }
 
 // node diffs two values at the same place.
@@ -426,5 +426,5 @@ func Rewrite(text []byte, before, after *yaml.Node) ([]Edit, error) {
 	}
 	pad := bytes.Repeat([]byte{' '}, src.column(start))
 	rendered = bytes.ReplaceAll(rendered, []byte("\n"), append([]byte("\n"), pad...))
-	return []Edit{{Start: start, End: end, Text: src.lineBreaks(rendered)}}, nil
+	return []Edit{{Start: start, End: end, Text: src.lineBreaks(start, rendered)}}, nil
 }

@@ -98,6 +98,18 @@ func TestDiff(t *testing.T) {
 		in:     "spec:\n  type: NodePort",
 		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
 		want:   "spec:\n  type: NodePort\n  sessionAffinity: ClientIP",
+	}, {
+		name:   "new lines end as the line they follow, in a text whose first lines end in CRLF",
+		in:     "--- # a CRLF document's marker\r\nspec:\n  type: NodePort\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "--- # a CRLF document's marker\r\nspec:\n  type: NodePort\n  sessionAffinity: ClientIP\n",
+	}, {
+		name: "new lines in a CRLF text end in CRLF",
+		in:   "spec:\r\n  type: NodePort\r\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.EnsureMap(o, "spec", "sessionAffinityConfig", "clientIP"), "timeoutSeconds", "10800", yaml.NodeTagInt)
+		},
+		want: "spec:\r\n  type: NodePort\r\n  sessionAffinityConfig:\r\n    clientIP:\r\n      timeoutSeconds: 10800\r\n",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := object(t, tc.in)

@@ -119,6 +119,10 @@ func TestShapes(t *testing.T) {
 		in:   strings.ReplaceAll(nodePort, "\n", "\r\n"),
 		want: strings.ReplaceAll(nodePort+compliantTail, "\n", "\r\n"),
 	}, {
+		name: "an LF document after a CRLF one gets LF edits",
+		in:   "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: a}\r\n---\r\n" + nodePort,
+		want: "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: a}\r\n---\r\n" + nodePort + compliantTail,
+	}, {
 		name: "comments, blank lines and markers around a changed Service stay",
 		in:   "---\n# about web\n\n" + nodePort + "\n# between\n---\n# the end\n",
 		want: "---\n# about web\n\n" + nodePort + compliantTail + "\n# between\n---\n# the end\n",
