@@ -110,6 +110,21 @@ func TestDiff(t *testing.T) {
 			node.SetScalar(node.EnsureMap(o, "spec", "sessionAffinityConfig", "clientIP"), "timeoutSeconds", "10800", yaml.NodeTagInt)
 		},
 		want: "spec:\r\n  type: NodePort\r\n  sessionAffinityConfig:\r\n    clientIP:\r\n      timeoutSeconds: 10800\r\n",
+	}, {
+		name:   "a key after a keep-chomping block scalar goes after its kept blank lines",
+		in:     "metadata:\n  annotations:\n    snippet: |+\n      line one\n\n      \nspec:\n  type: LoadBalancer\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str) },
+		want:   "metadata:\n  annotations:\n    snippet: |+\n      line one\n\n      \n    k: v\nspec:\n  type: LoadBalancer\n",
+	}, {
+		name:   "a folded keep-chomping scalar that ends the text keeps its blank line",
+		in:     "metadata:\n  annotations:\n    snippet: >+\n      line one\n\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str) },
+		want:   "metadata:\n  annotations:\n    snippet: >+\n      line one\n\n    k: v\n",
+	}, {
+		name:   "a block scalar's last line that starts with # is its content, not a comment",
+		in:     "metadata:\n  annotations:\n    snippet: |\n      a\n      # b\n  name: x\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str) },
+		want:   "metadata:\n  annotations:\n    snippet: |\n      a\n      # b\n    k: v\n  name: x\n",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := object(t, tc.in)

@@ -169,3 +169,66 @@ func isMarker(line []byte, indicator string) bool {
 	return bytes.HasPrefix(line, []byte(indicator)) &&
 		(len(line) == len(indicator) || line[len(indicator)] == ' ' || line[len(indicator)] == '\t')
 }
+
+// insertionEnd is the end of the line after which new keys of the block mapping b (its content
+// ending at end, as blockEnd says) go. Past blockEnd's last line it takes what still belongs to
+// the last entry: the rest of a block scalar that ends the mapping (its lines that start with #,
+// and with keep chomping, |+ or >+, its trailing blank lines, which are part of its value).
+func (s *source) insertionEnd(b *yaml.Node, end int) int {
+	if leaf, owner := lastLeaf(b); leaf != nil {
+		end = s.blockScalarEnd(leaf, owner, end)
+	}
+	return end
+}
+
+// lastLeaf is the block scalar that ends the block collection b, if any, with the column its
+// lines must be indented past (its key's, or its sequence entry's dash).
+func lastLeaf(b *yaml.Node) (*yaml.Node, int) {
+	col := 0
+	for b.Style&yaml.FlowStyle == 0 && len(b.Content) > 0 {
+		last := b.Content[len(b.Content)-1]
+		switch b.Kind {
+		case yaml.MappingNode:
+			col = b.Content[len(b.Content)-2].Column - 1
+		case yaml.SequenceNode:
+			col = b.Column - 1
+		default:
+			return nil, 0
+		}
+		if last.Kind == yaml.ScalarNode {
+			if last.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				return last, col
+			}
+			return nil, 0
+		}
+		b = last
+	}
+	return nil, 0
+}
+
+// blockScalarEnd extends end over the lines of the block scalar n that blockEnd does not count:
+// lines indented past owner (a # there is content), and with keep chomping the blank lines after
+// them, up to the first line that is neither.
+func (s *source) blockScalarEnd(n *yaml.Node, owner, end int) int {
+	header, err := s.offset(n)
+	if err != nil {
+		return end
+	}
+	keep := bytes.IndexByte(s.text[header:s.lineEnd(header)], '+') >= 0
+	for i := s.lineOf(end) + 1; i < s.lineCount(); i++ {
+		line := s.text[s.lines[i]:s.lineEnd(s.lines[i])]
+		ind := len(line) - len(bytes.TrimLeft(line, " "))
+		switch {
+		case len(bytes.TrimLeft(line, " ")) == 0:
+			if keep {
+				end = s.lineEnd(s.lines[i])
+			}
+			continue
+		case ind > owner:
+			end = s.lineEnd(s.lines[i])
+			continue
+		}
+		break
+	}
+	return end
+}

@@ -55,6 +55,14 @@ func (s *source) lineOf(off int) int {
 	return lo
 }
 
+// lineCount is the number of lines, not counting the empty one after a final line break.
+func (s *source) lineCount() int {
+	if n := len(s.lines); s.lines[n-1] == len(s.text) && n > 1 {
+		return n - 1
+	}
+	return len(s.lines)
+}
+
 // lineEnd is the offset of the line break (\n or \r\n) ending the line that holds off, or the
 // text's end.
 func (s *source) lineEnd(off int) int {

@@ -123,6 +123,12 @@ func TestShapes(t *testing.T) {
 		in:   "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: a}\r\n---\r\n" + nodePort,
 		want: "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: a}\r\n---\r\n" + nodePort + compliantTail,
 	}, {
+		name: "a Helm keep-chomping annotation keeps its blank line when annotations are added after it",
+		in:   "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\n  annotations:\n    snippet: |+\n      return 200;\n    \nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n",
+		want: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\n  annotations:\n    snippet: |+\n      return 200;\n    \n" +
+			"    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"1800\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: wrr\n" +
+			"spec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n",
+	}, {
 		name: "comments, blank lines and markers around a changed Service stay",
 		in:   "---\n# about web\n\n" + nodePort + "\n# between\n---\n# the end\n",
 		want: "---\n# about web\n\n" + nodePort + compliantTail + "\n# between\n---\n# the end\n",
