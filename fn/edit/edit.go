@@ -266,7 +266,7 @@ func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
 		return err
 	}
 	col := d.src.column(start)
-	end = d.src.insertionEnd(b, end)
+	end = d.src.insertionEnd(b, col, end)
 	var text []byte
 	if next := d.src.nextLine(end); next > end {
 		end = next

@@ -111,6 +111,11 @@ func TestDiff(t *testing.T) {
 		},
 		want: "spec:\r\n  type: NodePort\r\n  sessionAffinityConfig:\r\n    clientIP:\r\n      timeoutSeconds: 10800\r\n",
 	}, {
+		name:   "a comment indented under the last entry stays with it; shallower comments and blank lines stay after the new key",
+		in:     "spec:\n  ports:\n  - port: 80\n\n    # targetPort: 8080\n  # externalTrafficPolicy: Cluster\n\n# trailing\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec:\n  ports:\n  - port: 80\n\n    # targetPort: 8080\n  sessionAffinity: ClientIP\n  # externalTrafficPolicy: Cluster\n\n# trailing\n",
+	}, {
 		name:   "a key after a keep-chomping block scalar goes after its kept blank lines",
 		in:     "metadata:\n  annotations:\n    snippet: |+\n      line one\n\n      \nspec:\n  type: LoadBalancer\n",
 		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str) },

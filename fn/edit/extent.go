@@ -170,13 +170,33 @@ func isMarker(line []byte, indicator string) bool {
 		(len(line) == len(indicator) || line[len(indicator)] == ' ' || line[len(indicator)] == '\t')
 }
 
-// insertionEnd is the end of the line after which new keys of the block mapping b (its content
-// ending at end, as blockEnd says) go. Past blockEnd's last line it takes what still belongs to
-// the last entry: the rest of a block scalar that ends the mapping (its lines that start with #,
-// and with keep chomping, |+ or >+, its trailing blank lines, which are part of its value).
-func (s *source) insertionEnd(b *yaml.Node, end int) int {
+// insertionEnd is the end of the line after which new keys of the block mapping b (its keys at
+// column col, its content ending at end, as blockEnd says) go. Past blockEnd's last line it takes
+// what still belongs to the last entry: the rest of a block scalar that ends the mapping (its
+// lines that start with #, and with keep chomping, |+ or >+, its trailing blank lines, which are
+// part of its value), then the comments indented deeper than the keys.
+func (s *source) insertionEnd(b *yaml.Node, col, end int) int {
 	if leaf, owner := lastLeaf(b); leaf != nil {
 		end = s.blockScalarEnd(leaf, owner, end)
+	}
+	return s.deeperComments(col, end)
+}
+
+// deeperComments extends end over the comment lines after it indented deeper than col (and the
+// blank lines between them): they speak of the content above them (`- port: 80` then
+// `  # targetPort: 8080`), so a key added at col goes after them. Blank lines and comments at col
+// or shallower close the mapping, and stay after the new keys.
+func (s *source) deeperComments(col, end int) int {
+	for i := s.lineOf(end) + 1; i < s.lineCount(); i++ {
+		ind, content := s.indentation(i)
+		switch {
+		case onlySpace(s.text[s.lines[i]:s.lineEnd(s.lines[i])]):
+			continue
+		case !content && ind > col:
+			end = s.lineEnd(s.lines[i])
+			continue
+		}
+		break
 	}
 	return end
 }

@@ -123,6 +123,10 @@ func TestShapes(t *testing.T) {
 		in:   "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: a}\r\n---\r\n" + nodePort,
 		want: "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: a}\r\n---\r\n" + nodePort + compliantTail,
 	}, {
+		name: "a comment under the last port stays with it, the new fields go after it",
+		in:   strings.TrimSuffix(nodePort, "  ports: [{port: 80}]\n") + "  ports:\n  - port: 80\n    # targetPort: 8080\n  # externalTrafficPolicy: Cluster\n\n# trailing\n",
+		want: strings.TrimSuffix(nodePort, "  ports: [{port: 80}]\n") + "  ports:\n  - port: 80\n    # targetPort: 8080\n" + compliantTail + "  # externalTrafficPolicy: Cluster\n\n# trailing\n",
+	}, {
 		name: "a Helm keep-chomping annotation keeps its blank line when annotations are added after it",
 		in:   "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\n  annotations:\n    snippet: |+\n      return 200;\n    \nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n",
 		want: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\n  annotations:\n    snippet: |+\n      return 200;\n    \n" +
