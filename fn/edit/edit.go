@@ -64,7 +64,8 @@ func Apply(text []byte, edits []Edit) []byte {
 
 type differ struct {
 	src   *source
-	step  int // the indentation the text nests block mappings by
+	step  int  // the indentation the text nests block mappings by
+	json  bool // the flow collection being diffed is JSON (jsonStyle)
 	edits []Edit
 }
 
@@ -78,6 +79,8 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 		return nil
 	}
 	flow = flow || b.Style&yaml.FlowStyle != 0
+	defer func(outer bool) { d.json = outer }(d.json)
+	d.json = flow && jsonStyle(b, d.json)
 	switch {
 	case b.Kind == yaml.MappingNode && a.Kind == yaml.MappingNode && len(a.Content) > 0 && !hasMergeKey(b):
 		return d.mapping(b, a, flow)
@@ -100,7 +103,13 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 		if err != nil {
 			return err
 		}
-		d.add(start, end, renderScalar(a, flow))
+		text := renderScalar(a, flow)
+		if d.json {
+			if text, err = jsonScalar(bare(a)); err != nil {
+				return err
+			}
+		}
+		d.add(start, end, text)
 		return nil
 	}
 	return errReplace
@@ -228,6 +237,9 @@ func (d *differ) insert(b *yaml.Node, pairs []*yaml.Node, flow bool) error {
 	if !flow {
 		return d.insertBlock(b, pairs)
 	}
+	if d.json {
+		return d.insertJSON(b, pairs)
+	}
 	var text []byte
 	for i := 0; i < len(pairs); i += 2 {
 		pair, err := d.renderPair(pairs[i], pairs[i+1], 0, true)
@@ -254,6 +266,52 @@ func (d *differ) insert(b *yaml.Node, pairs []*yaml.Node, flow bool) error {
 	}
 	d.add(end, end, text)
 	return nil
+}
+
+// insertJSON adds the pairs at the end of the JSON mapping b, spaced as its own entries are: on
+// lines of their own in its indentation when it writes its entries so, else on its line.
+func (d *differ) insertJSON(b *yaml.Node, pairs []*yaml.Node) error {
+	l := d.src.layout(b)
+	var text []byte
+	for i := 0; i < len(pairs); i += 2 {
+		pair, err := d.renderJSONPair(pairs[i], pairs[i+1], l)
+		if err != nil {
+			return err
+		}
+		switch {
+		case l.indent != "":
+			text = append(append(append(text, ",\n"...), l.indent...), pair...)
+		default:
+			text = append(append(text, l.comma...), pair...)
+		}
+	}
+	if len(b.Content) == 0 {
+		open, err := d.src.start(b)
+		if err != nil {
+			return err
+		}
+		d.add(open+1, open+1, text[len(l.comma):])
+		return nil
+	}
+	end, err := d.pairEnd(b.Content[len(b.Content)-2], b.Content[len(b.Content)-1], true)
+	if err != nil {
+		return err
+	}
+	d.add(end, end, text)
+	return nil
+}
+
+// renderJSONPair writes "key": value in layout l.
+func (d *differ) renderJSONPair(k, v *yaml.Node, l jsonLayout) ([]byte, error) {
+	key, err := jsonScalar(&yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: k.Value})
+	if err != nil {
+		return nil, err
+	}
+	value, err := renderJSON(v, l)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(key, l.colon...), value...), nil
 }
 
 func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
@@ -291,6 +349,10 @@ func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
 // indented by col and nested mappings by the text's own step. No comments but a block scalar
 // value's own: the others stay where they are in the text.
 func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error) {
+	if flow && d.json {
+		l := d.src.layout(&yaml.Node{Kind: yaml.MappingNode}) // on one line, where the pair was
+		return d.renderJSONPair(k, v, l)
+	}
 	key := renderScalar(bare(k), flow)
 	if flow {
 		value := bare(v)

@@ -1,6 +1,7 @@
 package edit
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -49,10 +50,10 @@ func TestDiff(t *testing.T) {
 		},
 		want: "spec:\n    ports:\n    - port: 80\n    selector: {app: x}\n    sessionAffinity: ClientIP\n    sessionAffinityConfig:\n        clientIP:\n            timeoutSeconds: 10800\n# trailing comment\n",
 	}, {
-		name:   "a flow mapping stays flow, its other entries as written",
+		name:   "a flow mapping stays flow, its other entries as written; JSON-style keys make new entries JSON",
 		in:     "metadata:\n  annotations: {\"a\":\"b\"}\n",
 		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "1800", str) },
-		want:   "metadata:\n  annotations: {\"a\":\"b\", k: \"1800\"}\n",
+		want:   "metadata:\n  annotations: {\"a\":\"b\",\"k\":\"1800\"}\n",
 	}, {
 		name:   "an empty flow mapping gets its first entry",
 		in:     "metadata:\n  annotations: {}\n",
@@ -130,6 +131,27 @@ func TestDiff(t *testing.T) {
 		in:     "metadata:\n  annotations:\n    snippet: |\n      a\n      # b\n  name: x\n",
 		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str) },
 		want:   "metadata:\n  annotations:\n    snippet: |\n      a\n      # b\n    k: v\n  name: x\n",
+	}, {
+		name: "a JSON object written one entry a line gets its new entries so, in its indentation",
+		in:   "{\n    \"metadata\": {\n        \"name\": \"web\"\n    },\n    \"spec\": {\n        \"type\": \"NodePort\"\n    }\n}\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.EnsureMap(o, "metadata", "annotations"), "a/b", "1800", str)
+			node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str)
+			node.SetScalar(node.EnsureMap(o, "spec", "sessionAffinityConfig", "clientIP"), "timeoutSeconds", "10800", yaml.NodeTagInt)
+			node.SetScalar(node.Get(o, "spec"), "allocateLoadBalancerNodePorts", "false", yaml.NodeTagBool)
+		},
+		want: "{\n    \"metadata\": {\n        \"name\": \"web\",\n        \"annotations\": {\n            \"a/b\": \"1800\"\n        }\n    },\n    \"spec\": {\n        \"type\": \"NodePort\",\n" +
+			"        \"sessionAffinity\": \"ClientIP\",\n        \"sessionAffinityConfig\": {\n            \"clientIP\": {\n                \"timeoutSeconds\": 10800\n            }\n        },\n        \"allocateLoadBalancerNodePorts\": false\n    }\n}\n",
+	}, {
+		name:   "an empty mapping inside JSON gets JSON entries",
+		in:     "{\"metadata\": {\"annotations\": {}}, \"spec\": {\"type\": \"ClusterIP\"}}",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str) },
+		want:   "{\"metadata\": {\"annotations\": {\"k\": \"v\"}}, \"spec\": {\"type\": \"ClusterIP\"}}",
+	}, {
+		name:   "a string that replaces a JSON number is double-quoted",
+		in:     "{\"metadata\": {\"annotations\": {\"k\": 5}}}",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "it's \"1800\"", str) },
+		want:   "{\"metadata\": {\"annotations\": {\"k\": \"it's \\\"1800\\\"\"}}}",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := object(t, tc.in)
@@ -145,6 +167,9 @@ func TestDiff(t *testing.T) {
 			}
 			if !node.Equal(object(t, got), after) {
 				t.Errorf("the edited text does not read as the changed object:\n%s", got)
+			}
+			if json.Valid([]byte(tc.in)) && !json.Valid([]byte(got)) {
+				t.Errorf("JSON in, not JSON out:\n%s", got)
 			}
 		})
 	}
@@ -186,6 +211,7 @@ func FuzzDiff(f *testing.F) {
 		"spec:\n  selector:\n    sessionAffinity: ClientIP # c\n  ports:\n  - port: 80\n",
 		"metadata:\n  annotations:\nspec: &s\n  type: \"NodePort\"\n",
 		"spec:\r\n  type: 'LoadBalancer'\r\n",
+		"metadata: {\"annotations\": {\"a\": 1}}\nspec: {\n  \"type\": \"NodePort\",\n  \"selector\": {\"sessionAffinity\":\"ClientIP\"}\n}\n",
 	} {
 		f.Add(seed)
 	}

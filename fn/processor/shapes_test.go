@@ -2,6 +2,7 @@ package processor
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -290,5 +291,26 @@ func TestEditsReadBackAsTheRulesWrote(t *testing.T) {
 	}
 	if !node.Equal(doc, &changed) {
 		t.Fatal("the input must read as itself")
+	}
+}
+
+// JSON in, JSON out: kubectl reads input that starts with `{` as JSON, so the fields and results
+// added to a Service or a ResourceList written in JSON are JSON too, one a line as the input
+// writes its own.
+func TestJSONInJSONOut(t *testing.T) {
+	svc := "{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Service\",\n    \"metadata\": {\n        \"name\": \"web\",\n        \"labels\": {\n            \"session-affinity.kpt.dev/sticky\": \"true\"\n        }\n    },\n    \"spec\": {\n        \"type\": \"LoadBalancer\",\n        \"ports\": [\n            {\n                \"port\": 80\n            }\n        ]\n    }\n}\n"
+	list := "{\n  \"apiVersion\": \"config.kubernetes.io/v1\",\n  \"kind\": \"ResourceList\",\n  \"items\": [\n    " + strings.ReplaceAll(strings.ReplaceAll(strings.TrimSuffix(svc, "\n"), "    ", "  "), "\n", "\n    ") + "\n  ]\n}\n"
+	for _, in := range []string{svc, list} {
+		var out, errOut bytes.Buffer
+		if code := Run([]byte(in), Stream{}, &out, &errOut); code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut.String())
+		}
+		var v map[string]any
+		if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+			t.Errorf("the output of a JSON input is not JSON (%v):\n%s", err, out.String())
+		}
+		if !strings.Contains(out.String(), "\n            \"sessionAffinity\": \"ClientIP\",\n") && !strings.Contains(out.String(), "\n        \"sessionAffinity\": \"ClientIP\",\n") {
+			t.Errorf("sessionAffinity is not on its own line in the input's indentation:\n%s", out.String())
+		}
 	}
 }
