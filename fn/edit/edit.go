@@ -184,8 +184,14 @@ func (d *differ) pairEnd(bk, bv *yaml.Node, flow bool) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	colon := bytes.IndexByte(d.src.text[keyEnd:d.src.lineEnd(keyEnd)], ':')
-	if colon < 0 {
+	// The colon, if any, follows the key; a colon further on belongs to the next entry of a flow
+	// mapping (`{"a", b: c}`), where a key with no colon has a null value.
+	rest := d.src.text[keyEnd:d.src.lineEnd(keyEnd)]
+	colon := len(rest) - len(bytes.TrimLeft(rest, " \t"))
+	if colon == len(rest) || rest[colon] != ':' {
+		if flow {
+			return keyEnd, nil
+		}
 		return 0, fmt.Errorf("%w: no colon after the key at %d:%d", ErrCannotEdit, bk.Line, bk.Column)
 	}
 	return keyEnd + colon + 1, nil
