@@ -31,7 +31,10 @@ type Edit struct {
 // key's lines go. before and after must be mappings. A change that cannot be written so (a value
 // behind a tag or an anchor, a block scalar) is ErrCannotEdit.
 func Diff(text []byte, before, after *yaml.Node) ([]Edit, error) {
-	d := &differ{src: newSource(text), step: indentStep(before)}
+	return NewSession(text).Diff(before, after)
+}
+
+func diff(d *differ, before, after *yaml.Node) ([]Edit, error) {
 	if err := d.node(before, after, false); err != nil {
 		if errors.Is(err, errReplace) {
 			err = fmt.Errorf("%w: the object changed its shape", ErrCannotEdit)
@@ -67,6 +70,9 @@ type differ struct {
 	step  int  // the indentation the text nests block mappings by
 	json  bool // the flow collection being diffed is JSON (jsonStyle)
 	edits []Edit
+
+	session *Session // the anchors edited in the text, and the aliases to them
+	path    string   // the field being diffed, for messages
 }
 
 func (d *differ) add(start, end int, text []byte) {
@@ -75,6 +81,10 @@ func (d *differ) add(start, end int, text []byte) {
 
 // node diffs two values at the same place.
 func (d *differ) node(b, a *yaml.Node, flow bool) error {
+	if changed, err := d.alias(b, a); changed {
+		return err
+	}
+	d.anchored(b, a)
 	if node.Equal(b, a) {
 		return nil
 	}
@@ -85,7 +95,10 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 	case b.Kind == yaml.MappingNode && a.Kind == yaml.MappingNode && len(a.Content) > 0 && !hasMergeKey(b):
 		return d.mapping(b, a, flow)
 	case b.Kind == yaml.SequenceNode && a.Kind == yaml.SequenceNode && len(a.Content) == len(b.Content):
+		path := d.path
+		defer func() { d.path = path }()
 		for i := range b.Content {
+			d.path = fmt.Sprintf("%s[%d]", path, i)
 			if err := d.node(b.Content[i], a.Content[i], flow); err != nil {
 				if errors.Is(err, errReplace) {
 					return fmt.Errorf("%w: an entry of a list changed its shape", ErrCannotEdit)
@@ -124,6 +137,8 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 	}
 	kept := make(map[string]bool, len(a.Content)/2)
 	var added []*yaml.Node
+	path := d.path
+	defer func() { d.path = path }()
 	for i := 0; i+1 < len(a.Content); i += 2 {
 		key, value := a.Content[i], a.Content[i+1]
 		j, ok := index[key.Value]
@@ -132,6 +147,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 			continue
 		}
 		kept[key.Value] = true
+		d.path = join(path, key.Value)
 		err := d.node(b.Content[j+1], value, flow)
 		if errors.Is(err, errReplace) {
 			err = d.replacePair(b.Content[j], b.Content[j+1], key, value, flow)
@@ -142,6 +158,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 	}
 	for i := 0; i+1 < len(b.Content); i += 2 {
 		if !kept[b.Content[i].Value] {
+			d.lose(b.Content[i+1], join(path, b.Content[i].Value))
 			if err := d.deletePair(b, i, flow); err != nil {
 				return err
 			}
@@ -155,6 +172,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 
 // replacePair writes a key and its value anew, from the key to the value's end.
 func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
+	d.lose(bv, d.path)
 	start, end, err := d.pairSpan(bk, bv, flow)
 	if err != nil {
 		return err
@@ -472,7 +490,10 @@ func indentStep(n *yaml.Node) int {
 // for changes Diff cannot write as edits. Comments inside the object are lost; the text around it
 // keeps its bytes.
 func Rewrite(text []byte, before, after *yaml.Node) ([]Edit, error) {
-	src := newSource(text)
+	return rewrite(newSource(text), before, after)
+}
+
+func rewrite(src *source, before, after *yaml.Node) ([]Edit, error) {
 	start, err := src.offset(before)
 	if err != nil {
 		return nil, err

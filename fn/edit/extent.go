@@ -7,17 +7,44 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// start is the offset where n's text begins. A node written with a tag or an anchor is not edited
-// in place: the bytes that give it would have to be kept apart from the value.
+// start is the offset where n's content begins: past its anchor, which stays as written, so that
+// what aliases it reads the edited content. A node written with a tag is not edited in place: a
+// new value could say something else under the old tag.
 func (s *source) start(n *yaml.Node) (int, error) {
 	off, err := s.offset(n)
 	if err != nil {
 		return 0, err
 	}
-	if n.Anchor != "" || n.Style&yaml.TaggedStyle != 0 || off < len(s.text) && (s.text[off] == '!' || s.text[off] == '&') && !emptyNull(n) {
-		return 0, fmt.Errorf("%w: the value at %d:%d has a tag or an anchor", ErrCannotEdit, n.Line, n.Column)
+	if n.Anchor != "" && !emptyNull(n) {
+		off = s.skipAnchor(off)
+	}
+	if n.Style&yaml.TaggedStyle != 0 || off < len(s.text) && (s.text[off] == '!' || s.text[off] == '&') && !emptyNull(n) {
+		return 0, fmt.Errorf("%w: the value at %d:%d has a tag", ErrCannotEdit, n.Line, n.Column)
 	}
 	return off, nil
+}
+
+// skipAnchor is the offset of the content after the anchor at off: past the blanks, comments and
+// line breaks that follow it (a block mapping's first key is on the next line).
+func (s *source) skipAnchor(off int) int {
+	t := s.text
+	if off >= len(t) || t[off] != '&' {
+		return off
+	}
+	for off < len(t) && t[off] != ' ' && t[off] != '\t' && t[off] != '\r' && t[off] != '\n' {
+		off++
+	}
+	for off < len(t) {
+		switch t[off] {
+		case ' ', '\t', '\r', '\n':
+			off++
+		case '#':
+			off = s.lineEnd(off)
+		default:
+			return off
+		}
+	}
+	return off
 }
 
 // end is the offset just past n's text: the closing quote or bracket, the last character of a

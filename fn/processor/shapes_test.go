@@ -134,6 +134,19 @@ func TestShapes(t *testing.T) {
 			"    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"1800\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: wrr\n" +
 			"spec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n",
 	}, {
+		name: "anchors on edited mappings and aliases to unchanged ones stay as written",
+		in:   "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &labels\n    app: web\n    " + sticky + "\nspec: &spec\n  type: NodePort\n  selector: *labels\n  ports: [{port: 80}]\n",
+		want: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &labels\n    app: web\n    " + sticky + "\nspec: &spec\n  type: NodePort\n  selector: *labels\n  ports: [{port: 80}]\n" + compliantTail,
+	}, {
+		name: "a spec two selected Services of a List share is edited once at its anchor, the alias kept",
+		in:   "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: a\n    labels: &l {" + sticky + "}\n  spec: &spec\n    type: NodePort\n    ports: [{port: 80}]\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b, labels: *l}\n  spec: *spec\n",
+		want: "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: a\n    labels: &l {" + sticky + "}\n  spec: &spec\n    type: NodePort\n    ports: [{port: 80}]\n" + "  " + strings.ReplaceAll(strings.TrimSuffix(compliantTail, "\n"), "\n", "\n  ") + "\n" + "- apiVersion: v1\n  kind: Service\n  metadata: {name: b, labels: *l}\n  spec: *spec\n",
+	}, {
+		name:   "an edit at an anchor that an unselected item reads is refused, naming the resource, the field, the anchor and the reader",
+		in:     "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: a\n    labels: {" + sticky + "}\n  spec: &spec\n    type: NodePort\n    ports: [{port: 80}]\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\n  spec: *spec\n",
+		code:   1,
+		stderr: "[error] v1/Service/a spec: the anchor &spec here is also read by document 1.items[1] (v1/Service/b) at spec",
+	}, {
 		name: "comments, blank lines and markers around a changed Service stay",
 		in:   "---\n# about web\n\n" + nodePort + "\n# between\n---\n# the end\n",
 		want: "---\n# about web\n\n" + nodePort + compliantTail + "\n# between\n---\n# the end\n",
