@@ -4,9 +4,13 @@
 //
 // Diff compares the object as decoded (whose positions point into the text) with the object as
 // changed, and returns the edits: a changed scalar is replaced where it stands, a new key is
-// added at the end of its mapping in the mapping's own indentation (or inside its braces), a
-// removed key's lines go. What cannot be written so (a value behind a tag or an anchor, a block
-// scalar) is ErrCannotEdit, and Rewrite writes the object anew in its place instead.
+// added at the end of its mapping in the mapping's own indentation (or inside its braces, as JSON
+// when the mapping is JSON), a removed key's lines go. What cannot be written so (a value behind a
+// tag, a block scalar) is ErrCannotEdit, and Rewrite writes the object anew in its place instead.
+//
+// An anchored value is edited after its anchor, so its aliases read the edit too; a Session diffs
+// the objects of one text in order, keeps an alias that reads what its object is to say, and lists
+// the aliases that would not (Conflicts) for the caller to refuse (anchor.go).
 //
 // yaml.v3 gives each node's line and column but not where it ends; the ends come from the text
 // (source.go, extent.go), read as yaml.v3 reads it.

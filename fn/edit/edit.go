@@ -31,7 +31,10 @@ type Edit struct {
 // key's lines go. before and after must be mappings. A change that cannot be written so (a value
 // behind a tag or an anchor, a block scalar) is ErrCannotEdit.
 func Diff(text []byte, before, after *yaml.Node) ([]Edit, error) {
-	d := &differ{src: newSource(text), step: indentStep(before)}
+	return NewSession(text).Diff(before, after)
+}
+
+func diff(d *differ, before, after *yaml.Node) ([]Edit, error) {
 	if err := d.node(before, after, false); err != nil {
 		if errors.Is(err, errReplace) {
 			err = fmt.Errorf("%w: the object changed its shape", ErrCannotEdit)
@@ -64,25 +67,38 @@ func Apply(text []byte, edits []Edit) []byte {
 
 type differ struct {
 	src   *source
-	step  int // the indentation the text nests block mappings by
+	step  int  // the indentation the text nests block mappings by
+	json  bool // the flow collection being diffed is JSON (jsonStyle)
 	edits []Edit
+
+	session *Session // the anchors edited in the text, and the aliases to them
+	path    string   // the field being diffed, for messages
 }
 
 func (d *differ) add(start, end int, text []byte) {
-	d.edits = append(d.edits, Edit{Start: start, End: end, Text: d.src.lineBreaks(text)})
+	d.edits = append(d.edits, Edit{Start: start, End: end, Text: d.src.lineBreaks(start, text)})
 }
 
 // node diffs two values at the same place.
 func (d *differ) node(b, a *yaml.Node, flow bool) error {
+	if changed, err := d.alias(b, a); changed {
+		return err
+	}
+	d.anchored(b, a)
 	if node.Equal(b, a) {
 		return nil
 	}
 	flow = flow || b.Style&yaml.FlowStyle != 0
+	defer func(outer bool) { d.json = outer }(d.json)
+	d.json = flow && jsonStyle(b, d.json)
 	switch {
 	case b.Kind == yaml.MappingNode && a.Kind == yaml.MappingNode && len(a.Content) > 0 && !hasMergeKey(b):
 		return d.mapping(b, a, flow)
 	case b.Kind == yaml.SequenceNode && a.Kind == yaml.SequenceNode && len(a.Content) == len(b.Content):
+		path := d.path
+		defer func() { d.path = path }()
 		for i := range b.Content {
+			d.path = fmt.Sprintf("%s[%d]", path, i)
 			if err := d.node(b.Content[i], a.Content[i], flow); err != nil {
 				if errors.Is(err, errReplace) {
 					return fmt.Errorf("%w: an entry of a list changed its shape", ErrCannotEdit)
@@ -100,7 +116,13 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 		if err != nil {
 			return err
 		}
-		d.add(start, end, renderScalar(a, flow))
+		text := renderScalar(a, flow)
+		if d.json {
+			if text, err = jsonScalar(bare(a)); err != nil {
+				return err
+			}
+		}
+		d.add(start, end, text)
 		return nil
 	}
 	return errReplace
@@ -115,6 +137,8 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 	}
 	kept := make(map[string]bool, len(a.Content)/2)
 	var added []*yaml.Node
+	path := d.path
+	defer func() { d.path = path }()
 	for i := 0; i+1 < len(a.Content); i += 2 {
 		key, value := a.Content[i], a.Content[i+1]
 		j, ok := index[key.Value]
@@ -123,6 +147,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 			continue
 		}
 		kept[key.Value] = true
+		d.path = join(path, key.Value)
 		err := d.node(b.Content[j+1], value, flow)
 		if errors.Is(err, errReplace) {
 			err = d.replacePair(b.Content[j], b.Content[j+1], key, value, flow)
@@ -133,6 +158,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 	}
 	for i := 0; i+1 < len(b.Content); i += 2 {
 		if !kept[b.Content[i].Value] {
+			d.lose(b.Content[i+1], join(path, b.Content[i].Value))
 			if err := d.deletePair(b, i, flow); err != nil {
 				return err
 			}
@@ -146,6 +172,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 
 // replacePair writes a key and its value anew, from the key to the value's end.
 func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
+	d.lose(bv, d.path)
 	start, end, err := d.pairSpan(bk, bv, flow)
 	if err != nil {
 		return err
@@ -175,8 +202,14 @@ func (d *differ) pairEnd(bk, bv *yaml.Node, flow bool) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	colon := bytes.IndexByte(d.src.text[keyEnd:d.src.lineEnd(keyEnd)], ':')
-	if colon < 0 {
+	// The colon, if any, follows the key; a colon further on belongs to the next entry of a flow
+	// mapping (`{"a", b: c}`), where a key with no colon has a null value.
+	rest := d.src.text[keyEnd:d.src.lineEnd(keyEnd)]
+	colon := len(rest) - len(bytes.TrimLeft(rest, " \t"))
+	if colon == len(rest) || rest[colon] != ':' {
+		if flow {
+			return keyEnd, nil
+		}
 		return 0, fmt.Errorf("%w: no colon after the key at %d:%d", ErrCannotEdit, bk.Line, bk.Column)
 	}
 	return keyEnd + colon + 1, nil
@@ -228,6 +261,9 @@ func (d *differ) insert(b *yaml.Node, pairs []*yaml.Node, flow bool) error {
 	if !flow {
 		return d.insertBlock(b, pairs)
 	}
+	if d.json {
+		return d.insertJSON(b, pairs)
+	}
 	var text []byte
 	for i := 0; i < len(pairs); i += 2 {
 		pair, err := d.renderPair(pairs[i], pairs[i+1], 0, true)
@@ -256,6 +292,52 @@ func (d *differ) insert(b *yaml.Node, pairs []*yaml.Node, flow bool) error {
 	return nil
 }
 
+// insertJSON adds the pairs at the end of the JSON mapping b, spaced as its own entries are: on
+// lines of their own in its indentation when it writes its entries so, else on its line.
+func (d *differ) insertJSON(b *yaml.Node, pairs []*yaml.Node) error {
+	l := d.src.layout(b)
+	var text []byte
+	for i := 0; i < len(pairs); i += 2 {
+		pair, err := d.renderJSONPair(pairs[i], pairs[i+1], l)
+		if err != nil {
+			return err
+		}
+		switch {
+		case l.indent != "":
+			text = append(append(append(text, ",\n"...), l.indent...), pair...)
+		default:
+			text = append(append(text, l.comma...), pair...)
+		}
+	}
+	if len(b.Content) == 0 {
+		open, err := d.src.start(b)
+		if err != nil {
+			return err
+		}
+		d.add(open+1, open+1, text[len(l.comma):])
+		return nil
+	}
+	end, err := d.pairEnd(b.Content[len(b.Content)-2], b.Content[len(b.Content)-1], true)
+	if err != nil {
+		return err
+	}
+	d.add(end, end, text)
+	return nil
+}
+
+// renderJSONPair writes "key": value in layout l.
+func (d *differ) renderJSONPair(k, v *yaml.Node, l jsonLayout) ([]byte, error) {
+	key, err := jsonScalar(&yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: k.Value})
+	if err != nil {
+		return nil, err
+	}
+	value, err := renderJSON(v, l)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(key, l.colon...), value...), nil
+}
+
 func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
 	start, err := d.src.start(b)
 	if err != nil {
@@ -266,6 +348,7 @@ func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
 		return err
 	}
 	col := d.src.column(start)
+	end = d.src.insertionEnd(b, col, end)
 	var text []byte
 	if next := d.src.nextLine(end); next > end {
 		end = next
@@ -290,6 +373,10 @@ func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
 // indented by col and nested mappings by the text's own step. No comments but a block scalar
 // value's own: the others stay where they are in the text.
 func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error) {
+	if flow && d.json {
+		l := d.src.layout(&yaml.Node{Kind: yaml.MappingNode}) // on one line, where the pair was
+		return d.renderJSONPair(k, v, l)
+	}
 	key := renderScalar(bare(k), flow)
 	if flow {
 		value := bare(v)
@@ -403,7 +490,10 @@ func indentStep(n *yaml.Node) int {
 // for changes Diff cannot write as edits. Comments inside the object are lost; the text around it
 // keeps its bytes.
 func Rewrite(text []byte, before, after *yaml.Node) ([]Edit, error) {
-	src := newSource(text)
+	return rewrite(newSource(text), before, after)
+}
+
+func rewrite(src *source, before, after *yaml.Node) ([]Edit, error) {
 	start, err := src.offset(before)
 	if err != nil {
 		return nil, err
@@ -426,5 +516,5 @@ func Rewrite(text []byte, before, after *yaml.Node) ([]Edit, error) {
 	}
 	pad := bytes.Repeat([]byte{' '}, src.column(start))
 	rendered = bytes.ReplaceAll(rendered, []byte("\n"), append([]byte("\n"), pad...))
-	return []Edit{{Start: start, End: end, Text: src.lineBreaks(rendered)}}, nil
+	return []Edit{{Start: start, End: end, Text: src.lineBreaks(start, rendered)}}, nil
 }

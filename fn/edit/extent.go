@@ -7,17 +7,44 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// start is the offset where n's text begins. A node written with a tag or an anchor is not edited
-// in place: the bytes that give it would have to be kept apart from the value.
+// start is the offset where n's content begins: past its anchor, which stays as written, so that
+// what aliases it reads the edited content. A node written with a tag is not edited in place: a
+// new value could say something else under the old tag.
 func (s *source) start(n *yaml.Node) (int, error) {
 	off, err := s.offset(n)
 	if err != nil {
 		return 0, err
 	}
-	if n.Anchor != "" || n.Style&yaml.TaggedStyle != 0 || off < len(s.text) && (s.text[off] == '!' || s.text[off] == '&') && !emptyNull(n) {
-		return 0, fmt.Errorf("%w: the value at %d:%d has a tag or an anchor", ErrCannotEdit, n.Line, n.Column)
+	if n.Anchor != "" && !emptyNull(n) {
+		off = s.skipAnchor(off)
+	}
+	if n.Style&yaml.TaggedStyle != 0 || off < len(s.text) && (s.text[off] == '!' || s.text[off] == '&') && !emptyNull(n) {
+		return 0, fmt.Errorf("%w: the value at %d:%d has a tag", ErrCannotEdit, n.Line, n.Column)
 	}
 	return off, nil
+}
+
+// skipAnchor is the offset of the content after the anchor at off: past the blanks, comments and
+// line breaks that follow it (a block mapping's first key is on the next line).
+func (s *source) skipAnchor(off int) int {
+	t := s.text
+	if off >= len(t) || t[off] != '&' {
+		return off
+	}
+	for off < len(t) && t[off] != ' ' && t[off] != '\t' && t[off] != '\r' && t[off] != '\n' {
+		off++
+	}
+	for off < len(t) {
+		switch t[off] {
+		case ' ', '\t', '\r', '\n':
+			off++
+		case '#':
+			off = s.lineEnd(off)
+		default:
+			return off
+		}
+	}
+	return off
 }
 
 // end is the offset just past n's text: the closing quote or bracket, the last character of a
@@ -168,4 +195,87 @@ func (s *source) blockEnd(n *yaml.Node, off int) (int, error) {
 func isMarker(line []byte, indicator string) bool {
 	return bytes.HasPrefix(line, []byte(indicator)) &&
 		(len(line) == len(indicator) || line[len(indicator)] == ' ' || line[len(indicator)] == '\t')
+}
+
+// insertionEnd is the end of the line after which new keys of the block mapping b (its keys at
+// column col, its content ending at end, as blockEnd says) go. Past blockEnd's last line it takes
+// what still belongs to the last entry: the rest of a block scalar that ends the mapping (its
+// lines that start with #, and with keep chomping, |+ or >+, its trailing blank lines, which are
+// part of its value), then the comments indented deeper than the keys.
+func (s *source) insertionEnd(b *yaml.Node, col, end int) int {
+	if leaf, owner := lastLeaf(b); leaf != nil {
+		end = s.blockScalarEnd(leaf, owner, end)
+	}
+	return s.deeperComments(col, end)
+}
+
+// deeperComments extends end over the comment lines after it indented deeper than col (and the
+// blank lines between them): they speak of the content above them (`- port: 80` then
+// `  # targetPort: 8080`), so a key added at col goes after them. Blank lines and comments at col
+// or shallower close the mapping, and stay after the new keys.
+func (s *source) deeperComments(col, end int) int {
+	for i := s.lineOf(end) + 1; i < s.lineCount(); i++ {
+		ind, content := s.indentation(i)
+		switch {
+		case onlySpace(s.text[s.lines[i]:s.lineEnd(s.lines[i])]):
+			continue
+		case !content && ind > col:
+			end = s.lineEnd(s.lines[i])
+			continue
+		}
+		break
+	}
+	return end
+}
+
+// lastLeaf is the block scalar that ends the block collection b, if any, with the column its
+// lines must be indented past (its key's, or its sequence entry's dash).
+func lastLeaf(b *yaml.Node) (*yaml.Node, int) {
+	col := 0
+	for b.Style&yaml.FlowStyle == 0 && len(b.Content) > 0 {
+		last := b.Content[len(b.Content)-1]
+		switch b.Kind {
+		case yaml.MappingNode:
+			col = b.Content[len(b.Content)-2].Column - 1
+		case yaml.SequenceNode:
+			col = b.Column - 1
+		default:
+			return nil, 0
+		}
+		if last.Kind == yaml.ScalarNode {
+			if last.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				return last, col
+			}
+			return nil, 0
+		}
+		b = last
+	}
+	return nil, 0
+}
+
+// blockScalarEnd extends end over the lines of the block scalar n that blockEnd does not count:
+// lines indented past owner (a # there is content), and with keep chomping the blank lines after
+// them, up to the first line that is neither.
+func (s *source) blockScalarEnd(n *yaml.Node, owner, end int) int {
+	header, err := s.offset(n)
+	if err != nil {
+		return end
+	}
+	keep := bytes.IndexByte(s.text[header:s.lineEnd(header)], '+') >= 0
+	for i := s.lineOf(end) + 1; i < s.lineCount(); i++ {
+		line := s.text[s.lines[i]:s.lineEnd(s.lines[i])]
+		ind := len(line) - len(bytes.TrimLeft(line, " "))
+		switch {
+		case len(bytes.TrimLeft(line, " ")) == 0:
+			if keep {
+				end = s.lineEnd(s.lines[i])
+			}
+			continue
+		case ind > owner:
+			end = s.lineEnd(s.lines[i])
+			continue
+		}
+		break
+	}
+	return end
 }

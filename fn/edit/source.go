@@ -13,7 +13,6 @@ import (
 type source struct {
 	text  []byte
 	lines []int // byte offset of each line's start
-	crlf  bool  // lines end in \r\n: what the edits write ends its lines so too
 }
 
 func newSource(text []byte) *source {
@@ -23,7 +22,7 @@ func newSource(text []byte) *source {
 			lines = append(lines, i+1)
 		}
 	}
-	return &source{text: text, lines: lines, crlf: bytes.Contains(text, []byte("\r\n"))}
+	return &source{text: text, lines: lines}
 }
 
 // offset is the byte offset of n's position.
@@ -56,6 +55,14 @@ func (s *source) lineOf(off int) int {
 	return lo
 }
 
+// lineCount is the number of lines, not counting the empty one after a final line break.
+func (s *source) lineCount() int {
+	if n := len(s.lines); s.lines[n-1] == len(s.text) && n > 1 {
+		return n - 1
+	}
+	return len(s.lines)
+}
+
 // lineEnd is the offset of the line break (\n or \r\n) ending the line that holds off, or the
 // text's end.
 func (s *source) lineEnd(off int) int {
@@ -77,12 +84,23 @@ func (s *source) nextLine(off int) int {
 	return len(s.text)
 }
 
-// lineBreaks writes text's line breaks as the source writes its own.
-func (s *source) lineBreaks(text []byte) []byte {
-	if !s.crlf {
+// lineBreaks writes text's line breaks as the line it goes into (or, at a line's start, the line
+// it follows) ends: one text may mix CRLF and LF documents, and each keeps its own.
+func (s *source) lineBreaks(off int, text []byte) []byte {
+	if !s.crlfAt(off) {
 		return text
 	}
 	return bytes.ReplaceAll(text, []byte("\n"), []byte("\r\n"))
+}
+
+// crlfAt reports whether the line break nearest before or at off's line is \r\n.
+func (s *source) crlfAt(off int) bool {
+	i := s.lineOf(off)
+	if i > 0 && (off == s.lines[i] || s.lineEnd(off) == len(s.text)) {
+		i-- // the line this text follows, or the last one with a break
+	}
+	end := s.lineEnd(s.lines[i])
+	return end < len(s.text) && s.text[end] == '\r'
 }
 
 // column is off's distance in characters from its line's start.

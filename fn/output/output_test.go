@@ -23,7 +23,7 @@ func TestResultsJoinTheList(t *testing.T) {
 		{"joined to earlier results", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: earlier\n",
 			"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: earlier\n- message: done\n  severity: info\n"},
 		{"a list in flow style", `{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": []}` + "\n",
-			`{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [], results: [{message: done, severity: info}]}` + "\n"},
+			`{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [], "results": [{"message": "done", "severity": "info"}]}` + "\n"},
 		{"CRLF", "apiVersion: config.kubernetes.io/v1\r\nkind: ResourceList\r\nitems: []\r\n",
 			"apiVersion: config.kubernetes.io/v1\r\nkind: ResourceList\r\nitems: []\r\nresults:\r\n- message: done\r\n  severity: info\r\n"},
 	} {

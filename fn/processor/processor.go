@@ -235,34 +235,21 @@ func (r *job) piece(i int) (po pieceOutcome) {
 		po.err = err
 		return po
 	}
-	var changed []object // the objects as the rules left them
-	var edits []edit.Edit
+	var changes []change
 	for _, obj := range objects {
-		after, results, counts, p := r.object(obj)
-		po.results = append(po.results, results...)
-		addCounts(&po.counts, counts)
-		if p != nil {
-			po.peers = append(po.peers, *p)
+		after, results, counts, peer := r.object(obj)
+		if peer != nil {
+			po.peers = append(po.peers, *peer)
 		}
-		if after == nil {
-			continue
-		}
-		es, err := edit.Diff(text, obj.node, after)
-		if errors.Is(err, edit.ErrCannotEdit) {
-			po.rewritten++
-			es, err = edit.Rewrite(text, obj.node, after)
-		}
-		if err != nil {
-			po.err = fmt.Errorf("%s: writing the change: %w", obj.name, err)
-			return po
-		}
-		edits = append(edits, es...)
-		changed = append(changed, object{obj.name, after})
+		changes = append(changes, change{obj, after, results, counts, ""}) // in input order, for the results
 	}
-	if len(edits) == 0 {
-		return po
+	edits, rewritten, err := r.edits(p, text, objects, changes)
+	po.rewritten, po.err = rewritten, err
+	for _, c := range changes {
+		po.results = append(po.results, c.results...)
+		addCounts(&po.counts, c.counts)
 	}
-	if po.err = r.verify(p, text, edits, changed); po.err != nil {
+	if err != nil || len(edits) == 0 {
 		return po
 	}
 	for _, e := range edits {
@@ -271,6 +258,97 @@ func (r *job) piece(i int) (po pieceOutcome) {
 		po.edits = append(po.edits, e)
 	}
 	return po
+}
+
+// change is an object with what the rules made of it: after is nil when they changed nothing.
+type change struct {
+	obj     object
+	after   *yaml.Node
+	results fn.Results
+	counts  report.Counts
+	refused string // why the change is not written, when it is not
+}
+
+// edits turns the changes into edits of the piece's text and checks that the text reads back as
+// the rules left every object. An edit inside an anchored node changes whatever aliases it: when
+// an alias would read a change its object is not to have, the object that holds the anchor is
+// refused (an error naming it, the field, the anchor and the reader), and the others are edited
+// again without it.
+func (r *job) edits(p input.Piece, text []byte, objects []object, changes []change) ([]edit.Edit, int, error) {
+	for {
+		session := edit.NewSession(text)
+		var edits []edit.Edit
+		var written []int // the changes edited, by their session call
+		rewritten := 0
+		for i, c := range changes {
+			if c.after == nil || c.refused != "" {
+				continue
+			}
+			es, err := session.Diff(c.obj.node, c.after)
+			if errors.Is(err, edit.ErrCannotEdit) {
+				rewritten++
+				es, err = session.Rewrite(c.obj.node, c.after)
+			}
+			if err != nil {
+				return nil, 0, fmt.Errorf("%s: writing the change: %w", c.obj.name, err)
+			}
+			edits = append(edits, es...)
+			written = append(written, i)
+		}
+		if !refuseConflicts(session, objects, changes, written) {
+			if len(edits) == 0 {
+				return nil, 0, nil
+			}
+			return edits, rewritten, r.verify(p, text, edits, objects, changes)
+		}
+	}
+}
+
+// refuseConflicts refuses each change whose edit of an anchor an alias would read against its
+// object's will, and reports whether it refused any.
+func refuseConflicts(session *edit.Session, objects []object, changes []change, written []int) bool {
+	refused := false
+	for _, obj := range objects {
+		for _, c := range session.Conflicts(obj.node) {
+			owner := &changes[written[c.Anchor.Owner]]
+			if owner.refused != "" {
+				continue
+			}
+			owner.refused = fmt.Sprintf("the anchor &%s here is also read by %s (%s) at %s, through *%s, which the change would change too; nothing is changed: give one of them its own copy of the value instead of the alias",
+				c.Anchor.Node.Anchor, obj.name, describe(obj.node), c.AliasPath, c.Anchor.Node.Anchor)
+			owner.refuse(c.Anchor.Path)
+			refused = true
+		}
+	}
+	return refused
+}
+
+// refuse turns a change into an error at path: the results that said what changed go, and the
+// object counts as failed.
+func (c *change) refuse(path string) {
+	kept := fn.Results{}
+	for _, res := range c.results {
+		if res.Severity != fn.Info {
+			kept = append(kept, res)
+		}
+	}
+	sub := report.SubjectOf(c.obj.node)
+	c.results = append(kept, report.Finding(sub, rules.Finding{Severity: fn.Error, Path: path, Message: c.refused}))
+	c.counts.Updated--
+	c.counts.Failed++
+}
+
+// describe names an object as the stderr lines do: apiVersion/kind/namespace/name.
+func describe(n *yaml.Node) string {
+	ref := report.SubjectOf(n).Ref
+	if ref == nil {
+		return "an object"
+	}
+	parts := []string{ref.APIVersion, ref.Kind}
+	if ref.Namespace != "" {
+		parts = append(parts, ref.Namespace)
+	}
+	return strings.Join(append(parts, ref.Name), "/")
 }
 
 // objects lists the objects of a decoded piece: the document's, the entry, or the whole list's
@@ -394,25 +472,33 @@ func countNodes(n *yaml.Node) int {
 	return c
 }
 
-// verify decodes the piece as edited and checks that each changed object reads as the rules left
-// it: an edit that said something else would be a bug, and is refused rather than written.
-func (r *job) verify(p input.Piece, text []byte, edits []edit.Edit, changed []object) error {
+// verify decodes the piece as edited and checks that each object reads as the rules left it, or
+// as it was when they did not change it: an edit that said something else would be a bug, and is
+// refused rather than written.
+func (r *job) verify(p input.Piece, text []byte, edits []edit.Edit, objects []object, changes []change) error {
+	want := make(map[string]*yaml.Node, len(objects))
+	for _, o := range objects {
+		want[o.name] = node.Resolved(o.node)
+	}
+	var names []string
+	for _, c := range changes {
+		if c.after != nil && c.refused == "" {
+			want[c.obj.name] = c.after
+			names = append(names, c.obj.name)
+		}
+	}
 	doc, err := input.DecodeOne(edit.Apply(text, edits))
 	if err != nil {
-		return fmt.Errorf("%s: the edited text does not decode: %w", p.Name, err)
+		return fmt.Errorf("%s: writing the change to %s: the edited text does not decode: %w", p.Name, strings.Join(names, ", "), err)
 	}
 	var po pieceOutcome
-	objects, err := r.objects(p, doc, &po)
+	got, err := r.objects(p, doc, &po)
 	if err != nil {
 		return err
 	}
-	byName := make(map[string]*yaml.Node, len(objects))
-	for _, o := range objects {
-		byName[o.name] = o.node
-	}
-	for _, c := range changed {
-		if !node.Equal(byName[c.name], c.node) {
-			return fmt.Errorf("%s: the edited text does not say what the rules wrote", c.name)
+	for _, o := range got {
+		if w := want[o.name]; w != nil && !node.Equal(o.node, w) {
+			return fmt.Errorf("%s: the edited text does not say what the rules wrote", o.name)
 		}
 	}
 	return nil

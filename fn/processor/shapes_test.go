@@ -2,6 +2,7 @@ package processor
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/sticky-services/set-session-affinity/fn/input"
 	"github.com/sticky-services/set-session-affinity/fn/node"
+	"github.com/sticky-services/set-session-affinity/fn/report"
 )
 
 // The input shapes that real charts, kubectl and hand-written YAML produce, each named after what
@@ -119,6 +121,33 @@ func TestShapes(t *testing.T) {
 		in:   strings.ReplaceAll(nodePort, "\n", "\r\n"),
 		want: strings.ReplaceAll(nodePort+compliantTail, "\n", "\r\n"),
 	}, {
+		name: "an LF document after a CRLF one gets LF edits",
+		in:   "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: a}\r\n---\r\n" + nodePort,
+		want: "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: a}\r\n---\r\n" + nodePort + compliantTail,
+	}, {
+		name: "a comment under the last port stays with it, the new fields go after it",
+		in:   strings.TrimSuffix(nodePort, "  ports: [{port: 80}]\n") + "  ports:\n  - port: 80\n    # targetPort: 8080\n  # externalTrafficPolicy: Cluster\n\n# trailing\n",
+		want: strings.TrimSuffix(nodePort, "  ports: [{port: 80}]\n") + "  ports:\n  - port: 80\n    # targetPort: 8080\n" + compliantTail + "  # externalTrafficPolicy: Cluster\n\n# trailing\n",
+	}, {
+		name: "a Helm keep-chomping annotation keeps its blank line when annotations are added after it",
+		in:   "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\n  annotations:\n    snippet: |+\n      return 200;\n    \nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n",
+		want: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\n  annotations:\n    snippet: |+\n      return 200;\n    \n" +
+			"    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"1800\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: wrr\n" +
+			"spec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n",
+	}, {
+		name: "anchors on edited mappings and aliases to unchanged ones stay as written",
+		in:   "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &labels\n    app: web\n    " + sticky + "\nspec: &spec\n  type: NodePort\n  selector: *labels\n  ports: [{port: 80}]\n",
+		want: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &labels\n    app: web\n    " + sticky + "\nspec: &spec\n  type: NodePort\n  selector: *labels\n  ports: [{port: 80}]\n" + compliantTail,
+	}, {
+		name: "a spec two selected Services of a List share is edited once at its anchor, the alias kept",
+		in:   "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: a\n    labels: &l {" + sticky + "}\n  spec: &spec\n    type: NodePort\n    ports: [{port: 80}]\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b, labels: *l}\n  spec: *spec\n",
+		want: "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: a\n    labels: &l {" + sticky + "}\n  spec: &spec\n    type: NodePort\n    ports: [{port: 80}]\n" + "  " + strings.ReplaceAll(strings.TrimSuffix(compliantTail, "\n"), "\n", "\n  ") + "\n" + "- apiVersion: v1\n  kind: Service\n  metadata: {name: b, labels: *l}\n  spec: *spec\n",
+	}, {
+		name:   "an edit at an anchor that an unselected item reads is refused, naming the resource, the field, the anchor and the reader",
+		in:     "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: a\n    labels: {" + sticky + "}\n  spec: &spec\n    type: NodePort\n    ports: [{port: 80}]\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\n  spec: *spec\n",
+		code:   1,
+		stderr: "[error] v1/Service/a spec: the anchor &spec here is also read by document 1.items[1] (v1/Service/b) at spec",
+	}, {
 		name: "comments, blank lines and markers around a changed Service stay",
 		in:   "---\n# about web\n\n" + nodePort + "\n# between\n---\n# the end\n",
 		want: "---\n# about web\n\n" + nodePort + compliantTail + "\n# between\n---\n# the end\n",
@@ -181,6 +210,22 @@ func TestListServicesAreReported(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "v1/Service/web spec.sessionAffinity") {
 		t.Errorf("stderr does not name the Service in the list: %q", errOut.String())
+	}
+}
+
+// The results of a List's Services come in the List's order, whether or not a Service changed.
+func TestListResultsFollowTheInputOrder(t *testing.T) {
+	list := "apiVersion: v1\nkind: List\nitems:\n" +
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: changed, labels: {" + sticky + "}}\n  spec: {type: NodePort, ports: [{port: 80}]}\n" +
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: headless, labels: {" + sticky + "}}\n  spec: {clusterIP: None, ports: [{port: 80}]}\n"
+	var out, errOut bytes.Buffer
+	if code := Run([]byte(list), Stream{Output: report.Output{Verbose: true}}, &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1 (a headless Service is refused)", code)
+	}
+	changed := strings.Index(errOut.String(), "v1/Service/changed")
+	headless := strings.Index(errOut.String(), "v1/Service/headless")
+	if changed < 0 || headless < 0 || changed > headless {
+		t.Errorf("results are not in the list's order:\n%s", errOut.String())
 	}
 }
 
@@ -276,5 +321,26 @@ func TestEditsReadBackAsTheRulesWrote(t *testing.T) {
 	}
 	if !node.Equal(doc, &changed) {
 		t.Fatal("the input must read as itself")
+	}
+}
+
+// JSON in, JSON out: kubectl reads input that starts with `{` as JSON, so the fields and results
+// added to a Service or a ResourceList written in JSON are JSON too, one a line as the input
+// writes its own.
+func TestJSONInJSONOut(t *testing.T) {
+	svc := "{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Service\",\n    \"metadata\": {\n        \"name\": \"web\",\n        \"labels\": {\n            \"session-affinity.kpt.dev/sticky\": \"true\"\n        }\n    },\n    \"spec\": {\n        \"type\": \"LoadBalancer\",\n        \"ports\": [\n            {\n                \"port\": 80\n            }\n        ]\n    }\n}\n"
+	list := "{\n  \"apiVersion\": \"config.kubernetes.io/v1\",\n  \"kind\": \"ResourceList\",\n  \"items\": [\n    " + strings.ReplaceAll(strings.ReplaceAll(strings.TrimSuffix(svc, "\n"), "    ", "  "), "\n", "\n    ") + "\n  ]\n}\n"
+	for _, in := range []string{svc, list} {
+		var out, errOut bytes.Buffer
+		if code := Run([]byte(in), Stream{}, &out, &errOut); code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut.String())
+		}
+		var v map[string]any
+		if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+			t.Errorf("the output of a JSON input is not JSON (%v):\n%s", err, out.String())
+		}
+		if !strings.Contains(out.String(), "\n            \"sessionAffinity\": \"ClientIP\",\n") && !strings.Contains(out.String(), "\n        \"sessionAffinity\": \"ClientIP\",\n") {
+			t.Errorf("sessionAffinity is not on its own line in the input's indentation:\n%s", out.String())
+		}
 	}
 }

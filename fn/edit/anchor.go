@@ -1,0 +1,156 @@
+package edit
+
+import (
+	"fmt"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/node"
+)
+
+// A Session diffs the objects of one text in order, so that an edit inside an anchored node and
+// the aliases to it, in the same object or in later ones, are seen together: an alias reads what
+// its anchor reads after the edit. Where that is what the alias's object is to say, the alias is
+// kept as written; where it is not, and the alias's object changes too, the alias is written out
+// as its object's value. An alias in an object that does not change cannot be written out without
+// touching that object: the caller learns of it from Conflicts.
+type Session struct {
+	src     *source
+	calls   int
+	changed map[*yaml.Node]*Anchor // anchored nodes an edit changed (or removed)
+	order   []*Anchor
+	handled map[*yaml.Node]bool // aliases to a changed anchor that read right after the edits
+}
+
+// Anchor is an anchored node an edit changed: what aliases to it read changes too.
+type Anchor struct {
+	Node  *yaml.Node // as decoded from the text
+	After *yaml.Node // its content after the edit; nil when the edit removed it
+	Path  string     // its field, in the API server's notation
+	Owner int        // the Diff call (0, 1, ...) whose object holds it
+}
+
+// NewSession starts diffing the objects decoded from text.
+func NewSession(text []byte) *Session {
+	return &Session{src: newSource(text), changed: map[*yaml.Node]*Anchor{}, handled: map[*yaml.Node]bool{}}
+}
+
+// Diff is Diff for the session's next object.
+func (s *Session) Diff(before, after *yaml.Node) ([]Edit, error) {
+	defer func() { s.calls++ }()
+	return diff(&differ{src: s.src, step: indentStep(before), session: s}, before, after)
+}
+
+// Rewrite is Rewrite for the session's next object: the anchors inside it are written out with
+// it, so aliases elsewhere to them would no longer find them.
+func (s *Session) Rewrite(before, after *yaml.Node) ([]Edit, error) {
+	defer func() { s.calls++ }()
+	(&differ{session: s}).lose(before, "")
+	return rewrite(s.src, before, after)
+}
+
+// Conflicts lists, for each anchor an edit changed, an alias to it that would read the change
+// although its object says otherwise, with the path of the alias in root (an object the caller
+// names). Each anchor is listed once, with the first such alias.
+func (s *Session) Conflicts(root *yaml.Node) []Conflict {
+	var found []Conflict
+	seen := map[*Anchor]bool{}
+	walkPaths(root, "", func(n *yaml.Node, path string) {
+		if a := s.changed[n.Alias]; n.Kind == yaml.AliasNode && a != nil && !s.handled[n] && !seen[a] {
+			seen[a] = true
+			found = append(found, Conflict{Anchor: a, AliasPath: path})
+		}
+	})
+	return found
+}
+
+// Changed lists the anchors the session's edits changed, in the order they were met.
+func (s *Session) Changed() []*Anchor { return s.order }
+
+// Conflict is an alias that would read an anchor's edit it should not.
+type Conflict struct {
+	Anchor    *Anchor
+	AliasPath string
+}
+
+// anchored records that the edit of the anchored node b makes it read as a.
+func (d *differ) anchored(b, a *yaml.Node) {
+	if d.session == nil || b.Anchor == "" || a != nil && node.Equal(b, a) {
+		return
+	}
+	if an := d.session.changed[b]; an != nil {
+		if a == nil {
+			an.After = nil // written anew after all, without its anchor
+		}
+		return
+	}
+	an := &Anchor{Node: b, After: a, Path: d.path, Owner: d.session.calls}
+	d.session.changed[b] = an
+	d.session.order = append(d.session.order, an)
+}
+
+// lose records the anchors inside n, a value written anew or removed: aliases to them lose them.
+func (d *differ) lose(n *yaml.Node, path string) {
+	walkPaths(n, path, func(x *yaml.Node, p string) {
+		if x.Anchor != "" {
+			saved := d.path
+			d.path = p
+			d.anchored(x, nil)
+			d.path = saved
+		}
+	})
+}
+
+// alias decides an alias b whose anchor an edit changed: kept when the anchor now reads as a,
+// else written out. ok is false when b's anchor did not change.
+func (d *differ) alias(b, a *yaml.Node) (ok bool, err error) {
+	if d.session == nil || b.Kind != yaml.AliasNode || d.session.changed[b.Alias] == nil {
+		return false, nil
+	}
+	d.session.handled[b] = true
+	if after := d.session.changed[b.Alias].After; after != nil && node.Equal(after, a) {
+		return true, nil
+	}
+	return true, errReplace
+}
+
+// walkPaths calls visit for n and each node under it with its path in the API server's
+// notation; keys are not visited.
+func walkPaths(n *yaml.Node, path string, visit func(*yaml.Node, string)) {
+	visit(n, path)
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			walkPaths(n.Content[i+1], join(path, n.Content[i].Value), visit)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			walkPaths(c, fmt.Sprintf("%s[%d]", path, i), visit)
+		}
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			walkPaths(c, path, visit)
+		}
+	}
+}
+
+// join appends key to path: a dotted name, or in brackets when the key holds a dot or a slash
+// (metadata.annotations[a.b/c]).
+func join(path, key string) string {
+	switch {
+	case path == "" && !hasSeparator(key):
+		return key
+	case hasSeparator(key):
+		return path + "[" + key + "]"
+	}
+	return path + "." + key
+}
+
+func hasSeparator(key string) bool {
+	for _, c := range key {
+		if c == '.' || c == '/' || c == '[' {
+			return true
+		}
+	}
+	return false
+}
