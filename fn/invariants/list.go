@@ -40,6 +40,10 @@ func readList(in []byte) (*list, error) {
 	if kind, _ := node.Scalar(node.Get(root, "kind")); kind != "ResourceList" {
 		return nil, fmt.Errorf("kind %q: %w", kind, errNotAList)
 	}
+	// The KRM functions specification defines these two; any other is input the function refuses.
+	if v, _ := node.Scalar(node.Get(root, "apiVersion")); v != "config.kubernetes.io/v1" && v != "config.kubernetes.io/v1beta1" {
+		return nil, fmt.Errorf("ResourceList apiVersion %q", v)
+	}
 	if path, dup := node.FirstDuplicate(root, ""); dup != nil {
 		return nil, fmt.Errorf("%s twice", path)
 	}
