@@ -69,3 +69,34 @@ func TestCheckCatchesBrokenRuns(t *testing.T) {
 		t.Errorf("the real function breaks invariants: %v", errs)
 	}
 }
+
+// A List's items are objects of their own: a selected Service inside may change, and the checker
+// must pass that, but an unselected item beside it may not.
+func TestCheckReadsListsItemByItem(t *testing.T) {
+	const list = `kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: web
+    labels: {session-affinity.kpt.dev/sticky: "true"}
+  spec:
+    type: NodePort
+    ports: [{port: 80}]
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: other, labels: {a: b}}
+`
+	for _, in := range []string{list, "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- " + strings.ReplaceAll(strings.TrimSuffix(list, "\n"), "\n", "\n  ") + "\n"} {
+		if errs := invariants.Check([]byte(in), function); len(errs) > 0 {
+			t.Errorf("the real function breaks invariants on a List: %v\n%s", errs, in)
+		}
+		editsTheConfigMap := func(in []byte) ([]byte, []byte, int) {
+			out, errOut, code := function(in)
+			return bytes.Replace(out, []byte("labels: {a: b}"), []byte("labels: {a: c}"), 1), errOut, code
+		}
+		if errs := invariants.Check([]byte(in), editsTheConfigMap); len(errs) == 0 {
+			t.Errorf("a changed ConfigMap inside a List went unnoticed:\n%s", in)
+		}
+	}
+}
