@@ -19,6 +19,8 @@ import (
 	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/node"
 )
 
 // Span is a byte range [Start, End) of the input.
@@ -342,6 +344,11 @@ func (s *scanner) confirmKeys(skeleton []byte) (*yaml.Node, error) {
 	}
 	if s.itemsKey >= 0 && !s.flowList && !isNull(root.Content[2*s.itemsKey+1]) {
 		return nil, errors.New("`items` decodes to a value")
+	}
+	// Decoding into a node does not refuse a key given twice, as decoding into a value does: the
+	// whole-list decode then refuses it with its line.
+	if path, dup := node.FirstDuplicate(root, ""); dup != nil {
+		return nil, fmt.Errorf("%s is given twice", path)
 	}
 	return root, nil
 }

@@ -105,6 +105,11 @@ func TestShapes(t *testing.T) {
 		code:   1,
 		stderr: "apiVersion appears twice",
 	}, {
+		name:   "a key given twice beside a ResourceList's items is refused",
+		in:     "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nx:\n  s: 1\n  s: 2\nitems: []\n",
+		code:   1,
+		stderr: "x.s appears twice",
+	}, {
 		name: "a label that arrives by an alias selects",
 		in:   "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &l {" + sticky + "}\nspec:\n  type: NodePort\n  selector: *l\n  ports: [{port: 80}]\n",
 		want: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &l {" + sticky + "}\nspec:\n  type: NodePort\n  selector: *l\n  ports: [{port: 80}]\n" + compliantTail,
