@@ -2,6 +2,7 @@ package validator_test
 
 import (
 	"regexp"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -50,6 +51,19 @@ var apiRules = []apiRule{
 		path:    regexp.MustCompile(`^metadata\.labels\[[^\]]+\]$`),
 		applies: invalidLabel,
 	},
+	{
+		name:    "invalid selector key or value (ValidateService runs ValidateLabels on spec.selector)",
+		path:    regexp.MustCompile(`^spec\.selector\[[^\]]+\]$`),
+		applies: invalidLabel,
+	},
+	{
+		name: "a port without a name, or a name given twice, on a Service of several ports (ValidateService)",
+		path: regexp.MustCompile(`^spec\.ports\[\d+\]\.name$`),
+		applies: func(svc goldens.Service, path string) bool {
+			ports := svc.Value("spec.ports")
+			return ports != nil && len(ports.Content) > 1
+		},
+	},
 	{name: "a value of the wrong JSON type (decode)", path: anyPath, applies: wrongType},
 	{name: "a key given twice (strict decoding)", path: anyPath, applies: goldens.Service.Duplicated},
 }
@@ -90,10 +104,11 @@ func timeoutOutOfRange(svc goldens.Service, path string) bool {
 	return ok && (n < 1 || n > 86400)
 }
 
-// invalidLabel: the key of metadata.labels[key] is not a qualified name, or its value is not a
-// valid label value (apimachinery's checks, which ValidateObjectMeta runs).
+// invalidLabel: the key of metadata.labels[key] or spec.selector[key] is not a qualified name, or
+// its value is not a valid label value (apimachinery's checks, which ValidateObjectMeta and
+// ValidateService run).
 func invalidLabel(svc goldens.Service, path string) bool {
-	key := path[len("metadata.labels[") : len(path)-1]
+	key := path[strings.Index(path, "[")+1 : len(path)-1]
 	value := svc.Value(path)
 	if len(validation.IsQualifiedName(key)) > 0 {
 		return true

@@ -58,7 +58,7 @@ func TestMain(t *testing.T) {
 		{name: "a flag sets a key", args: []string{"--client-ip-timeout-seconds", "900"}, stdin: documents, stdout: []string{"timeoutSeconds: 900"}},
 		{name: "a typed --config file, a flag on top", args: []string{"--config", typed, "--mode=validate"}, stdin: documents, code: 1,
 			stderr: "[error] v1/Service/web spec.sessionAffinityConfig.clientIP.timeoutSeconds: is not set; want 600"},
-		{name: "a warning goes to stderr, documents to stdout", stdin: strings.Replace(documents, "ports: [{port: 80}]", "ports: [{port: 80}, {port: 81}]", 1),
+		{name: "a warning goes to stderr, documents to stdout", stdin: strings.Replace(documents, "ports: [{port: 80}]", "ports: [{name: a, port: 80}, {name: b, port: 81}]", 1),
 			stdout: []string{"sessionAffinity: ClientIP"}, stderr: "[warning] v1/Service/web spec.ports: affinity is kept per port"},
 		{name: "an invalid flag value is a config error", args: []string{"--mode", "fix"}, stdin: documents, code: 1,
 			stderr: `[error]: --mode fix: "fix" is not allowed; allowed mutate, validate`},

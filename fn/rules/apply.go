@@ -13,6 +13,7 @@ var steps = []func(*service){
 	checkValueTypes,
 	applyOverrides,
 	repairMisplaced,
+	checkSelector,
 	checkType,
 	setAffinity,
 	setTrafficPolicy,

@@ -515,7 +515,7 @@ spec:
 		name: "a malformed protocol-port is refused once",
 		in: strings.Replace(strings.Replace(compliantLB, "  annotations:\n",
 			"  annotations:\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-protocol-port: \"TCP:80\"\n", 1),
-			"  - port: 80\n", "  - port: 80\n  - port: 81\n", 1),
+			"  - port: 80\n", "  - name: a\n    port: 80\n  - name: b\n    port: 81\n", 1),
 		outcome: Failed,
 		findings: []string{
 			"error metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-protocol-port]",
@@ -526,7 +526,7 @@ spec:
 		name: "tcp listener, a UDP port and several ports: warnings only",
 		in: strings.Replace(strings.Replace(compliantLB, "  annotations:\n",
 			"  annotations:\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-protocol-port: \"tcp:80\"\n", 1),
-			"  - port: 80\n", "  - port: 80\n  - port: 53\n    protocol: UDP\n", 1),
+			"  - port: 80\n", "  - name: web\n    port: 80\n  - name: dns\n    port: 53\n    protocol: UDP\n", 1),
 		outcome: Compliant,
 		findings: []string{
 			"warning spec.ports[1].protocol",
@@ -550,6 +550,24 @@ spec:
 		in:       strings.Replace(compliantLB, "  type: LoadBalancer\n", "  type: LoadBalancer\n  allocateLoadBalancerNodePorts: False\n", 1),
 		outcome:  Failed,
 		findings: []string{"error spec.ports[0].nodePort"},
+	},
+	{
+		name:     "several ports without names are refused, each named",
+		in:       strings.Replace(compliantLB, "  - port: 80\n", "  - port: 80\n  - name: b\n    port: 81\n  - name: b\n    port: 82\n", 1),
+		outcome:  Failed,
+		findings: []string{"error spec.ports[0].name", "error spec.ports[2].name", "info spec.ports"},
+	},
+	{
+		name:     "an invalid selector key and value are refused, as in labels",
+		in:       strings.Replace(compliantLB, "  ports:\n", "  selector:\n    bad key!: x\n    tier: \"web!\"\n  ports:\n", 1),
+		outcome:  Failed,
+		findings: []string{"error spec.selector[bad key!]", "error spec.selector[tier]"},
+	},
+	{
+		name:     "a selector value that is not a string is refused",
+		in:       strings.Replace(compliantLB, "  ports:\n", "  selector:\n    tier: 1\n  ports:\n", 1),
+		outcome:  Failed,
+		findings: []string{"error spec.selector[tier]"},
 	},
 	{
 		name:     "a non-string annotation value is refused",

@@ -34,6 +34,7 @@ func checkType(s *service) {
 			s.stopped = true
 			return
 		}
+		checkPortNames(s)
 		switch t {
 		case "ClusterIP":
 			checkClusterIP(s)
@@ -133,4 +134,25 @@ func loadBalancerOnlyFields(s *service) []string {
 	}
 	sort.Strings(annotations)
 	return append(fields, annotations...)
+}
+
+// checkPortNames: ValidateService (pkg/apis/core/validation, validateServicePort) requires a name
+// on each port of a Service with more than one, and no name twice; the ServicePort API documents
+// it ("Optional if only one ServicePort is defined on this service").
+func checkPortNames(s *service) {
+	ports := s.ports()
+	if len(ports) < 2 {
+		return
+	}
+	seen := map[string]bool{}
+	for i, port := range ports {
+		name, _ := node.Scalar(node.Get(port, "name"))
+		switch {
+		case name == "":
+			s.errorf(portPath(i, "name"), "Required value: a Service with more than one port needs a name on each, so the API server rejects the Service; name the port")
+		case seen[name]:
+			s.errorf(portPath(i, "name"), "Duplicate value %q: port names must differ, so the API server rejects the Service; rename the port", name)
+		}
+		seen[name] = true
+	}
 }

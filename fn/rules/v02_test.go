@@ -9,7 +9,7 @@ import (
 )
 
 const compliantClusterIP = "apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\n  labels:\n    app: coredns\nspec:\n" +
-	"  ports:\n  - port: 53\n    protocol: UDP\n  - port: 53\n    protocol: TCP\n" +
+	"  ports:\n  - name: dns\n    port: 53\n    protocol: UDP\n  - name: dns-tcp\n    port: 53\n    protocol: TCP\n" +
 	"  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n"
 
 func skip(c *config.Config) { c.OnUnsupported = config.UnsupportedSkip }

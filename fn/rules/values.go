@@ -13,32 +13,47 @@ import (
 // rejects them (`cannot unmarshal number into ... of type string`, kubernetes-sigs/kustomize#2472),
 // and an unquoted `1800` is the usual way a persistence timeout gets lost.
 func checkValueTypes(s *service) {
-	for _, m := range []string{"annotations", "labels"} {
-		values := s.get("metadata", m)
-		if node.IsNull(values) {
+	checkStringMap(s, "metadata.annotations", s.get("metadata", "annotations"), nil)
+	checkStringMap(s, "metadata.labels", s.get("metadata", "labels"), checkLabel)
+}
+
+// checkSelector holds spec.selector to the same rules as labels: ValidateService runs
+// ValidateLabels on it (pkg/apis/core/validation), so a key or value no label may have, or a value
+// that is not a string, gets the Service refused. The keys the misplaced-key repair reports are
+// left to it.
+func checkSelector(s *service) {
+	checkStringMap(s, "spec.selector", s.get("spec", "selector"), checkLabel)
+}
+
+// checkStringMap reports the entries of the map at path whose values are not strings, warns of
+// null ones, and hands the others to check (when not nil).
+func checkStringMap(s *service, path string, values *yaml.Node, check func(s *service, path, key, value string)) {
+	if node.IsNull(values) {
+		return
+	}
+	if values.Kind != yaml.MappingNode {
+		s.errorf(path, "must be a map of strings, got %s", node.Describe(values))
+		return
+	}
+	for _, f := range node.Fields(values) {
+		if _, misplaced := affinityPlace[f.Key]; misplaced && path == "spec.selector" {
 			continue
 		}
-		if values.Kind != yaml.MappingNode {
-			s.errorf("metadata."+m, "must be a map of strings, got %s", node.Describe(values))
+		at := path + "[" + f.Key + "]"
+		if node.IsNull(f.Value) {
+			// The API server reads null in a map of strings as "" and accepts it
+			// (TestAPIClaimsMatchTheServer in validator/), so this is no refusal.
+			s.warnf(at, "null is read as \"\" by the API server; write \"\" if an empty value is meant")
 			continue
 		}
-		for _, f := range node.Fields(values) {
-			path := "metadata." + m + "[" + f.Key + "]"
-			if node.IsNull(f.Value) {
-				// The API server reads null in a map of strings as "" and accepts it
-				// (TestAPIClaimsMatchTheServer in validator/), so this is no refusal.
-				s.warnf(path, "null is read as \"\" by the API server; write \"\" if an empty value is meant")
-				continue
+		if problem := notAString(f.Value); problem != "" {
+			if s.cfg.Origin.Plain {
+				// Helm's --set types a value it can parse; --set-string keeps it a string.
+				problem += "; from a Helm --set, use --set-string"
 			}
-			if problem := notAString(f.Value); problem != "" {
-				if s.cfg.Origin.Plain {
-					// Helm's --set types a value it can parse; --set-string keeps it a string.
-					problem += "; from a Helm --set, use --set-string"
-				}
-				s.errorf(path, "%s", problem)
-			} else if m == "labels" {
-				checkLabel(s, path, f.Key, f.Value.Value)
-			}
+			s.errorf(at, "%s", problem)
+		} else if check != nil {
+			check(s, at, f.Key, f.Value.Value)
 		}
 	}
 }
@@ -60,10 +75,10 @@ func notAString(v *yaml.Node) string {
 // the Service otherwise.
 func checkLabel(s *service, path, key, value string) {
 	for _, msg := range validation.IsQualifiedName(key) {
-		s.errorf(path, "invalid label key: %s", msg)
+		s.errorf(path, "invalid label key, so the API server rejects the Service: %s", msg)
 	}
 	for _, msg := range validation.IsValidLabelValue(value) {
-		s.errorf(path, "invalid label value %q: %s", value, msg)
+		s.errorf(path, "invalid label value %q, so the API server rejects the Service: %s", value, msg)
 	}
 }
 
