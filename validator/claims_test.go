@@ -47,6 +47,7 @@ var claimVariants = []claimVariant{
 	{path: "spec.loadBalancerSourceRanges", value: "[10.0.0.0/8]"},
 	{path: "spec.allocateLoadBalancerNodePorts", value: "true"},
 	{path: "spec.allocateLoadBalancerNodePorts", value: "false"},
+	{path: "spec.allocateLoadBalancerNodePorts", value: `"false"`},
 	{path: "spec.loadBalancerClass", value: "example.com/lb"},
 	{path: "spec.loadBalancerIP", value: "10.0.0.10"},
 	{path: "spec.ports", value: "<absent>"},

@@ -31,7 +31,16 @@ var (
 // SubjectOf identifies obj. It has no resourceRef when obj names no kind, and no file when no
 // orchestrator said where obj came from.
 func SubjectOf(obj *yaml.Node) Subject {
-	text := func(path ...string) string { v, _ := node.Scalar(node.Get(obj, path...)); return v }
+	// Lookup reads through aliases and merge keys, as yaml.v3 does: an object whose metadata
+	// arrives by alias is named by it.
+	text := func(path ...string) string {
+		n := obj
+		for _, key := range path {
+			n = node.Lookup(n, key)
+		}
+		v, _ := node.Scalar(n)
+		return v
+	}
 	var sub Subject
 	if kind := text("kind"); kind != "" {
 		sub.Ref = &fn.ResourceRef{APIVersion: text("apiVersion"), Kind: kind,

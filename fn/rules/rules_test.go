@@ -570,6 +570,18 @@ spec:
 		findings: []string{"error spec.selector[tier]"},
 	},
 	{
+		name:     "allocateLoadBalancerNodePorts as a quoted string is refused",
+		in:       strings.Replace(compliantLB, "  type: LoadBalancer\n", "  type: LoadBalancer\n  allocateLoadBalancerNodePorts: \"false\"\n", 1),
+		outcome:  Failed,
+		findings: []string{"error spec.allocateLoadBalancerNodePorts"},
+	},
+	{
+		name:     "allocateLoadBalancerNodePorts as YAML 1.1's no is refused: yaml.v3 and the API server read it differently",
+		in:       strings.Replace(compliantLB, "  type: LoadBalancer\n", "  type: LoadBalancer\n  allocateLoadBalancerNodePorts: no\n", 1),
+		outcome:  Failed,
+		findings: []string{"error spec.allocateLoadBalancerNodePorts"},
+	},
+	{
 		name:     "a non-string annotation value is refused",
 		in:       strings.Replace(compliantLB, `persistence-timeout: "1800"`, `persistence-timeout: 1800`, 1),
 		outcome:  Failed,

@@ -31,6 +31,7 @@ func checkShape(s *service) {
 	want("spec.selector", s.get("spec", "selector"), yaml.MappingNode, "a map of labels")
 	want("spec.sessionAffinityConfig", s.get("spec", "sessionAffinityConfig"), yaml.MappingNode, "an object")
 	want("spec.ports", s.get("spec", "ports"), yaml.SequenceNode, "a list of ports")
+	checkBoolean(s, "spec.allocateLoadBalancerNodePorts", s.get("spec", "allocateLoadBalancerNodePorts"))
 	for i, p := range s.ports() {
 		want(portItemPath(i), p, yaml.MappingNode, "a port object")
 		for _, field := range []string{"port", "nodePort"} {
@@ -99,3 +100,18 @@ func walk(n *yaml.Node, check func(n *yaml.Node) (string, bool)) ([]func(string)
 }
 
 func join(path, key string) string { return strings.TrimPrefix(path+"."+key, ".") }
+
+// checkBoolean reports a value at path that is not a boolean to yaml.v3. A quoted "false" is a
+// string, which the API server's decoder refuses for a bool field; a plain no, off or yes is a
+// string to yaml.v3 but a boolean to YAML 1.1 parsers, the API server's among them, so the rules
+// and the server would read it differently: either way the value must be written true or false.
+func checkBoolean(s *service, path string, v *yaml.Node) {
+	if _, ok := node.Bool(v); ok || node.IsNull(v) {
+		return
+	}
+	if v.Kind == yaml.ScalarNode && v.Style == 0 && yaml.IsYaml1_1NonString(v) {
+		s.errorf(path, "%s is a boolean to YAML 1.1 parsers, the API server's among them, but a string to yaml.v3, which this function reads; write true or false", v.Value)
+		return
+	}
+	s.errorf(path, "must be a boolean (true or false), got %s, so the API server rejects the Service", node.Describe(v))
+}
