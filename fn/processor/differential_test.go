@@ -87,7 +87,9 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 	}
 	for i, o := range flat {
 		if selection.IsCoreService(o) { // others are not resolved: an alias bomb stays small
-			resolved, err := node.Resolve(o, 1<<20)
+			// The function's bound: a Service whose aliases expand past 64 times its nodes is
+			// refused, so no copy of the oracle's grows larger than the function's would.
+			resolved, err := node.Resolve(o, aliasBudget(o))
 			if err != nil {
 				return nil, err
 			}
