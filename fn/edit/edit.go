@@ -198,6 +198,9 @@ func (d *differ) pairEnd(bk, bv *yaml.Node, flow bool) (int, error) {
 	if !emptyNull(bv) {
 		return d.src.end(bv, flow)
 	}
+	if bv.Anchor != "" { // `a: &x`, an anchored null: it ends past its anchor, which stays
+		return d.src.start(bv)
+	}
 	keyEnd, err := d.src.end(bk, true)
 	if err != nil {
 		return 0, err

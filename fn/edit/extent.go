@@ -15,13 +15,28 @@ func (s *source) start(n *yaml.Node) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if n.Anchor != "" && !emptyNull(n) {
+	switch {
+	case n.Anchor != "" && emptyNull(n):
+		off = s.pastAnchor(off) // `a: &x` is an anchored null: what replaces it goes after &x
+	case n.Anchor != "":
 		off = s.skipAnchor(off)
 	}
 	if n.Style&yaml.TaggedStyle != 0 || off < len(s.text) && (s.text[off] == '!' || s.text[off] == '&') && !emptyNull(n) {
 		return 0, fmt.Errorf("%w: the value at %d:%d has a tag", ErrCannotEdit, n.Line, n.Column)
 	}
 	return off, nil
+}
+
+// pastAnchor is the offset just past the anchor token at off (&x), or off when there is none.
+func (s *source) pastAnchor(off int) int {
+	t := s.text
+	if off >= len(t) || t[off] != '&' {
+		return off
+	}
+	for off < len(t) && t[off] != ' ' && t[off] != '\t' && t[off] != '\r' && t[off] != '\n' && t[off] != ',' && t[off] != '}' && t[off] != ']' {
+		off++
+	}
+	return off
 }
 
 // skipAnchor is the offset of the content after the anchor at off: past the blanks, comments and
