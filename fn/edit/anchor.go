@@ -38,6 +38,9 @@ func NewSession(text []byte) *Session {
 // Diff is Diff for the session's next object.
 func (s *Session) Diff(before, after *yaml.Node) ([]Edit, error) {
 	defer func() { s.calls++ }()
+	if s.src.loneCR {
+		return nil, fmt.Errorf("%w: the text breaks a line with a lone carriage return", ErrCannotEdit)
+	}
 	return diff(&differ{src: s.src, step: indentStep(before), session: s}, before, after)
 }
 

@@ -11,8 +11,9 @@ import (
 // source is a text with its line starts indexed, so that yaml.v3's positions (1-based lines and
 // columns counted in characters) map to byte offsets.
 type source struct {
-	text  []byte
-	lines []int // byte offset of each line's start
+	text   []byte
+	lines  []int // byte offset of each line's start
+	loneCR bool  // a \r not followed by \n: yaml.v3 sees a line break the lines do not
 }
 
 func newSource(text []byte) *source {
@@ -22,7 +23,10 @@ func newSource(text []byte) *source {
 			lines = append(lines, i+1)
 		}
 	}
-	return &source{text: text, lines: lines}
+	// yaml.v3 breaks a line at a lone \r too; the lines here are cut at \n only, so positions in
+	// such a text would not match yaml.v3's (no editor writes one; old Mac files did).
+	loneCR := bytes.Count(text, []byte{'\r'}) != bytes.Count(text, []byte("\r\n"))
+	return &source{text: text, lines: lines, loneCR: loneCR}
 }
 
 // offset is the byte offset of n's position.
