@@ -1,6 +1,7 @@
 package processor
 
 import (
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -43,6 +44,30 @@ func TestAliasBombStaysSmall(t *testing.T) {
 	}
 	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 16<<20 {
 		t.Errorf("a %d-byte alias bomb made the run allocate %d bytes", len(in), allocated)
+	}
+}
+
+// The read-back check after an edit must not expand an alias bomb either: here a ConfigMap of
+// 9^6 aliased strings shares a whole-list piece (an anchor across items) with a Service that
+// changes. Compared in full, it would take hundreds of megabytes; it is left uncompared.
+func TestReadBackLeavesAnAliasBombUnexpanded(t *testing.T) {
+	var bomb strings.Builder
+	bomb.WriteString(`    a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]` + "\n")
+	for prev, level := 'a', 'b'; level <= 'f'; prev, level = level, level+1 {
+		fmt.Fprintf(&bomb, "    %c: &%c [%s]\n", level, level, strings.TrimSuffix(strings.Repeat("*"+string(prev)+",", 9), ","))
+	}
+	in := []byte(header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: lol, labels: &l {tier: web}}\n  data:\n" + bomb.String() +
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: web, labels: {" + sticky + "}}\n  spec: {type: NodePort, selector: *l, ports: [{port: 80}]}\n")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	out, errOut, code := run(in)
+	runtime.ReadMemStats(&after)
+	if code != 0 || !strings.Contains(string(out), "sessionAffinity: ClientIP") {
+		t.Fatalf("exit code %d, stderr %s, the Service not changed:\n%s", code, errOut, truncate(string(out)))
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 16<<20 {
+		t.Errorf("a %d-byte list with an alias bomb made the run allocate %d bytes", len(in), allocated)
 	}
 }
 

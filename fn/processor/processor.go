@@ -192,16 +192,18 @@ type peer struct {
 // it out and keeps every other selected Service: only the whole run knows them, so it runs after
 // the pieces, over what they collected.
 func adviseUnsupported(cfg config.Config, peers []peer) {
-	var all []rules.Peer
 	var errs []*fn.Result
 	for _, p := range peers {
-		all = append(all, rules.Peer{Labels: selection.LabelSet(p.labels), Unsupported: p.unsupported})
 		if p.unsupported != nil {
 			errs = append(errs, p.error)
 		}
 	}
 	if len(errs) == 0 {
-		return
+		return // the usual run: no labels to read
+	}
+	all := make([]rules.Peer, len(peers))
+	for i, p := range peers {
+		all[i] = rules.Peer{Labels: selection.LabelSet(p.labels), Unsupported: p.unsupported}
 	}
 	for i, msg := range rules.Advise(cfg, all) {
 		errs[i].Message = msg
@@ -241,9 +243,9 @@ func (r *job) piece(i int) (po pieceOutcome) {
 		if peer != nil {
 			po.peers = append(po.peers, *peer)
 		}
-		changes = append(changes, change{obj, after, results, counts, ""}) // in input order, for the results
+		changes = append(changes, change{obj, after, results, counts, ""}) // every object, in input order
 	}
-	edits, rewritten, err := r.edits(p, text, objects, changes)
+	edits, rewritten, err := r.edits(p, text, changes)
 	po.rewritten, po.err = rewritten, err
 	for _, c := range changes {
 		po.results = append(po.results, c.results...)
@@ -260,7 +262,9 @@ func (r *job) piece(i int) (po pieceOutcome) {
 	return po
 }
 
-// change is an object with what the rules made of it: after is nil when they changed nothing.
+// change is an object of a piece with what the rules made of it: after is nil when they changed
+// nothing. A piece keeps one for each of its objects, in input order, for the results and for the
+// read-back check.
 type change struct {
 	obj     object
 	after   *yaml.Node
@@ -274,7 +278,7 @@ type change struct {
 // an alias would read a change its object is not to have, the object that holds the anchor is
 // refused (an error naming it, the field, the anchor and the reader), and the others are edited
 // again without it.
-func (r *job) edits(p input.Piece, text []byte, objects []object, changes []change) ([]edit.Edit, int, error) {
+func (r *job) edits(p input.Piece, text []byte, changes []change) ([]edit.Edit, int, error) {
 	for {
 		session := edit.NewSession(text)
 		var edits []edit.Edit
@@ -295,20 +299,21 @@ func (r *job) edits(p input.Piece, text []byte, objects []object, changes []chan
 			edits = append(edits, es...)
 			written = append(written, i)
 		}
-		if !refuseConflicts(session, objects, changes, written) {
+		if !refuseConflicts(session, changes, written) {
 			if len(edits) == 0 {
 				return nil, 0, nil
 			}
-			return edits, rewritten, r.verify(p, text, edits, objects, changes)
+			return edits, rewritten, r.verify(p, text, edits, changes)
 		}
 	}
 }
 
 // refuseConflicts refuses each change whose edit of an anchor an alias would read against its
 // object's will, and reports whether it refused any.
-func refuseConflicts(session *edit.Session, objects []object, changes []change, written []int) bool {
+func refuseConflicts(session *edit.Session, changes []change, written []int) bool {
 	refused := false
-	for _, obj := range objects {
+	for _, reader := range changes {
+		obj := reader.obj
 		for _, c := range session.Conflicts(obj.node) {
 			owner := &changes[written[c.Anchor.Owner]]
 			if owner.refused != "" {
@@ -474,17 +479,23 @@ func countNodes(n *yaml.Node) int {
 
 // verify decodes the piece as edited and checks that each object reads as the rules left it, or
 // as it was when they did not change it: an edit that said something else would be a bug, and is
-// refused rather than written.
-func (r *job) verify(p input.Piece, text []byte, edits []edit.Edit, objects []object, changes []change) error {
-	want := make(map[string]*yaml.Node, len(objects))
-	for _, o := range objects {
-		want[o.name] = node.Resolved(o.node)
-	}
+// refused rather than written. An unchanged object whose aliases expand past aliasBudget (an
+// alias bomb in a ConfigMap) is not compared: expanding it is what the budget prevents, and an
+// edit reaches it only through an anchor, which the session's conflict check guards.
+func (r *job) verify(p input.Piece, text []byte, edits []edit.Edit, changes []change) error {
+	want := make(map[string]*yaml.Node, len(changes))
 	var names []string
 	for _, c := range changes {
-		if c.after != nil && c.refused == "" {
+		switch {
+		case c.after != nil && c.refused == "":
 			want[c.obj.name] = c.after
 			names = append(names, c.obj.name)
+		case node.HasAliases(c.obj.node):
+			if resolved, err := node.Resolve(c.obj.node, aliasBudget(c.obj.node)); err == nil {
+				want[c.obj.name] = resolved
+			}
+		default:
+			want[c.obj.name] = c.obj.node
 		}
 	}
 	doc, err := input.DecodeOne(edit.Apply(text, edits))
