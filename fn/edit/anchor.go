@@ -18,8 +18,7 @@ type Session struct {
 	src     *source
 	calls   int
 	changed map[*yaml.Node]*Anchor // anchored nodes an edit changed (or removed)
-	order   []*Anchor
-	handled map[*yaml.Node]bool // aliases to a changed anchor that read right after the edits
+	handled map[*yaml.Node]bool    // aliases to a changed anchor that read right after the edits
 }
 
 // Anchor is an anchored node an edit changed: what aliases to it read changes too.
@@ -56,6 +55,9 @@ func (s *Session) Rewrite(before, after *yaml.Node) ([]Edit, error) {
 // although its object says otherwise, with the path of the alias in root (an object the caller
 // names). Each anchor is listed once, with the first such alias.
 func (s *Session) Conflicts(root *yaml.Node) []Conflict {
+	if len(s.changed) == 0 {
+		return nil // the usual case: no edit touched an anchor, and no walk is needed
+	}
 	var found []Conflict
 	seen := map[*Anchor]bool{}
 	walkPaths(root, "", func(n *yaml.Node, path string) {
@@ -66,9 +68,6 @@ func (s *Session) Conflicts(root *yaml.Node) []Conflict {
 	})
 	return found
 }
-
-// Changed lists the anchors the session's edits changed, in the order they were met.
-func (s *Session) Changed() []*Anchor { return s.order }
 
 // Conflict is an alias that would read an anchor's edit it should not.
 type Conflict struct {
@@ -89,7 +88,6 @@ func (d *differ) anchored(b, a *yaml.Node) {
 	}
 	an := &Anchor{Node: b, After: a, Path: d.path, Owner: d.session.calls}
 	d.session.changed[b] = an
-	d.session.order = append(d.session.order, an)
 }
 
 // lose records the anchors inside n, a value written anew or removed: aliases to them lose them.
