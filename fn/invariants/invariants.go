@@ -147,7 +147,7 @@ func (c *checker) checkItems(in, out *list) {
 // reads them. Bytes are held to account by the differential and golden tests; here a comment
 // yaml.v3 attaches to another node once results follow would count as a change.
 func (c *checker) checkUnselected(where string, before, after *yaml.Node, isSelected func(*yaml.Node) bool) {
-	objsBefore, objsAfter := objects(before), objects(after)
+	objsBefore, objsAfter := Objects(before), Objects(after)
 	if len(objsBefore) != len(objsAfter) {
 		c.expect(false, "%s: %d objects in, %d out", where, len(objsBefore), len(objsAfter))
 		return
@@ -182,9 +182,10 @@ func selected(obj *yaml.Node, cfg config.Config) bool {
 // than an alias bomb expands to.
 const maxResolvedNodes = 1 << 16
 
-// objects is n itself, or for a List (any kind ending in List with a sequence of items) the
-// objects among its items, nested Lists included: what the function reads as objects.
-func objects(n *yaml.Node) []*yaml.Node {
+// Objects is n itself, or for a List (any kind ending in List with a sequence of items) the
+// objects among its items, nested Lists included: what the function reads as objects. The test
+// oracles share it.
+func Objects(n *yaml.Node) []*yaml.Node {
 	n = node.Deref(n)
 	kind, _ := node.Scalar(node.Lookup(n, "kind"))
 	items := node.Deref(node.Lookup(n, "items"))
@@ -194,7 +195,7 @@ func objects(n *yaml.Node) []*yaml.Node {
 	var found []*yaml.Node
 	for _, item := range items.Content {
 		if node.Deref(item).Kind == yaml.MappingNode {
-			found = append(found, objects(item)...)
+			found = append(found, Objects(item)...)
 		}
 	}
 	return found

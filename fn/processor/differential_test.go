@@ -16,6 +16,7 @@ import (
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/input"
+	"github.com/sticky-services/set-session-affinity/fn/invariants"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/report"
 	"github.com/sticky-services/set-session-affinity/fn/rules"
@@ -83,7 +84,7 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 	}
 	var flat []*yaml.Node
 	for _, o := range objects {
-		flat = append(flat, flatten(o)...)
+		flat = append(flat, invariants.Objects(o)...)
 	}
 	for i, o := range flat {
 		if selection.IsCoreService(o) { // others are not resolved: an alias bomb stays small
@@ -155,21 +156,6 @@ func identity(n *yaml.Node) string {
 func kindOf(n *yaml.Node) string {
 	k, _ := node.Scalar(node.Lookup(n, "kind"))
 	return k
-}
-
-// flatten is an object, or the objects in a List's items.
-func flatten(n *yaml.Node) []*yaml.Node {
-	items := node.Lookup(n, "items")
-	if !strings.HasSuffix(kindOf(n), "List") || items == nil || items.Kind != yaml.SequenceNode {
-		return []*yaml.Node{n}
-	}
-	var out []*yaml.Node
-	for _, item := range items.Content {
-		if node.Deref(item).Kind == yaml.MappingNode {
-			out = append(out, flatten(node.Deref(item))...)
-		}
-	}
-	return out
 }
 
 // compareWithOracle runs the pipeline and the oracle on in and describes how they differ.
