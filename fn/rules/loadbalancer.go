@@ -122,11 +122,12 @@ func checkListeners(s *service) {
 	for i, port := range s.ports() {
 		// The controller matches the port's number as decimal text (fmt.Sprintf("%d", port.Port)),
 		// so 0x50 is named by "http:80"; messages show the port as written and as read.
-		number, _ := node.Scalar(node.Get(port, "port"))
+		portNumber := node.Get(port, "port")
+		number, _ := node.Scalar(portNumber)
 		written := number
-		if i, ok := node.Int(node.Get(port, "port")); ok {
+		if i, ok := node.Int(portNumber); ok {
 			number = strconv.FormatInt(i, 10)
-			written, _ = node.IntText(node.Get(port, "port"))
+			written, _ = node.IntText(portNumber)
 		}
 		portProtocol, ok := node.Scalar(node.Get(port, "protocol"))
 		if !ok {

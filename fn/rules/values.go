@@ -13,8 +13,8 @@ import (
 // rejects them (`cannot unmarshal number into ... of type string`, kubernetes-sigs/kustomize#2472),
 // and an unquoted `1800` is the usual way a persistence timeout gets lost.
 func checkValueTypes(s *service) {
-	checkStringMap(s, "metadata.annotations", s.get("metadata", "annotations"), nil)
-	checkStringMap(s, "metadata.labels", s.get("metadata", "labels"), checkLabel)
+	checkStringMap(s, "metadata.annotations", s.get("metadata", "annotations"), nil, nil)
+	checkStringMap(s, "metadata.labels", s.get("metadata", "labels"), nil, checkLabel)
 }
 
 // checkSelector holds spec.selector to the same rules as labels: ValidateService runs
@@ -22,12 +22,12 @@ func checkValueTypes(s *service) {
 // that is not a string, gets the Service refused. The keys the misplaced-key repair reports are
 // left to it.
 func checkSelector(s *service) {
-	checkStringMap(s, "spec.selector", s.get("spec", "selector"), checkLabel)
+	checkStringMap(s, "spec.selector", s.get("spec", "selector"), affinityPlace, checkLabel)
 }
 
 // checkStringMap reports the entries of the map at path whose values are not strings, warns of
-// null ones, and hands the others to check (when not nil).
-func checkStringMap(s *service, path string, values *yaml.Node, check func(s *service, path, key, value string)) {
+// null ones, and hands the others to check (when not nil). Keys in skip are another rule's.
+func checkStringMap(s *service, path string, values *yaml.Node, skip map[string][]string, check func(s *service, path, key, value string)) {
 	if node.IsNull(values) {
 		return
 	}
@@ -36,7 +36,7 @@ func checkStringMap(s *service, path string, values *yaml.Node, check func(s *se
 		return
 	}
 	for _, f := range node.Fields(values) {
-		if _, misplaced := affinityPlace[f.Key]; misplaced && path == "spec.selector" {
+		if _, ok := skip[f.Key]; ok {
 			continue
 		}
 		at := path + "[" + f.Key + "]"
