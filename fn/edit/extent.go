@@ -27,7 +27,8 @@ func (s *source) start(n *yaml.Node) (int, error) {
 	return off, nil
 }
 
-// pastAnchor is the offset just past the anchor token at off (&x), or off when there is none.
+// pastAnchor is the offset just past the anchor token at off (&x), or off when there is none. An
+// anchor's name ends at a blank or a flow indicator.
 func (s *source) pastAnchor(off int) int {
 	t := s.text
 	if off >= len(t) || t[off] != '&' {
@@ -46,10 +47,7 @@ func (s *source) skipAnchor(off int) int {
 	if off >= len(t) || t[off] != '&' {
 		return off
 	}
-	for off < len(t) && t[off] != ' ' && t[off] != '\t' && t[off] != '\r' && t[off] != '\n' {
-		off++
-	}
-	for off < len(t) {
+	for off = s.pastAnchor(off); off < len(t); {
 		switch t[off] {
 		case ' ', '\t', '\r', '\n':
 			off++
