@@ -133,6 +133,10 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 	index := make(map[string]int, len(b.Content)/2)
 	for i := 0; i+1 < len(b.Content); i += 2 {
+		if b.Content[i].Kind != yaml.ScalarNode {
+			// Keys are matched and measured by their text; a mapping or a list as a key has none.
+			return fmt.Errorf("%w: a key at %d:%d is %s", ErrCannotEdit, b.Content[i].Line, b.Content[i].Column, node.Describe(b.Content[i]))
+		}
 		index[b.Content[i].Value] = i
 	}
 	kept := make(map[string]bool, len(a.Content)/2)
@@ -280,7 +284,7 @@ func (d *differ) insert(b *yaml.Node, pairs []*yaml.Node, flow bool) error {
 		if err != nil {
 			return err
 		}
-		d.add(open+1, open+1, text[2:])
+		d.insertFlow(open+1, text[2:])
 		return nil
 	}
 	last := b.Content[len(b.Content)-1]
@@ -291,7 +295,7 @@ func (d *differ) insert(b *yaml.Node, pairs []*yaml.Node, flow bool) error {
 	if emptyNull(last) {
 		text = append([]byte{' '}, text...) // `a:,` would read as a key `a:`; `a: ,` is a null
 	}
-	d.add(end, end, text)
+	d.insertFlow(end, text)
 	return nil
 }
 
@@ -317,15 +321,24 @@ func (d *differ) insertJSON(b *yaml.Node, pairs []*yaml.Node) error {
 		if err != nil {
 			return err
 		}
-		d.add(open+1, open+1, text[len(l.comma):])
+		d.insertFlow(open+1, text[len(l.comma):])
 		return nil
 	}
 	end, err := d.pairEnd(b.Content[len(b.Content)-2], b.Content[len(b.Content)-1], true)
 	if err != nil {
 		return err
 	}
-	d.add(end, end, text)
+	d.insertFlow(end, text)
 	return nil
+}
+
+// insertFlow adds text to a flow collection at off. A '#' right there starts a comment only after
+// a blank (`"a"#c` allows one where `a#c` is a plain scalar's text), so a blank is put between.
+func (d *differ) insertFlow(off int, text []byte) {
+	if off < len(d.src.text) && d.src.text[off] == '#' {
+		text = append(text, ' ')
+	}
+	d.add(off, off, text)
 }
 
 // renderJSONPair writes "key": value in layout l.

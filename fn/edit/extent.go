@@ -156,12 +156,18 @@ func (s *source) flowEnd(off int) (int, error) {
 				return i + 1, nil
 			}
 		case '"':
+			if !tokenStart(t, i) {
+				continue // inside a plain scalar (`0"`): not a quote
+			}
 			for i++; i < len(t) && t[i] != '"'; i++ {
 				if t[i] == '\\' {
 					i++
 				}
 			}
 		case '\'':
+			if !tokenStart(t, i) {
+				continue
+			}
 			for i++; i < len(t); i++ {
 				if t[i] == '\'' {
 					if i+1 < len(t) && t[i+1] == '\'' {
@@ -178,6 +184,20 @@ func (s *source) flowEnd(off int) (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("%w: the flow collection at offset %d has no end", ErrCannotEdit, off)
+}
+
+// tokenStart reports whether the byte at i of a flow collection's text begins a token, as a
+// quote must to open a quoted scalar: after a bracket, a comma, a colon or a blank. A quote
+// anywhere else is a character of a plain scalar (`{a"}` is the key a").
+func tokenStart(t []byte, i int) bool {
+	if i == 0 {
+		return true
+	}
+	switch t[i-1] {
+	case '{', '[', ',', ':', '?', ' ', '\t', '\n', '\r':
+		return true
+	}
+	return false
 }
 
 // blockEnd is the end of the last line that belongs to the block collection n starting at off:
