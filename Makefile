@@ -111,12 +111,21 @@ bin/kustomize: tools/go.mod tools/go.sum
 	cd tools && go build -o ../bin/kustomize sigs.k8s.io/kustomize/kustomize/v5
 
 # Helm v3 (for the post-renderer example) is pinned in tools/go.mod beside kustomize, at the newest
-# v3 that leaves kustomize at v5.7.1 (v3.21+ pull kustomize/api v0.21). -X sets what
-# `helm version` prints, which a plain go build leaves at the major.minor default.
+# v3 that leaves kustomize at v5.7.1 (v3.21+ pull kustomize/api v0.21). The -X flags are the ones
+# Helm's own Makefile (LDFLAGS) sets for a release: the version `helm version` prints, and the
+# Kubernetes version `helm template` assumes (.Capabilities.KubeVersion, which a chart's
+# kubeVersion is checked against), 1.<minor> of the k8s.io/client-go in Helm's go.mod. A plain go
+# build leaves the latter at v1.20.0, and charts requiring a newer one (ingress-nginx, emissary)
+# do not render without --kube-version.
+HELM_PKG := helm.sh/helm/v3
 bin/helm: tools/go.mod tools/go.sum
-	cd tools && go build -o ../bin/helm \
-		-ldflags "-X helm.sh/helm/v3/internal/version.version=$$(go list -m -f '{{.Version}}' helm.sh/helm/v3)" \
-		helm.sh/helm/v3/cmd/helm
+	cd tools && helm_gomod=$$(go list -m -f '{{.GoMod}}' $(HELM_PKG)) && \
+		k8s=$$(awk '$$1 == "k8s.io/client-go" { sub(/^v/, "", $$2); split($$2, v, "."); print v[1] + 1, v[2] }' "$$helm_gomod") && \
+		set -- $$k8s && test -n "$$2" && \
+		go build -o ../bin/helm -ldflags "-X $(HELM_PKG)/internal/version.version=$$(go list -m -f '{{.Version}}' $(HELM_PKG)) \
+			-X $(HELM_PKG)/pkg/chartutil.k8sVersionMajor=$$1 -X $(HELM_PKG)/pkg/chartutil.k8sVersionMinor=$$2 \
+			-X $(HELM_PKG)/pkg/lint/rules.k8sVersionMajor=$$1 -X $(HELM_PKG)/pkg/lint/rules.k8sVersionMinor=$$2" \
+		$(HELM_PKG)/cmd/helm
 
 .PHONY: test-e2e
 test-e2e: bin/kustomize bin/helm
