@@ -1,7 +1,7 @@
 // Package output is where edits become output: the input's bytes with the edits made, and the
-// results. A ResourceList gets its results appended as the list's `results`; a stream gets them as
-// stderr lines, and no documents at all when any is an error, so a pipeline never applies half a
-// result. Every byte no edit touches is copied through as it came.
+// results. A ResourceList gets its results appended as the list's `results` (and its warnings and
+// errors as stderr lines, where report.Output says); a stream gets them as stderr lines, and no
+// documents at all when any is an error, so a pipeline never applies half a result. Every byte no edit touches is copied through as it came.
 package output
 
 import (
@@ -25,7 +25,7 @@ func Write(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, results
 	if in.Shape == input.Stream {
 		return writeStream(stdout, stderr, in.Text, edits, results, out)
 	}
-	return writeList(stdout, stderr, in, edits, results)
+	return writeList(stdout, stderr, in, edits, results, out)
 }
 
 func writeStream(stdout, stderr io.Writer, text []byte, edits []edit.Edit, results fn.Results, out report.Output) error {
@@ -43,7 +43,7 @@ func writeStream(stdout, stderr io.Writer, text []byte, edits []edit.Edit, resul
 	return nil
 }
 
-func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, results fn.Results) error {
+func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, results fn.Results, out report.Output) error {
 	tail := results
 	if !appendable(in) {
 		// Results go into the list as yaml.v3 reads it: joined to the results it already has, or
@@ -66,7 +66,7 @@ func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, res
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing output: %w", err)
 	}
-	return report.WriteLines(stderr, results, fn.Error)
+	return out.WriteLines(stderr, results)
 }
 
 // appendable reports whether results can follow the list's last line as a top-level key.

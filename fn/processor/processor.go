@@ -66,16 +66,20 @@ type Outcome struct {
 }
 
 // Run runs the function over in and writes the output: for a ResourceList the list and its
-// results on stdout and each error on stderr; for a stream the documents on stdout unless there
-// is an error, and each warning and error on stderr (and where s.Output says). It returns the exit
-// code.
+// results on stdout, and each warning and error on stderr unless kpt sent it (kpt shows the
+// results, and stderr besides); for a stream the documents on stdout unless there is an error, and
+// each warning and error on stderr (and where s.Output says). It returns the exit code.
 func Run(in []byte, s Stream, stdout, stderr io.Writer) int {
 	o, err := Process(in, s)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
 		return 1
 	}
-	if err := output.Write(stdout, stderr, o.Input, o.Edits, o.Results, s.Output); err != nil {
+	out := s.Output
+	if o.Input.Shape == input.ResourceList {
+		out.ResultsShown = report.ShownByKpt(o.Input.Text)
+	}
+	if err := output.Write(stdout, stderr, o.Input, o.Edits, o.Results, out); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
 		return 1
 	}

@@ -12,7 +12,8 @@ import (
 // FunctionName names the function on stderr and in a results file.
 const FunctionName = "set-session-affinity"
 
-// Output is what plain mode (Helm, CI) shows besides the documents: Helm discards a
+// Output is where a run's results are shown besides a ResourceList's `results`: stderr lines
+// (warnings and errors), and in plain mode (Helm, CI) a --results file. Helm discards a
 // post-renderer's stderr when it succeeds, so --results writes the findings to a file, and
 // --verbose adds the info results to the stderr lines.
 type Output struct {
@@ -21,7 +22,23 @@ type Output struct {
 	ResultsFile string
 	// Verbose writes info results to stderr too, not only warnings and errors.
 	Verbose bool
+	// ResultsShown says the orchestrator shows the results itself and stderr too, so stderr
+	// stays empty: each result then shows once. It is kpt (ShownByKpt); kustomize shows only
+	// stderr, so under it every warning and error is a line there.
+	ResultsShown bool
 }
+
+// kptMark is the annotation kpt puts on every item it sends (kyaml kio/kioutil SeqIndentAnnotation:
+// kpt reads packages, and stdin for `kpt fn eval -`, with PreserveSeqIndent, so that it can write
+// lists back in their own indentation); kustomize sends none. Seen on kpt 1.0.0-beta.56 (fn eval
+// and fn render, from a directory and from stdin) and kustomize v5.7.1.
+var kptMark = []byte("internal.config.kubernetes.io/seqindent:")
+
+// ShownByKpt reports whether a ResourceList came from kpt, which prints every result of the run
+// and then, on success and failure alike, everything the function wrote on stderr
+// (kptdev/kpt internal/fnruntime/runner.go: printFnResult, then printFnStderr). A line on stderr
+// would show each finding twice there.
+func ShownByKpt(list []byte) bool { return bytes.Contains(list, kptMark) }
 
 // ResultsList encodes results as the FunctionResultList kpt writes to results.yaml, with this
 // function as its one item, run by exec.
@@ -45,11 +62,7 @@ func ResultsList(name string, results fn.Results) ([]byte, error) {
 // Write sends results where o says: the results file, and stderr lines (warnings and errors, and
 // info when verbose). A results file that cannot be written is an error: the caller asked for it.
 func (o Output) Write(stderr io.Writer, results fn.Results) error {
-	least := fn.Warning
-	if o.Verbose {
-		least = fn.Info
-	}
-	if err := WriteLines(stderr, results, least); err != nil {
+	if err := o.WriteLines(stderr, results); err != nil {
 		return err
 	}
 	if o.ResultsFile == "" {
@@ -63,4 +76,19 @@ func (o Output) Write(stderr io.Writer, results fn.Results) error {
 		return fmt.Errorf("--results: %w", err)
 	}
 	return nil
+}
+
+// WriteLines prints the results a user must see as stderr lines: every warning and error (and info
+// when verbose), unless the orchestrator shows them itself. Warnings are the findings a run that
+// succeeds would otherwise keep to itself: a value replaced, a Service promoted to a
+// LoadBalancer, a label that almost selects.
+func (o Output) WriteLines(stderr io.Writer, results fn.Results) error {
+	if o.ResultsShown {
+		return nil
+	}
+	least := fn.Warning
+	if o.Verbose {
+		least = fn.Info
+	}
+	return WriteLines(stderr, results, least)
 }
