@@ -111,6 +111,13 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 			continue
 		}
 		if !selection.IsCoreService(obj) {
+			// Another apiVersion's Service its labels (nearly) select is warned of, read as
+			// far as the function's alias bound allows.
+			if resolved, err := node.Resolve(obj, aliasBudget(obj)); err == nil {
+				for _, f := range warnings(selection.NotCore(resolved, cfg.Selector)) {
+					run.results = append(run.results, report.Finding(report.SubjectOf(resolved), f))
+				}
+			}
 			continue
 		}
 		var findings []rules.Finding
@@ -124,8 +131,9 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 			}
 		} else {
 			counts.NotSelected++
-			findings = rules.WarnMisplaced(obj)
+			findings = append(rules.WarnMisplaced(obj), warnings(selection.Misses(obj, cfg.Selector))...)
 		}
+		findings = append(findings, warnings(selection.UnknownAnnotations(obj, cfg.Selector))...)
 		for _, f := range findings {
 			r := report.Finding(report.SubjectOf(obj), f)
 			run.results = append(run.results, r)

@@ -10,6 +10,7 @@
 package processor
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -223,14 +224,14 @@ type object struct {
 // piece decodes piece i when it may hold a Service and processes its objects.
 func (r *job) piece(i int) (po pieceOutcome) {
 	p := r.in.Pieces[i]
-	if !p.Decode {
+	text := r.in.Text[p.Start:p.End]
+	if !p.Decode && !mayBeService(text) {
 		return po
 	}
-	if r.configOK && p.Service != nil && quietlyUnselected(p.Service, r.cfg) {
+	if r.configOK && p.Service != nil && quietlyUnselected(p.Service, text, r.cfg) {
 		po.counts.NotSelected++
 		return po
 	}
-	text := r.in.Text[p.Start:p.End]
 	doc, err := r.in.Decode(p)
 	if err != nil {
 		po.err = err
@@ -426,20 +427,13 @@ func listItems(name string, n *yaml.Node) []object {
 func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts, *peer) {
 	var counts report.Counts
 	if !selection.IsCoreService(obj.node) {
-		return nil, nil, counts, nil
+		return nil, r.notCore(obj.node), counts, nil
 	}
-	work := obj.node
-	if node.HasAliases(work) {
-		resolved, err := node.Resolve(work, aliasBudget(work))
-		if err != nil {
-			counts.Failed++
-			return nil, fn.Results{{Severity: fn.Error, Message: fmt.Sprintf("%s: %v", obj.name, err),
-				ResourceRef: report.SubjectOf(work).Ref}}, counts, nil
-		}
-		work = resolved
-	} else {
-		shallow := *work
-		work = &shallow
+	work, err := working(obj.node)
+	if err != nil {
+		counts.Failed++
+		return nil, fn.Results{{Severity: fn.Error, Message: fmt.Sprintf("%s: %v", obj.name, err),
+			ResourceRef: report.SubjectOf(obj.node).Ref}}, counts, nil
 	}
 	sub := report.SubjectOf(work)
 	var findings []rules.Finding
@@ -454,8 +448,9 @@ func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts, *peer) 
 		}
 	} else {
 		counts.NotSelected++
-		findings = rules.WarnMisplaced(work)
+		findings = append(rules.WarnMisplaced(work), warnings(selection.Misses(work, r.cfg.Selector))...)
 	}
+	findings = append(findings, warnings(selection.UnknownAnnotations(work, r.cfg.Selector))...)
 	results := make(fn.Results, len(findings))
 	for j, f := range findings {
 		results[j] = report.Finding(sub, f)
@@ -467,6 +462,56 @@ func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts, *peer) 
 		return nil, results, counts, p
 	}
 	return work, results, counts, p
+}
+
+// working is the object the rules may change: a copy of its top, or, when it has aliases, the
+// object with them resolved (within aliasBudget).
+func working(n *yaml.Node) (*yaml.Node, error) {
+	if node.HasAliases(n) {
+		return node.Resolve(n, aliasBudget(n))
+	}
+	shallow := *n
+	return &shallow, nil
+}
+
+// notCore warns of an object of kind Service that is not a core v1 Service and that the
+// selector selects or nearly does: no label makes the function touch it. An object whose
+// aliases do not resolve is not one the function reads, so nothing is said of it.
+func (r *job) notCore(n *yaml.Node) fn.Results {
+	if kind, _ := node.Scalar(node.Lookup(n, "kind")); kind != "Service" {
+		return nil // no object of another kind is resolved: an alias bomb in a ConfigMap stays small
+	}
+	work, err := working(n)
+	if err != nil {
+		return nil
+	}
+	misses := selection.NotCore(work, r.cfg.Selector)
+	if len(misses) == 0 {
+		return nil
+	}
+	sub := report.SubjectOf(work)
+	results := make(fn.Results, len(misses))
+	for i, f := range warnings(misses) {
+		results[i] = report.Finding(sub, f)
+	}
+	return results
+}
+
+// warnings turns selection's misses into findings: each a warning.
+func warnings(misses []selection.Miss) []rules.Finding {
+	findings := make([]rules.Finding, len(misses))
+	for i, m := range misses {
+		findings[i] = rules.Finding{Severity: fn.Warning, Path: m.Path, Message: m.Message}
+	}
+	return findings
+}
+
+// mayBeService reports whether an item that fn/input passes over (it is no core Service) may
+// still be an object of kind Service, of another apiVersion, that notCore warns about: its text
+// says Service, or escapes a character and so may spell it otherwise. Other items are not
+// decoded at all.
+func mayBeService(text []byte) bool {
+	return bytes.Contains(text, []byte("Service")) || bytes.IndexByte(text, '\\') >= 0
 }
 
 // aliasBudget bounds how far a Service's aliases may expand: a node per byte of its text, and
@@ -520,10 +565,12 @@ func (r *job) verify(p input.Piece, text []byte, edits []edit.Edit, changes []ch
 }
 
 // quietlyUnselected reports, from what the text says of a Service, that object would only count
-// it: it is not selected and carries no misplaced key to warn about.
-func quietlyUnselected(svc *itemscan.ServiceText, cfg config.Config) bool {
+// it: it is not selected, carries no misplaced key to warn about, no label that nearly selects
+// it, and its text mentions no key of ours or of the selector that an annotation could hold.
+func quietlyUnselected(svc *itemscan.ServiceText, text []byte, cfg config.Config) bool {
 	obj := svc.Node()
-	return !selection.Selected(obj, cfg.Selector) && len(rules.WarnMisplaced(obj)) == 0
+	return !selection.Selected(obj, cfg.Selector) && len(rules.WarnMisplaced(obj)) == 0 &&
+		len(selection.Misses(obj, cfg.Selector)) == 0 && !selection.Mentions(text, cfg.Selector)
 }
 
 func configErrors(errs []*config.Error, fc *yaml.Node) fn.Results {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
@@ -148,10 +150,17 @@ type Counts struct {
 	LoadBalancers int
 }
 
-// RunResults are the results about the run as a whole: a warning for each config value that
-// applied to no selected Service, then the summary.
+// RunResults are the results about the run as a whole: a warning when Services exist and the
+// selector selects none of them (a run that changes nothing, which validate mode would pass), a
+// warning for each config value that applied to no selected Service, then the summary.
 func RunResults(c Counts, cfg config.Config) fn.Results {
 	var results fn.Results
+	if c.Updated+c.Compliant+c.Failed+c.Skipped == 0 && c.NotSelected > 0 {
+		results = append(results, &fn.Result{Severity: fn.Warning, Message: fmt.Sprintf(
+			"no Service here matches the selector %q (%s not selected), so nothing is made sticky; %s, or set %s",
+			cfg.Selector.String(), services(c.NotSelected), labelAdvice(cfg.Selector),
+			cfg.Origin.Knob("selector", "<a selector that matches them>"))})
+	}
 	if cfg.PersistenceSet && cfg.Provider.Persistence != nil && c.LoadBalancers == 0 {
 		key := "persistenceTimeoutSeconds"
 		results = append(results, &fn.Result{Severity: fn.Warning, Message: fmt.Sprintf(
@@ -171,6 +180,19 @@ func Summary(c Counts, cfg config.Config) *fn.Result {
 	return &fn.Result{Severity: fn.Info, Message: fmt.Sprintf(
 		"provider %s, mode %s: %s updated, %d already compliant, %d not selected (skipped)%s, %d failed",
 		cfg.Provider.Name, cfg.Mode, services(c.Updated), c.Compliant, c.NotSelected, unsupported, c.Failed)}
+}
+
+// labelAdvice says how to label a Service so that sel selects it: the label itself when sel asks
+// for one key and value, as the default does.
+func labelAdvice(sel labels.Selector) string {
+	reqs, _ := sel.Requirements()
+	if len(reqs) == 1 && reqs[0].Values().Len() == 1 {
+		switch reqs[0].Operator() {
+		case selection.Equals, selection.DoubleEquals, selection.In:
+			return fmt.Sprintf("label each Service to make sticky %s: %q", reqs[0].Key(), reqs[0].Values().List()[0])
+		}
+	}
+	return "label each Service to make sticky so that the selector matches it"
 }
 
 func services(n int) string {
