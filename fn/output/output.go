@@ -1,7 +1,8 @@
 // Package output is where edits become output: the input's bytes with the edits made, and the
 // results. A ResourceList gets its results appended as the list's `results` (and its warnings and
 // errors as stderr lines, where report.Output says); a stream gets them as stderr lines, and no
-// documents at all when any is an error, so a pipeline never applies half a result. Every byte no edit touches is copied through as it came.
+// documents at all when any is an error, so a pipeline never applies half a result. Every byte no
+// edit touches is copied through as it came.
 package output
 
 import (
