@@ -36,8 +36,9 @@ var kptMark = []byte("internal.config.kubernetes.io/seqindent:")
 
 // ShownByKpt reports whether a ResourceList came from kpt, which prints every result of the run
 // and then, on success and failure alike, everything the function wrote on stderr
-// (kptdev/kpt internal/fnruntime/runner.go: printFnResult, then printFnStderr). A line on stderr
-// would show each finding twice there.
+// (kptdev/kpt internal/fnruntime/runner.go: printFnResult, then printFnStderr; exec.go and
+// container.go keep the stderr of an exec and an image function alike). A line on stderr would
+// show each finding twice there.
 func ShownByKpt(list []byte) bool { return bytes.Contains(list, kptMark) }
 
 // ResultsList encodes results as the FunctionResultList kpt writes to results.yaml, with this
