@@ -1,6 +1,7 @@
 package selection
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -235,12 +236,12 @@ func distance(a, b string) int {
 // a key under Prefix, or a key of the selector (as an annotation). A text that mentions neither
 // has nothing for them to say about annotations.
 func Mentions(text []byte, sel labels.Selector) bool {
-	if strings.Contains(string(text), Prefix) {
+	if bytes.Contains(text, []byte(Prefix)) {
 		return true
 	}
 	reqs, _ := sel.Requirements()
 	for _, r := range reqs {
-		if strings.Contains(string(text), r.Key()) {
+		if bytes.Contains(text, []byte(r.Key())) {
 			return true
 		}
 	}
