@@ -154,3 +154,19 @@ func hasLine(out string, wants ...string) bool {
 	}
 	return false
 }
+
+// TestUnquotedTrueLabelIsAnError: an unquoted true is a YAML boolean, and labels are strings (the
+// API server refuses the Service: cannot unmarshal bool into ... of type string). The selector
+// reads the scalar, so the Service is selected, and the run fails naming the label and the fix,
+// rather than passing a Service no cluster takes, or passing it over in silence.
+func TestUnquotedTrueLabelIsAnError(t *testing.T) {
+	in := "apiVersion: v1\nkind: Service\nmetadata:\n  name: bool-label\n  labels:\n    session-affinity.kpt.dev/sticky: true\n" +
+		"spec:\n  selector: {app: web}\n  ports: [{port: 80}]\n"
+	var out, errOut bytes.Buffer
+	if code := Run([]byte(in), Stream{}, &out, &errOut); code != 1 || out.Len() != 0 {
+		t.Fatalf("exit %d with %d bytes out, want 1 and none:\n%s", code, out.Len(), errOut.String())
+	}
+	if !hasLine(errOut.String(), "[error] v1/Service/bool-label metadata.labels[session-affinity.kpt.dev/sticky]", `quote it: "true"`) {
+		t.Errorf("no error line names the label and says to quote it:\n%s", errOut.String())
+	}
+}
