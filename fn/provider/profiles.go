@@ -104,9 +104,9 @@ var AWS = register(&Profile{
 	Summary:  "aws-load-balancer-controller NLB: source_ip stickiness target group attribute; Local and ClientIP with instance targets",
 	Prefixes: []string{awsPrefix},
 	Controller: &Controller{
-		Name:      "the aws-load-balancer-controller",
-		Classes:   []string{"", "service.k8s.aws/nlb"},
-		Markers:   []Match{{Key: awsType, Value: "external"}, {Key: awsType, Value: "nlb-ip"}},
+		Name:    "the aws-load-balancer-controller",
+		Classes: []string{"", "service.k8s.aws/nlb"},
+		Markers: []Match{{Key: awsType, Value: "external"}, {Key: awsType, Value: "nlb-ip"}},
 		// nlb-ip is the LBC's older marker value, deprecated for external plus nlb-target-type ip
 		// (docs/guide/service/annotations.md); both hand the Service over, as the class does.
 		Unhandled: "no aws-load-balancer-controller marker (loadBalancerClass service.k8s.aws/nlb, annotation " + awsType + ": external, or its deprecated value nlb-ip), " +
