@@ -55,7 +55,7 @@ var Signals = []Signal{
 		Source: "GKE docs, LoadBalancer Service parameters (cloud.google.com/l4-rbs, network-tier, neg)"},
 
 	{Prefix: "service.beta.kubernetes.io/azure-", Provider: "azure", Family: "azure", Controller: "cloud-provider-azure",
-		Source: "kubernetes-sigs/cloud-provider-azure consts (service.beta.kubernetes.io/azure-load-balancer-*)"},
+		Source: "kubernetes-sigs/cloud-provider-azure docs/services/README.md (LoadBalancer annotations, service.beta.kubernetes.io/azure-load-balancer-*)"},
 
 	{Prefix: "kubernetes.io/elb.", Provider: "huawei", Family: "huawei", Controller: "Huawei CCE / cloud-provider-huaweicloud",
 		Source: "kubernetes-sigs/cloud-provider-huaweicloud docs/usage-guide.md (kubernetes.io/elb.class); CCE Service annotation docs"},
