@@ -37,42 +37,51 @@ func ResolveProvider(svc *yaml.Node, cfg config.Config) Resolution {
 	if len(found) > 1 {
 		return Resolution{ProblemPath: found[0].Path(), Problem: ConflictMessage(found)}
 	}
-	var signal *provider.Evidence
-	if len(found) == 1 {
-		signal = &found[0]
-	}
-	named, by, fix := cfg.Provider, "", ""
-	if v, ok := node.Scalar(node.Get(svc, "metadata", "annotations", config.ProviderAnnotation)); ok {
-		if p, err := config.LookupOverride(v); err == nil {
-			named, by = p, "annotation "+config.ProviderAnnotation
-			fix = "remove annotation " + config.ProviderAnnotation + ", or set it to %s"
-		}
-	}
-	if by == "" && !cfg.ProviderAuto {
-		by = "the config (" + cfg.Origin.Knob("provider", cfg.Provider.Name) + ")"
-		fix = "set " + cfg.Origin.Knob("provider", provider.Auto) + ", or annotation " + config.ProviderAnnotation + ": %s on this Service"
-	}
+	n, named := nameOf(svc, cfg)
 	switch {
-	case signal != nil && by == "":
-		p, _ := provider.Lookup(signal.Provider)
-		return Resolution{Profile: p, Path: signal.Path(), Why: "from " + signal.What()}
-	case signal != nil && !provider.Agrees(named.Name, *signal):
-		return Resolution{ProblemPath: signal.Path(), Problem: ContradictionMessage(*signal, named.Name, by, fmt.Sprintf(fix, signal.Provider))}
-	case signal != nil:
-		return Resolution{Profile: named, Path: signal.Path(), Why: "from " + by + ", agreeing with " + signal.What()}
-	case by != "":
-		return Resolution{Profile: named, Path: overridePath(by), Why: "from " + by}
+	case len(found) == 1 && !named:
+		p, _ := provider.Lookup(found[0].Provider)
+		return Resolution{Profile: p, Path: found[0].Path(), Why: "from " + found[0].What()}
+	case len(found) == 1 && !provider.Agrees(n.profile.Name, found[0]):
+		return Resolution{ProblemPath: found[0].Path(), Problem: ContradictionMessage(found[0], n.profile.Name, n.by, n.fix(found[0].Provider))}
+	case len(found) == 1:
+		return Resolution{Profile: n.profile, Path: found[0].Path(), Why: "from " + n.by + ", agreeing with " + found[0].What()}
+	case named:
+		return Resolution{Profile: n.profile, Path: n.path, Why: "from " + n.by}
 	}
 	return Resolution{Profile: cfg.Provider, Assumed: true, Why: fmt.Sprintf(
 		"assumed: the Service has no loadBalancerClass or annotation of a known load balancer controller; to choose another, set annotation %s or %s",
 		config.ProviderAnnotation, cfg.Origin.Knob("provider", "NAME"))}
 }
 
-func overridePath(by string) string {
-	if strings.HasPrefix(by, "annotation ") {
-		return annotationPath(config.ProviderAnnotation)
+// naming is a provider named for a Service: by whom, where, and how to follow the Service's own
+// signal instead.
+type naming struct {
+	profile *provider.Profile
+	by      string // "annotation session-affinity.kpt.dev/provider", or "the config (provider: aws)"
+	path    string // the override annotation's field, "" for the config
+	fix     func(implied string) string
+}
+
+// nameOf returns the provider the Service's override annotation names (a value that names no
+// provider is applyOverrides' error, and ignored here), else the one the config names; false
+// under provider auto without an override.
+func nameOf(svc *yaml.Node, cfg config.Config) (naming, bool) {
+	if v, ok := node.Scalar(node.Get(svc, "metadata", "annotations", config.ProviderAnnotation)); ok {
+		if p, err := config.LookupOverride(v); err == nil {
+			return naming{profile: p, by: "annotation " + config.ProviderAnnotation, path: annotationPath(config.ProviderAnnotation),
+				fix: func(implied string) string {
+					return "remove annotation " + config.ProviderAnnotation + ", or set it to " + implied
+				}}, true
+		}
 	}
-	return ""
+	if cfg.ProviderAuto {
+		return naming{}, false
+	}
+	return naming{profile: cfg.Provider, by: "the config (" + cfg.Origin.Knob("provider", cfg.Provider.Name) + ")",
+		fix: func(implied string) string {
+			return "set " + cfg.Origin.Knob("provider", provider.Auto) + ", or annotation " + config.ProviderAnnotation + ": " + implied + " on this Service"
+		}}, true
 }
 
 // ConflictMessage is the error for signals of more than one load balancer controller.
