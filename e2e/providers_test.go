@@ -90,3 +90,34 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestProviderInferredThroughKustomize: a kustomize transformer config without provider: each
+// Service of another cloud or a bare-metal controller gets its own provider's stickiness, named
+// by its own annotations or class, and no Alibaba annotation (issue 17, symptom 1).
+func TestProviderInferredThroughKustomize(t *testing.T) {
+	trackSources()
+	noAlibaba := map[string]any{annPersistence: absent, annScheduler: absent}
+	for _, pc := range []providerCase{
+		{provider: "aws", metadata: "    service.beta.kubernetes.io/aws-load-balancer-type: external\n",
+			want: with(map[string]any{annPersistence: absent, "metadata.annotations.service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "stickiness.enabled=true,stickiness.type=source_ip"})},
+		{provider: "gke", metadata: "    networking.gke.io/load-balancer-type: Internal\n", want: with(noAlibaba)},
+		{provider: "huawei", metadata: "    kubernetes.io/elb.class: union\n", want: with(map[string]any{annPersistence: absent,
+			"metadata.annotations.kubernetes.io/elb.session-affinity-mode": "SOURCE_IP"})},
+		{provider: "kube-vip", spec: "  loadBalancerClass: kube-vip.io/kube-vip-class\n", want: with(noAlibaba)},
+		{provider: "openelb", metadata: "    lb.kubesphere.io/v1alpha1: openelb\n", want: with(noAlibaba)},
+	} {
+		t.Run(pc.provider, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "kustomization.yaml"), "resources: [service.yaml]\ntransformers: [sticky.yaml]\n")
+			writeFile(t, filepath.Join(dir, "service.yaml"), pc.service())
+			writeFile(t, filepath.Join(dir, "sticky.yaml"), "apiVersion: fn.kpt.dev/v1alpha1\nkind: SetSessionAffinity\nmetadata:\n  name: sticky\n"+
+				"  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: "+fnBin+"\n"+
+				"clientIPTimeoutSeconds: 3600\n")
+			stdout, stderr, code := runKustomize(t, dir)
+			if code != 0 {
+				t.Fatalf("kustomize build exited %d:\n%s%s", code, stdout, stderr)
+			}
+			assertFields(t, pc.provider, readYAMLDocs(t, stdout)[0], pc.want)
+		})
+	}
+}

@@ -159,7 +159,7 @@ func keyDescription(d config.Doc) string {
 func allowed(name string) []any {
 	switch name {
 	case "provider":
-		return []any{"enum", provider.Names()}
+		return []any{"enum", append([]string{provider.Auto}, provider.Names()...)}
 	case "mode":
 		return []any{"enum", []string{string(config.Mutate), string(config.Validate)}}
 	case "clientIPTimeoutSeconds":
@@ -195,7 +195,7 @@ func widestPersistence() provider.Range {
 // persistenceByProvider says each provider's persistence range, or that it has none, from the
 // profiles.
 func persistenceByProvider() string {
-	return provider.PersistenceRanges() + ", and setting the key is an error for them"
+	return provider.PersistenceRanges() + "; setting the key is an error when the provider key names one of them, and under auto it applies to each Service whose provider has a range"
 }
 
 // structuredSelector is metav1.LabelSelector as the function reads it.

@@ -21,7 +21,7 @@ const (
 // The defaults of spec section 2.
 const (
 	DefaultSelector                  = "session-affinity.kpt.dev/sticky=true"
-	DefaultProvider                  = "alibaba"
+	DefaultProvider                  = provider.Auto
 	DefaultClientIPTimeoutSeconds    = 10800
 	DefaultPersistenceTimeoutSeconds = 1800
 )
@@ -39,8 +39,12 @@ const (
 
 // Config is the validated configuration.
 type Config struct {
-	Selector                  labels.Selector
-	Provider                  *provider.Profile
+	Selector labels.Selector
+	// Provider is the configured provider; with ProviderAuto, the one assumed for a Service
+	// without signals (Alibaba CLB, the product's default).
+	Provider *provider.Profile
+	// ProviderAuto is true when each Service's provider is read from the Service (provider: auto).
+	ProviderAuto              bool
 	ClientIPTimeoutSeconds    int
 	PersistenceTimeoutSeconds int
 	// PersistenceSet is true when the config names persistenceTimeoutSeconds, which is then an
@@ -73,6 +77,7 @@ func Default() Config {
 	return Config{
 		Selector:                  sel,
 		Provider:                  provider.Alibaba,
+		ProviderAuto:              true,
 		ClientIPTimeoutSeconds:    DefaultClientIPTimeoutSeconds,
 		PersistenceTimeoutSeconds: DefaultPersistenceTimeoutSeconds,
 		Mode:                      Mutate,
@@ -80,22 +85,36 @@ func Default() Config {
 	}
 }
 
-// ForService applies a Service's override annotations to c: its provider, for mixed clusters,
-// and its timeouts. get returns an annotation's value and whether it is set. Each error names the
-// annotation, the value and what is allowed.
-func (c Config) ForService(get func(key string) (string, bool)) (Config, []*Error) {
+// ProviderName is the `provider` key's value: auto, or the configured provider's name.
+func (c Config) ProviderName() string {
+	if c.ProviderAuto {
+		return provider.Auto
+	}
+	return c.Provider.Name
+}
+
+// LookupOverride reads a Service's provider override annotation value: a known provider, or an
+// error naming the annotation and the allowed values.
+func LookupOverride(v string) (*provider.Profile, *Error) {
+	if p, ok := provider.Lookup(v); ok {
+		return p, nil
+	}
+	return nil, &Error{Path: "metadata.annotations[" + ProviderAnnotation + "]", Key: "annotation " + ProviderAnnotation,
+		Msg: fmt.Sprintf("%q is not supported; allowed %s", v, strings.Join(provider.Names(), ", "))}
+}
+
+// ForService returns c for one Service whose provider is p (read from the Service, its override
+// annotation or the config), with the Service's timeout override annotations applied. get returns
+// an annotation's value and whether it is set. The config's persistence timeout was checked
+// against the configured provider only, so it is checked again against any other p. Each error
+// names the annotation, the value and what is allowed.
+func (c Config) ForService(p *provider.Profile, get func(key string) (string, bool)) (Config, []*Error) {
 	var errs []*Error
 	fail := func(key, msg string) {
 		errs = append(errs, &Error{Path: "metadata.annotations[" + key + "]", Key: "annotation " + key, Msg: msg})
 	}
-	providerSet := false
-	if v, ok := get(ProviderAnnotation); ok {
-		if p, ok := provider.Lookup(v); ok {
-			c.Provider, providerSet = p, true
-		} else {
-			fail(ProviderAnnotation, fmt.Sprintf("%q is not supported; allowed %s", v, strings.Join(provider.Names(), ", ")))
-		}
-	}
+	recheck := c.ProviderAuto || p != c.Provider
+	c.Provider = p
 	if v, ok := get(ClientIPTimeoutAnnotation); ok {
 		if n, problem := parseInRange(v, ClientIPTimeout, ""); problem != "" {
 			fail(ClientIPTimeoutAnnotation, problem)
@@ -103,20 +122,19 @@ func (c Config) ForService(get func(key string) (string, bool)) (Config, []*Erro
 			c.ClientIPTimeoutSeconds = n
 		}
 	}
-	p := c.Provider.Persistence
 	v, ok := get(PersistenceTimeoutAnnotation)
 	switch {
 	case ok:
-		if n, problem := c.persistence(v); p == nil {
+		if n, problem := c.persistence(v); p.Persistence == nil {
 			fail(PersistenceTimeoutAnnotation, problem+"; remove the annotation")
 		} else if problem != "" {
 			fail(PersistenceTimeoutAnnotation, problem)
 		} else {
 			c.PersistenceTimeoutSeconds = n
 		}
-	case providerSet && p != nil:
+	case recheck && p.Persistence != nil:
 		if _, problem := c.persistence(strconv.Itoa(c.PersistenceTimeoutSeconds)); problem != "" {
-			fail(ProviderAnnotation, fmt.Sprintf("persistenceTimeoutSeconds from the config: %s; set %s on this Service", problem, PersistenceTimeoutAnnotation))
+			fail(PersistenceTimeoutAnnotation, fmt.Sprintf("not set, and persistenceTimeoutSeconds from the config: %s; set the annotation on this Service", problem))
 		}
 	}
 	return c, errs
@@ -137,6 +155,24 @@ func (c Config) persistence(v string) (int, string) {
 		return 0, problem + " for provider " + c.Provider.Name
 	}
 	return n, ""
+}
+
+// persistenceAnyProvider checks a persistence timeout that applies to each Service under the
+// provider it resolves to: it must be a whole number that at least one provider takes.
+func persistenceAnyProvider(v string) (int, string) {
+	n, ok := parseInt(v)
+	if !ok {
+		return 0, fmt.Sprintf("%q is not a whole number; allowed by provider: %s", v, provider.PersistenceRanges())
+	}
+	for _, name := range provider.Names() {
+		p, _ := provider.Lookup(name)
+		if per := p.Persistence; per != nil {
+			if _, problem := per.InUnit(n); problem == "" {
+				return n, ""
+			}
+		}
+	}
+	return 0, fmt.Sprintf("%d fits no provider's range; allowed by provider: %s", n, provider.PersistenceRanges())
 }
 
 // parseInt is the one integer parser of config keys and override annotations: strconv.Atoi, as

@@ -61,8 +61,8 @@ type Doc struct {
 var keys = []key{
 	{Doc{"selector", "selector", DefaultSelector, "a label selector; \"\" selects every Service",
 		"which Services to make sticky"}, setSelector},
-	{Doc{"provider", "string", DefaultProvider, strings.Join(provider.Names(), ", "),
-		"the load balancer's controller"}, setProvider},
+	{Doc{"provider", "string", DefaultProvider, providerValues(),
+		"the load balancer's controller; auto reads each Service's from its loadBalancerClass and annotations"}, setProvider},
 	{Doc{"clientIPTimeoutSeconds", "integer", strconv.Itoa(DefaultClientIPTimeoutSeconds), ClientIPTimeout.String(),
 		"spec.sessionAffinityConfig.clientIP.timeoutSeconds"},
 		func(c *Config, f form, v *yaml.Node) string {
@@ -220,6 +220,16 @@ func checkRanges(c *Config, f form) []*Error {
 	if c.PersistenceSet {
 		text = c.persistenceText
 	}
+	if c.ProviderAuto {
+		// Each Service's provider is known only per Service, where the value is checked again
+		// (ForService); here it must fit at least one provider's range.
+		n, problem := persistenceAnyProvider(text)
+		if problem != "" {
+			persistence(problem)
+		}
+		c.PersistenceTimeoutSeconds = n
+		return errs
+	}
 	n, problem := c.persistence(text)
 	if problem == "" {
 		c.PersistenceTimeoutSeconds = n
@@ -304,17 +314,26 @@ func setOneOf[T ~string](field func(*Config) *T, allowed ...T) func(*Config, for
 	}
 }
 
+// providerValues are the `provider` key's allowed values: auto, then the providers.
+func providerValues() string {
+	return provider.Auto + ", " + strings.Join(provider.Names(), ", ")
+}
+
 func setProvider(c *Config, f form, v *yaml.Node) string {
-	allowed := strings.Join(provider.Names(), ", ")
+	allowed := providerValues()
 	s, problem := scalar(f, v, yaml.NodeTagString, "one of "+allowed)
 	if problem != "" {
 		return problem
+	}
+	if s == provider.Auto {
+		c.Provider, c.ProviderAuto = provider.Alibaba, true
+		return ""
 	}
 	p, ok := provider.Lookup(s)
 	if !ok {
 		return fmt.Sprintf("%q is not supported; allowed %s", s, allowed)
 	}
-	c.Provider = p
+	c.Provider, c.ProviderAuto = p, false
 	return ""
 }
 

@@ -110,8 +110,10 @@ func TestDecodeErrors(t *testing.T) {
 			[]string{"data.clientIPTimeoutSeconds: clientIPTimeoutSeconds: 0 is out of range; allowed 1..86400"}},
 		{"above the Kubernetes maximum", typed + "clientIPTimeoutSeconds: 86401\n",
 			[]string{"clientIPTimeoutSeconds: clientIPTimeoutSeconds: 86401 is out of range; allowed 1..86400"}},
-		{"persistence range of the provider", typed + "persistenceTimeoutSeconds: 99999\n",
+		{"persistence range of the provider", typed + "provider: alibaba\npersistenceTimeoutSeconds: 99999\n",
 			[]string{"persistenceTimeoutSeconds: persistenceTimeoutSeconds: 99999 is out of range; allowed 1..3600 for provider alibaba"}},
+		{"persistence no provider takes, under auto", typed + "persistenceTimeoutSeconds: 99999\n",
+			[]string{"persistenceTimeoutSeconds: persistenceTimeoutSeconds: 99999 fits no provider's range; allowed by provider: alibaba 1..3600; huawei"}},
 		{"a string where the typed form wants an integer", typed + "clientIPTimeoutSeconds: \"600\"\n",
 			[]string{`clientIPTimeoutSeconds: clientIPTimeoutSeconds: got a string "600"; want an integer, 1..86400`}},
 		{"a string where the typed form wants a boolean", typed + "promoteToLoadBalancer: \"yes\"\n",
@@ -119,7 +121,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"a ConfigMap boolean that is not true or false", cm + "  promoteToLoadBalancer: \"yes\"\n",
 			[]string{`data.promoteToLoadBalancer: promoteToLoadBalancer: "yes" is not allowed; allowed true, false`}},
 		{"unknown provider", cm + "  provider: \"ibm\"\n",
-			[]string{`data.provider: provider: "ibm" is not supported; allowed alibaba, alibaba-nlb, aws, azure, generic, gke, huawei`}},
+			[]string{`data.provider: provider: "ibm" is not supported; allowed auto, alibaba, alibaba-nlb, aws, azure, generic, gke, huawei`}},
 		{"persistence for a provider without one", typed + "provider: gke\npersistenceTimeoutSeconds: 600\n",
 			[]string{"persistenceTimeoutSeconds: persistenceTimeoutSeconds: provider gke has no load-balancer persistence timeout; remove the key"}},
 		{"persistence not in whole minutes", typed + "provider: huawei\npersistenceTimeoutSeconds: 90\n",
@@ -168,7 +170,7 @@ func TestForService(t *testing.T) {
 
 	annotations[ClientIPTimeoutAnnotation] = "600"
 	annotations[PersistenceTimeoutAnnotation] = "60"
-	got, errs := c.ForService(get)
+	got, errs := c.ForService(provider.Alibaba, get)
 	if len(errs) > 0 || got.ClientIPTimeoutSeconds != 600 || got.PersistenceTimeoutSeconds != 60 {
 		t.Errorf("overrides not applied: %+v %v", got, errs)
 	}
@@ -176,22 +178,20 @@ func TestForService(t *testing.T) {
 		t.Error("ForService changed the config it was called on")
 	}
 
-	annotations[ProviderAnnotation] = "huawei"
 	delete(annotations, PersistenceTimeoutAnnotation)
-	got, errs = c.ForService(get)
+	got, errs = c.ForService(provider.Huawei, get)
 	if len(errs) > 0 || got.Provider.Name != "huawei" || got.PersistenceTimeoutSeconds != 1800 {
-		t.Errorf("provider override: %+v %v", got, errs)
+		t.Errorf("provider of the Service: %+v %v", got, errs)
 	}
 	c.PersistenceTimeoutSeconds = 90
-	if _, errs = c.ForService(get); len(errs) != 1 || errs[0].Path != "metadata.annotations["+ProviderAnnotation+"]" {
-		t.Errorf("a config persistence the overriding provider cannot take must be an error on the annotation, got %v", errs)
+	if _, errs = c.ForService(provider.Huawei, get); len(errs) != 1 || errs[0].Path != "metadata.annotations["+PersistenceTimeoutAnnotation+"]" {
+		t.Errorf("a config persistence the Service's provider cannot take must be an error naming the annotation that fixes it, got %v", errs)
 	}
 	c = Default()
-	delete(annotations, ProviderAnnotation)
 
 	annotations[ClientIPTimeoutAnnotation] = " 600"
 	annotations[PersistenceTimeoutAnnotation] = "3601"
-	_, errs = c.ForService(get)
+	_, errs = c.ForService(provider.Alibaba, get)
 	want := []string{
 		`metadata.annotations[session-affinity.kpt.dev/client-ip-timeout-seconds]: annotation session-affinity.kpt.dev/client-ip-timeout-seconds: " 600" is not a whole number; allowed 1..86400`,
 		`metadata.annotations[session-affinity.kpt.dev/persistence-timeout-seconds]: annotation session-affinity.kpt.dev/persistence-timeout-seconds: 3601 is out of range; allowed 1..3600 for provider alibaba`,
@@ -203,6 +203,39 @@ func TestForService(t *testing.T) {
 		if got := e.Path + ": " + e.Error(); got != want[i] {
 			t.Errorf("got  %s\nwant %s", got, want[i])
 		}
+	}
+}
+
+// TestPersistenceUnderAuto: with provider auto the key is checked against every provider's range
+// at decode time (a value no provider takes is an error), and against each Service's provider
+// by ForService.
+func TestPersistenceUnderAuto(t *testing.T) {
+	for _, tc := range []struct{ value, err string }{
+		{"90", ""},
+		{"600", ""},
+		{"3601", "persistenceTimeoutSeconds: 3601 fits no provider's range; allowed by provider: alibaba 1..3600; huawei 60..3600"},
+		{"x", `persistenceTimeoutSeconds: "x" is not a whole number`},
+	} {
+		c, errs := decode(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {persistenceTimeoutSeconds: \""+tc.value+"\"}\n")
+		switch {
+		case tc.err == "" && len(errs) > 0:
+			t.Errorf("%s: %v", tc.value, errs)
+		case tc.err != "" && (len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), tc.err)):
+			t.Errorf("%s: got %v, want %s", tc.value, errs, tc.err)
+		case tc.err == "" && !c.ProviderAuto:
+			t.Errorf("%s: provider auto is the default", tc.value)
+		}
+	}
+	c, _ := decode(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {persistenceTimeoutSeconds: \"90\"}\n")
+	none := func(string) (string, bool) { return "", false }
+	if _, errs := c.ForService(provider.Alibaba, none); len(errs) != 0 {
+		t.Errorf("90 seconds suit alibaba: %v", errs)
+	}
+	if _, errs := c.ForService(provider.Huawei, none); len(errs) != 1 || !strings.Contains(errs[0].Msg, "90 is not a whole number of minutes") {
+		t.Errorf("90 seconds do not suit huawei, and a Service resolving to it must say so: %v", errs)
+	}
+	if _, errs := c.ForService(provider.AWS, none); len(errs) != 0 {
+		t.Errorf("a Service whose provider has no persistence timeout ignores the key: %v", errs)
 	}
 }
 
@@ -247,8 +280,8 @@ func TestOnePersistencePath(t *testing.T) {
 	for _, v := range []string{"90", "30", "x", "7200"} {
 		_, keyErrs := decode(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {provider: huawei, persistenceTimeoutSeconds: \""+v+"\"}\n")
 		cfg := Default()
-		cfg.Provider, _ = provider.Lookup("huawei")
-		_, annErrs := cfg.ForService(func(key string) (string, bool) { return v, key == PersistenceTimeoutAnnotation })
+		huawei, _ := provider.Lookup("huawei")
+		_, annErrs := cfg.ForService(huawei, func(key string) (string, bool) { return v, key == PersistenceTimeoutAnnotation })
 		if len(keyErrs) != 1 || len(annErrs) != 1 {
 			t.Fatalf("%q: key errors %v, annotation errors %v; want one each", v, keyErrs, annErrs)
 		}

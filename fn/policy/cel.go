@@ -127,7 +127,6 @@ object.metadata.annotations["config.kubernetes.io/local-config"] == "false"`,
 }
 
 func (g *generator) variables() []Named {
-	names := provider.Names()
 	var bypassed, affinityBypassed []string
 	for _, p := range profiles() {
 		if p.Bypass != nil {
@@ -150,9 +149,11 @@ func (g *generator) variables() []Named {
 	}
 	vars := []Named{
 		{"annotations", "object.metadata.?annotations.orValue({})"},
-		// rules' applyOverrides: a Service may name its provider; an unknown one leaves the config's.
-		{"provider", fmt.Sprintf("%s[?%s].orValue(\"\") in %s ? %s[%s] : %s",
-			ann, q(config.ProviderAnnotation), qlist(names), ann, q(config.ProviderAnnotation), q(g.cfg.Provider.Name))},
+		{"class", `object.spec.?loadBalancerClass.orValue("")`},
+	}
+	// rules' applyOverrides: the Service's provider, from its signals, its override or the config.
+	vars = append(vars, g.inferenceVariables()...)
+	vars = append(vars, []Named{
 		{"type", `object.spec.?type.orValue("ClusterIP")`},
 		{"proxied", fmt.Sprintf(`variables.type in %s && object.spec.?clusterIP.orValue("") != "None"`, qlist(types))},
 		{"ports", `object.spec.?ports.orValue([])`},
@@ -168,8 +169,7 @@ func (g *generator) variables() []Named {
 		{"lbType", `variables.type == "LoadBalancer" || variables.promoted`},
 		{"bypassed", or(bypassed)},
 		{"affinityBypassed", or(affinityBypassed)},
-		{"class", `object.spec.?loadBalancerClass.orValue("")`},
-	}
+	}...)
 	for _, p := range profiles() {
 		if p.Listener != nil {
 			vars = append(vars, Named{listenerVar(p), listenerEntries(p)})
@@ -234,6 +234,7 @@ func want(path, present, current, wanted, why string) string {
 // quotes the first validation that fails, so the denial names a field validate mode named.
 func (g *generator) validations() []Validation {
 	var errs, changes []Validation
+	errs = append(errs, g.inference()...)
 	errs = append(errs, g.overrides()...)
 	errs = append(errs, g.serviceType()...)
 	changes = append(changes, g.misplaced())
@@ -284,14 +285,20 @@ func (g *generator) overrides() []Validation {
 	vs = append(vs, rule(has(ta), okByProvider,
 		fmt.Sprintf("metadata.annotations[%s]: not allowed for the Service's provider", ta),
 		fmt.Sprintf("%s + \": \" + (%s)", field(ta), allowedByProvider)))
-	// A Service that names a provider whose unit the config's persistence timeout does not fit.
+	// A Service whose provider is not the one the config was checked with (config.ForService: any
+	// under provider auto, else one its override names), and whose unit or range the config's
+	// persistence timeout does not fit.
+	other := has(pa)
+	if g.cfg.ProviderAuto {
+		other = "true"
+	}
 	for _, p := range profiles() {
 		if p.Persistence == nil {
 			continue
 		}
 		if _, problem := p.Persistence.InUnit(g.cfg.PersistenceTimeoutSeconds); problem != "" {
-			msg := fmt.Sprintf("metadata.annotations[%s]: persistenceTimeoutSeconds from the config: %s for provider %s; set %s on this Service", pa, problem, p.Name, ta)
-			vs = append(vs, rule(fmt.Sprintf("%s && variables.provider == %s", has(pa), q(p.Name)), has(ta), msg, ""))
+			msg := fmt.Sprintf("metadata.annotations[%s]: not set, and persistenceTimeoutSeconds from the config: %s for provider %s; set the annotation on this Service", ta, problem, p.Name)
+			vs = append(vs, rule(fmt.Sprintf("%s && variables.provider == %s", other, q(p.Name)), has(ta), msg, ""))
 		}
 	}
 	return vs

@@ -189,10 +189,10 @@ func validationActions(in []string) ([]string, error) {
 func describeConfig(cfg config.Config) string {
 	parts := []string{
 		fmt.Sprintf("--selector %q", cfg.Selector.String()),
-		"--provider " + cfg.Provider.Name,
+		"--provider " + cfg.ProviderName(),
 		fmt.Sprintf("--client-ip-timeout-seconds %d", cfg.ClientIPTimeoutSeconds),
 	}
-	if cfg.Provider.Persistence != nil {
+	if cfg.ProviderAuto || cfg.Provider.Persistence != nil {
 		parts = append(parts, fmt.Sprintf("--persistence-timeout-seconds %d", cfg.PersistenceTimeoutSeconds))
 	}
 	if cfg.PromoteToLoadBalancer {

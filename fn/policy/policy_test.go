@@ -180,7 +180,7 @@ func TestBuild(t *testing.T) {
 			}
 			all := ""
 			for i, v := range spec.Validations {
-				use("validation", v.Expression+v.MessageExpression)
+				use("validation", v.Expression+" "+v.MessageExpression)
 				if !fieldStart.MatchString(v.Message) {
 					t.Errorf("validation %d: message %q does not start with the field it is about", i, v.Message)
 				}

@@ -124,11 +124,9 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 		if selection.Selected(obj, cfg.Selector) {
 			var outcome rules.Outcome
 			peers = append(peers, peer{labels: node.Get(obj, "metadata", "labels")})
+			resolved := rules.ResolveProvider(obj, cfg)
 			outcome, findings = rules.Apply(obj, cfg)
-			count(&counts, outcome)
-			if rules.LoadBalancer(obj, cfg) {
-				counts.LoadBalancers++
-			}
+			countSelected(&counts, resolved, obj, cfg, outcome)
 		} else {
 			counts.NotSelected++
 			findings = append(rules.WarnMisplaced(obj), warnings(selection.Misses(obj, cfg.Selector))...)

@@ -56,6 +56,12 @@ functionConfig:
 	//   kind: ConfigMap
 	//   data: {clientIPTimeoutSeconds: "600"}
 	// results:
+	// - message: 'provider alibaba, assumed: the Service has no loadBalancerClass or annotation of a known load balancer controller; to choose another, set annotation session-affinity.kpt.dev/provider or provider: NAME'
+	//   severity: info
+	//   resourceRef:
+	//     apiVersion: v1
+	//     kind: Service
+	//     name: web
 	// - message: 'set to "ClientIP": kube-proxy keeps each client IP on one pod'
 	//   severity: info
 	//   resourceRef:
@@ -83,7 +89,7 @@ functionConfig:
 	//   field:
 	//     path: spec.externalTrafficPolicy
 	//     proposedValue: Local
-	// - message: 'provider alibaba, mode mutate: 1 Service updated, 0 already compliant, 0 not selected (skipped), 0 failed'
+	// - message: 'provider auto (assumed alibaba: 1), mode mutate: 1 Service updated, 0 already compliant, 0 not selected (skipped), 0 failed'
 	//   severity: info
 	// --- exit code 0
 }

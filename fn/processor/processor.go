@@ -441,11 +441,9 @@ func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts, *peer) 
 	var p *peer
 	if selection.Selected(work, r.cfg.Selector) {
 		p = &peer{labels: node.Get(work, "metadata", "labels")}
+		resolved := rules.ResolveProvider(work, r.cfg)
 		outcome, findings = rules.Apply(work, r.cfg)
-		count(&counts, outcome)
-		if rules.LoadBalancer(work, r.cfg) {
-			counts.LoadBalancers++
-		}
+		countSelected(&counts, resolved, work, r.cfg, outcome)
 	} else {
 		counts.NotSelected++
 		findings = append(rules.WarnMisplaced(work), warnings(selection.Misses(work, r.cfg.Selector))...)
@@ -581,6 +579,19 @@ func configErrors(errs []*config.Error, fc *yaml.Node) fn.Results {
 	return results
 }
 
+// countSelected counts a selected Service: its outcome, its provider (resolved before the rules
+// ran), and whether the provider's persistence timeout applies to it as the rules left it.
+func countSelected(c *report.Counts, resolved rules.Resolution, after *yaml.Node, cfg config.Config, o rules.Outcome) {
+	count(c, o)
+	if resolved.Profile == nil {
+		return
+	}
+	c.AddProvider(resolved.Profile.Name, resolved.Assumed)
+	if resolved.Profile.Persistence != nil && rules.LoadBalancer(after, cfg) {
+		c.LoadBalancers++
+	}
+}
+
 func count(c *report.Counts, o rules.Outcome) {
 	switch o {
 	case rules.Updated:
@@ -594,11 +605,4 @@ func count(c *report.Counts, o rules.Outcome) {
 	}
 }
 
-func addCounts(total *report.Counts, c report.Counts) {
-	total.Updated += c.Updated
-	total.Compliant += c.Compliant
-	total.NotSelected += c.NotSelected
-	total.Failed += c.Failed
-	total.LoadBalancers += c.LoadBalancers
-	total.Skipped += c.Skipped
-}
+func addCounts(total *report.Counts, c report.Counts) { total.Add(c) }

@@ -104,10 +104,14 @@ var AWS = register(&Profile{
 	Summary:  "aws-load-balancer-controller NLB: source_ip stickiness target group attribute; Local and ClientIP with instance targets",
 	Prefixes: []string{awsPrefix},
 	Controller: &Controller{
-		Name:      "the aws-load-balancer-controller",
-		Classes:   []string{"", "service.k8s.aws/nlb"},
-		Markers:   []Match{{Key: awsType, Value: "external"}, {Key: awsType, Value: "nlb-ip"}},
-		Unhandled: "no aws-load-balancer-controller marker (loadBalancerClass service.k8s.aws/nlb, or annotation " + awsType + ": external), so the legacy in-tree AWS provider would handle the Service, and it refuses sessionAffinity: ClientIP",
+		Name:    "the aws-load-balancer-controller",
+		Classes: []string{"", "service.k8s.aws/nlb"},
+		Markers: []Match{{Key: awsType, Value: "external"}, {Key: awsType, Value: "nlb-ip"}},
+		// nlb-ip is the LBC's older marker value, deprecated for external plus nlb-target-type ip
+		// (docs/guide/service/annotations.md); both hand the Service over, as the class does.
+		Unhandled: "no aws-load-balancer-controller marker (loadBalancerClass service.k8s.aws/nlb, annotation " + awsType + ": external, or its deprecated value nlb-ip), " +
+			"so the legacy in-tree AWS provider would handle the Service, and it refuses sessionAffinity: ClientIP; add annotation " + awsType + ": external " +
+			"(the controller then uses instance targets, or ip targets with " + awsTargetType + ": ip)",
 	},
 	Annotations: []Set{{
 		Key: awsTargetGroups, Format: ListItems,

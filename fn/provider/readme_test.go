@@ -45,3 +45,35 @@ func TestREADMEProviderTable(t *testing.T) {
 		t.Errorf("README's provider table has a row for %s, which is no provider", name)
 	}
 }
+
+// signalRows renders Signals as the README's signal table rows.
+func signalRows() string {
+	var b strings.Builder
+	for _, s := range Signals {
+		signal := "`loadBalancerClass: " + s.Class + "`"
+		if s.Class == "" {
+			signal = "annotation `" + s.Prefix + "*`"
+		}
+		b.WriteString("| " + signal + " | `" + s.Provider + "` | " + s.Family + " | " + s.Controller + " | " + s.Source + " |\n")
+	}
+	return b.String()
+}
+
+// TestREADMESignalTable: README's table of provider signals is provider.Signals, row for row.
+func TestREADMESignalTable(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const start, end = "<!-- provider signals: generated from provider.Signals -->\n", "<!-- end of provider signals -->"
+	text := string(b)
+	i, j := strings.Index(text, start), strings.Index(text, end)
+	if i < 0 || j < i {
+		t.Fatal("README.md has no provider signal table between its markers")
+	}
+	table := text[i+len(start) : j]
+	header := "| signal | provider | family | read by | source |\n|---|---|---|---|---|\n"
+	if want := header + signalRows(); table != want {
+		t.Errorf("README.md's signal table differs from provider.Signals:\n--- got\n%s--- want\n%s", table, want)
+	}
+}

@@ -6,7 +6,9 @@ package report
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"k8s.io/apimachinery/pkg/labels"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/node"
+	"github.com/sticky-services/set-session-affinity/fn/provider"
 	"github.com/sticky-services/set-session-affinity/fn/rules"
 )
 
@@ -145,9 +148,39 @@ type Counts struct {
 	Updated, Compliant, NotSelected, Failed int
 	// Skipped counts the selected Services passed through as unsupported (onUnsupported: skip).
 	Skipped int
-	// LoadBalancers counts the selected Services that are, or become, LoadBalancers: the only
-	// ones a persistence timeout applies to.
+	// LoadBalancers counts the selected Services that are, or become, LoadBalancers of a
+	// provider with a persistence timeout: the only ones the persistence timeout applies to.
 	LoadBalancers int
+	// Providers counts the selected Services by provider; "assumed alibaba" counts those whose
+	// provider nothing named.
+	Providers map[string]int
+}
+
+// AddProvider counts one selected Service of provider name.
+func (c *Counts) AddProvider(name string, assumed bool) {
+	if assumed {
+		name = "assumed " + name
+	}
+	if c.Providers == nil {
+		c.Providers = map[string]int{}
+	}
+	c.Providers[name]++
+}
+
+// Add adds o to c.
+func (c *Counts) Add(o Counts) {
+	c.Updated += o.Updated
+	c.Compliant += o.Compliant
+	c.NotSelected += o.NotSelected
+	c.Failed += o.Failed
+	c.LoadBalancers += o.LoadBalancers
+	c.Skipped += o.Skipped
+	for name, n := range o.Providers {
+		if c.Providers == nil {
+			c.Providers = map[string]int{}
+		}
+		c.Providers[name] += n
+	}
 }
 
 // RunResults are the results about the run as a whole: a warning when Services exist and the
@@ -161,11 +194,15 @@ func RunResults(c Counts, cfg config.Config) fn.Results {
 			cfg.Selector.String(), services(c.NotSelected), labelAdvice(cfg.Selector),
 			cfg.Origin.Knob("selector", "<a selector that matches them>"))})
 	}
-	if cfg.PersistenceSet && cfg.Provider.Persistence != nil && c.LoadBalancers == 0 {
+	if cfg.PersistenceSet && (cfg.ProviderAuto || cfg.Provider.Persistence != nil) && c.LoadBalancers == 0 {
 		key := "persistenceTimeoutSeconds"
+		what := "no selected Service is a LoadBalancer"
+		if cfg.ProviderAuto {
+			what = "no selected Service is a LoadBalancer of a provider with a load-balancer persistence timeout (" + strings.Join(persistenceProviders(), ", ") + ")"
+		}
 		results = append(results, &fn.Result{Severity: fn.Warning, Message: fmt.Sprintf(
-			"%s: no selected Service is a LoadBalancer, and the load balancer's persistence applies to nothing else; the value changes nothing",
-			cfg.Origin.Blame(key, cfg.Origin.Prefix+key, strconv.Itoa(cfg.PersistenceTimeoutSeconds)))})
+			"%s: %s, and the load balancer's persistence applies to nothing else; the value changes nothing",
+			cfg.Origin.Blame(key, cfg.Origin.Prefix+key, strconv.Itoa(cfg.PersistenceTimeoutSeconds)), what)})
 	}
 	return append(results, Summary(c, cfg))
 }
@@ -179,7 +216,33 @@ func Summary(c Counts, cfg config.Config) *fn.Result {
 	}
 	return &fn.Result{Severity: fn.Info, Message: fmt.Sprintf(
 		"provider %s, mode %s: %s updated, %d already compliant, %d not selected (skipped)%s, %d failed",
-		cfg.Provider.Name, cfg.Mode, services(c.Updated), c.Compliant, c.NotSelected, unsupported, c.Failed)}
+		providers(c, cfg), cfg.Mode, services(c.Updated), c.Compliant, c.NotSelected, unsupported, c.Failed)}
+}
+
+// providers names the config's provider and, when the Services did not all have it, how many
+// had each: "auto (assumed alibaba: 1, aws: 2)".
+func providers(c Counts, cfg config.Config) string {
+	name := cfg.ProviderName()
+	if len(c.Providers) == 0 || (!cfg.ProviderAuto && len(c.Providers) == 1 && c.Providers[name] > 0) {
+		return name
+	}
+	var each []string
+	for p, n := range c.Providers {
+		each = append(each, fmt.Sprintf("%s: %d", p, n))
+	}
+	sort.Strings(each)
+	return name + " (" + strings.Join(each, ", ") + ")"
+}
+
+// persistenceProviders names the providers with a load-balancer persistence timeout.
+func persistenceProviders() []string {
+	var out []string
+	for _, name := range provider.Names() {
+		if p, _ := provider.Lookup(name); p.Persistence != nil {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // labelAdvice says how to label a Service so that sel selects it: the label itself when sel asks

@@ -1,9 +1,13 @@
 package report
 
 import (
+	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/config"
+	"github.com/sticky-services/set-session-affinity/fn/provider"
 )
 
 // SubjectOf names an object as yaml.v3 reads it: metadata that arrives through an alias or a merge
@@ -27,5 +31,39 @@ func TestSubjectOfReadsThroughAliases(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestSummaryCountsProviders: with Services of several providers the summary names each and how
+// many had it, the assumed default apart; with one provider named by the config it names that one.
+func TestSummaryCountsProviders(t *testing.T) {
+	auto := config.Default()
+	aws := config.Default()
+	aws.Provider, aws.ProviderAuto = provider.AWS, false
+	var mixed Counts
+	for _, p := range []struct {
+		name    string
+		assumed bool
+	}{{"aws", false}, {"gke", false}, {"aws", false}, {"alibaba", true}} {
+		var c Counts
+		c.AddProvider(p.name, p.assumed)
+		c.Updated++
+		mixed.Add(c)
+	}
+	var onlyAWS Counts
+	onlyAWS.AddProvider("aws", false)
+	for _, tc := range []struct {
+		cfg    config.Config
+		counts Counts
+		want   string
+	}{
+		{auto, mixed, "provider auto (assumed alibaba: 1, aws: 2, gke: 1), mode mutate: 4 Services updated"},
+		{auto, Counts{}, "provider auto, mode mutate: 0 Services updated"},
+		{aws, onlyAWS, "provider aws, mode mutate: 0 Services updated"},
+		{aws, mixed, "provider aws (assumed alibaba: 1, aws: 2, gke: 1), mode mutate: 4 Services updated"},
+	} {
+		if got := Summary(tc.counts, tc.cfg).Message; !strings.HasPrefix(got, tc.want) {
+			t.Errorf("got  %s\nwant %s...", got, tc.want)
+		}
 	}
 }

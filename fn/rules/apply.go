@@ -90,6 +90,9 @@ func hasChange(findings []Finding) bool {
 // would be in validate mode: the Services a load balancer's persistence applies to.
 func LoadBalancer(svc *yaml.Node, cfg config.Config) bool {
 	s := &service{obj: svc, cfg: cfg}
+	if r := ResolveProvider(svc, cfg); r.Profile != nil {
+		s.cfg.Provider = r.Profile
+	}
 	switch s.serviceType() {
 	case "LoadBalancer":
 		return true

@@ -66,9 +66,14 @@ func encode(t *testing.T, n *yaml.Node) string {
 	return s
 }
 
+// summarize leaves out the info naming the Service's provider, which every selected Service
+// gets: providerof_test.go tests it.
 func summarize(findings []Finding) []string {
 	var out []string
 	for _, f := range findings {
+		if f.Severity == "info" && strings.HasPrefix(f.Message, "provider ") {
+			continue
+		}
 		line := string(f.Severity) + " " + f.Path
 		if f.Change != nil && f.Change.Pending {
 			line += " (pending)"
@@ -535,7 +540,14 @@ spec:
 	},
 	{
 		name:     "a loadBalancerClass is refused under alibaba",
+		cfg:      func(c *config.Config) { c.ProviderAuto = false },
 		in:       strings.Replace(compliantLB, "  type: LoadBalancer\n", "  type: LoadBalancer\n  loadBalancerClass: alibabacloud.com/nlb\n", 1),
+		outcome:  Failed,
+		findings: []string{"error spec.loadBalancerClass"},
+	},
+	{
+		name:     "a loadBalancerClass no signal knows is refused under the assumed alibaba",
+		in:       strings.Replace(compliantLB, "  type: LoadBalancer\n", "  type: LoadBalancer\n  loadBalancerClass: example.com/lb\n", 1),
 		outcome:  Failed,
 		findings: []string{"error spec.loadBalancerClass"},
 	},

@@ -20,6 +20,8 @@ const (
 	WhyPromote      = "this creates a cloud load balancer, possibly reachable from the internet"
 	WhyLegacy       = "which the controller reads first"
 	UnderSelector   = underSelector
+	// WhyOneController ends the error for signals of two load balancer controllers.
+	WhyOneController = "one load balancer controller handles a Service, so remove the class or annotations of the controllers that do not handle it"
 )
 
 // MisplacedKeys maps each affinity key the rules move out of spec.selector (or from beside spec)

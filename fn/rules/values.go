@@ -6,6 +6,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 )
 
@@ -82,9 +83,19 @@ func checkLabel(s *service, path, key, value string) {
 	}
 }
 
-// applyOverrides lets a Service's own annotations set its timeouts, validated like the config.
+// applyOverrides gives the Service its provider (resolveProvider), and lets its own annotations
+// set its timeouts, validated like the config.
 func applyOverrides(s *service) {
-	cfg, errs := s.cfg.ForService(s.annotation)
+	if v, ok := s.annotation(config.ProviderAnnotation); ok {
+		if _, err := config.LookupOverride(v); err != nil {
+			s.errorf(err.Path, "%s", err.Msg)
+		}
+	}
+	p := resolveProvider(s)
+	if p == nil {
+		return
+	}
+	cfg, errs := s.cfg.ForService(p, s.annotation)
 	for _, e := range errs {
 		s.errorf(e.Path, "%s", e.Msg)
 	}
