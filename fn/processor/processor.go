@@ -63,21 +63,40 @@ type Outcome struct {
 	// Rewritten counts the objects written anew because their change could not be written as
 	// edits (fn/edit.Rewrite); tests hold it to zero on the inputs they know.
 	Rewritten int
+	// ConfigInvalid says the results are the config's errors: the run did not start.
+	ConfigInvalid bool
 }
 
 // Run runs the function over in and writes the output: for a ResourceList the list and its
 // results on stdout and each error on stderr; for a stream the documents on stdout unless there
 // is an error, and each warning and error on stderr (and where s.Output says). It returns the exit
-// code.
+// code: for a ResourceList 1 on any failure, as kpt and kustomize expect; for a stream 1 for error
+// findings and 2 for unusable input or config (ExitCode).
 func Run(in []byte, s Stream, stdout, stderr io.Writer) int {
 	o, err := Process(in, s)
+	if err == nil {
+		err = output.Write(stdout, stderr, o.Input, o.Edits, o.Results, s.Output)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
-		return 1
 	}
-	if err := output.Write(stdout, stderr, o.Input, o.Edits, o.Results, s.Output); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
+	return ExitCode(in, o, err)
+}
+
+// ExitCode is a run's exit code: 0 ok (warnings allowed), 1 error findings, 2 input or config the
+// run could not use. Under a ResourceList every failure is 1: the KRM functions specification
+// asks only for non-zero, and this function has always exited 1 there.
+func ExitCode(in []byte, o *Outcome, err error) int {
+	list := o != nil && o.Input.Shape == input.ResourceList
+	if o == nil {
+		inp, readErr := input.Read(in)
+		list = readErr != nil || inp.Shape == input.ResourceList
+	}
+	switch {
+	case list && (err != nil || o.Results.ExitCode() != 0):
 		return 1
+	case err != nil || o.ConfigInvalid:
+		return 2
 	}
 	return o.Results.ExitCode()
 }
@@ -140,7 +159,7 @@ func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
 	}
 	adviseUnsupported(cfg, peers)
 	if !r.configOK {
-		o.Results = configErrors(errs, fc)
+		o.Results, o.ConfigInvalid = configErrors(errs, fc), true
 	} else {
 		o.Results = append(o.Results, report.RunResults(counts, cfg)...)
 	}
