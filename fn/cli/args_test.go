@@ -259,3 +259,42 @@ func TestOutputJSON(t *testing.T) {
 		t.Errorf("the last finding is %+v, want the summary", last)
 	}
 }
+
+// TestRunResultsOnceForAllFiles: a warning about the run as a whole and the summary come once,
+// from every file's counts; a file holding only a Deployment is not told that no selected Service
+// is a LoadBalancer when another file's is.
+func TestRunResultsOnceForAllFiles(t *testing.T) {
+	lb := strings.Replace(sticky, "type: NodePort", "type: LoadBalancer", 1)
+	deployment := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+	dir := writeTree(t, map[string]string{"lb/a.yaml": lb, "lb/b.yaml": deployment, "np/a.yaml": sticky, "np/b.yaml": deployment})
+	const unused = "no selected Service is a LoadBalancer"
+	_, stderr, code := runIn(t, dir, []string{"-v", "--persistence-timeout-seconds", "600", "lb"}, "")
+	if code != 0 || strings.Contains(stderr, unused) || strings.Count(stderr, "[info]: provider") != 1 || !strings.Contains(stderr, "1 Service updated") {
+		t.Errorf("exit %d, stderr:\n%s\nwant no %q and one summary counting both files", code, stderr, unused)
+	}
+	_, stderr, _ = runIn(t, dir, []string{"--persistence-timeout-seconds", "600", "np"}, "")
+	if strings.Count(stderr, unused) != 1 {
+		t.Errorf("stderr:\n%s\nwant %q once, for the run", stderr, unused)
+	}
+}
+
+// TestTerminalHint: with a terminal on stdin and no file, a line on stderr says the function
+// waits for input, instead of waiting in silence; a pipe gets no hint.
+func TestTerminalHint(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close()
+	real := isTerminal
+	defer func() { _ = r.Close(); isTerminal = real }()
+	for _, terminal := range []bool{true, false} {
+		isTerminal = func(*os.File) bool { return terminal }
+		var out, errOut bytes.Buffer
+		code := Main(nil, r, &out, &errOut, "v1")
+		hinted := strings.Contains(errOut.String(), "reading YAML from stdin (end with Ctrl-D); give files or directories as arguments, or see --help")
+		if code != 0 || hinted != terminal {
+			t.Errorf("terminal %v: exit %d, stderr %q", terminal, code, errOut.String())
+		}
+	}
+}

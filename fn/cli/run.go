@@ -19,10 +19,13 @@ import (
 	"github.com/sticky-services/set-session-affinity/fn/report"
 )
 
+// isTerminal reports whether f is a terminal (a variable, for tests).
+var isTerminal = func(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
 // hintTerminal says, on stderr, that the function waits for input, when a person runs it with
 // nothing piped in: otherwise it would wait in silence.
 func hintTerminal(stdin io.Reader, stderr io.Writer) {
-	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := stdin.(*os.File); ok && isTerminal(f) {
 		fmt.Fprintf(stderr, "%s: reading YAML from stdin (end with Ctrl-D); give files or directories as arguments, or see --help\n", processor.Name)
 	}
 }
@@ -65,10 +68,7 @@ func runInputs(o *options, stdin io.Reader, stdout, stderr io.Writer, version st
 	if code != exitOK {
 		return code
 	}
-	var all []report.Located
-	for _, r := range runs {
-		all = append(all, r.results...)
-	}
+	all := runResults(runs, cfg)
 	code = findingsCode(all)
 	if err := o.writeFindings(stdout, stderr, all, code, version); err != nil {
 		return fail(stderr, err)
@@ -118,6 +118,28 @@ func (o *options) process(sources []source, fc *yaml.Node, stderr io.Writer) ([]
 		runs = append(runs, done{src: src, outcome: outcome, results: locate(fileName(src.name), src.text, outcome.Results)})
 	}
 	return runs, code
+}
+
+// runResults are the files' findings, then the results about the run as a whole (a config value
+// no selected Service uses, the summary) once, from the counts of every file: each file's own
+// would say "no selected Service is a LoadBalancer" of a file that holds only a Deployment.
+func runResults(runs []done, cfg config.Config) []report.Located {
+	var all []report.Located
+	var total report.Counts
+	for _, r := range runs {
+		own := len(report.RunResults(r.outcome.Counts, cfg))
+		all = append(all, r.results[:len(r.results)-own]...)
+		total = addCounts(total, r.outcome.Counts)
+	}
+	for _, res := range report.RunResults(total, cfg) {
+		all = append(all, report.Located{Result: res})
+	}
+	return all
+}
+
+func addCounts(a, b report.Counts) report.Counts {
+	return report.Counts{Updated: a.Updated + b.Updated, Compliant: a.Compliant + b.Compliant, NotSelected: a.NotSelected + b.NotSelected,
+		Failed: a.Failed + b.Failed, Skipped: a.Skipped + b.Skipped, LoadBalancers: a.LoadBalancers + b.LoadBalancers}
 }
 
 // fileName is how findings name a source: its path, or nothing for stdin.

@@ -65,6 +65,8 @@ type Outcome struct {
 	Rewritten int
 	// ConfigInvalid says the results are the config's errors: the run did not start.
 	ConfigInvalid bool
+	// Counts sum up the run; its results end with report.RunResults of them.
+	Counts report.Counts
 }
 
 // Run runs the function over in and writes the output: for a ResourceList the list and its
@@ -158,6 +160,7 @@ func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
 		peers = append(peers, po.peers...)
 	}
 	adviseUnsupported(cfg, peers)
+	o.Counts = counts
 	if !r.configOK {
 		o.Results, o.ConfigInvalid = configErrors(errs, fc), true
 	} else {
