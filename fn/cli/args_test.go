@@ -115,6 +115,8 @@ func TestExitCodes(t *testing.T) {
 		{"usage: a document that is not an object", []string{"list/list.yaml"}, "", 2},
 		{"usage: a ResourceList given as a file", []string{"rl/list.yaml"}, "", 2},
 		{"usage: --in-place on stdin", []string{"--in-place"}, compliant, 2},
+		{"usage: --in-place with - among files", []string{"--in-place", "ok", "-"}, compliant, 2},
+		{"protocol: - alone is stdin, a ResourceList included", []string{"-"}, resourceList, 0},
 		{"usage: --output json in mutate mode without --in-place", []string{"--output", "json", "ok"}, "", 2},
 		{"protocol: a ResourceList's failure stays 1", []string{}, "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig: {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {mdoe: x}}\nitems: []\n", 1},
 		{"protocol: an unusable ResourceList stays 1", []string{}, "apiVersion: config.kubernetes.io/v2\nkind: ResourceList\nitems: []\n", 1},

@@ -95,7 +95,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, version stri
 	case o.version:
 		fmt.Fprintf(stdout, "%s %s\n", processor.Name, fullVersion(version))
 		return 0
-	case len(o.paths) > 0 || o.output != "text" || o.inPlace:
+	case !(len(o.paths) == 0 || len(o.paths) == 1 && o.paths[0] == "-") || o.output != "text" || o.inPlace:
+		// Files, or a report format: each finding placed in its file. Stdin alone, as kpt,
+		// kustomize and Helm send it, keeps its one path below (a ResourceList among them).
 		return runInputs(o, stdin, stdout, stderr, fullVersion(version))
 	}
 	hintTerminal(stdin, stderr)

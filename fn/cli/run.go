@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"golang.org/x/term"
@@ -84,10 +85,9 @@ func runInputs(o *options, stdin io.Reader, stdout, stderr io.Writer, version st
 
 // checkCombination refuses flags that cannot go together, before anything is read.
 func (o *options) checkCombination(paths []string, cfg config.Config, configInvalid bool) error {
-	stdinOnly := len(paths) == 1 && paths[0] == "-"
 	switch {
-	case o.inPlace && stdinOnly:
-		return errors.New("--in-place writes files back; give files or directories, not stdin")
+	case o.inPlace && slices.Contains(paths, "-"):
+		return errors.New("--in-place writes files back; give files or directories, not - (stdin)")
 	case o.output != "text" && !o.inPlace && !configInvalid && cfg.Mode == config.Mutate:
 		return fmt.Errorf("--output %s prints the findings on stdout, where mutate mode prints the documents: add --in-place to write the files back, or use --mode validate", o.output)
 	}
