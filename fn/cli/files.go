@@ -30,58 +30,80 @@ var manifestExtensions = []string{".yaml", ".yml", ".json"}
 // api/konfig/general.go RecognizedKustomizationFileNames).
 var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
 
-// collect reads the inputs the paths name: each file as given (stdin for "-"), and each
-// directory's manifests, walked in lexical order. A walk leaves out what is not a Kubernetes
-// manifest a cluster takes as it is, with the reason in skipped: hidden directories, Helm charts
-// (templates are not YAML until rendered), kustomizations and the patches they list, the --config
-// file, and files whose documents are not all whole objects (a values file, a JSON patch).
+// collect reads the inputs the paths name, in their order: each file as given (stdin for "-"),
+// and each directory's manifests, walked in lexical order. A walk leaves out what is not a
+// Kubernetes manifest a cluster takes as it is, with the reason in skipped: hidden directories,
+// Helm charts (templates are not YAML until rendered), kustomizations and the patches they list
+// (any kustomization of the walks may list them), the --config file, and files whose documents
+// are not all whole objects (a values file, a JSON patch). A file found twice is read once.
 func collect(paths []string, stdin io.Reader, configFile string) (sources []source, skipped []string, err error) {
-	var walked []string
+	type entry struct {
+		path   string
+		walked bool
+	}
+	var entries []entry
 	patches := map[string]bool{}
-	stdinRead := false
 	for _, p := range paths {
-		if p == "-" {
-			if stdinRead {
-				return nil, nil, errors.New("- (stdin) is given twice")
-			}
-			stdinRead = true
-			text, err := readAll(stdin)
-			if err != nil {
-				return nil, nil, fmt.Errorf("reading stdin: %w", err)
-			}
-			sources = append(sources, source{name: "-", text: text})
-			continue
-		}
 		info, err := os.Stat(p)
-		if err != nil {
+		switch {
+		case p == "-":
+			entries = append(entries, entry{path: p})
+		case err != nil:
 			return nil, nil, err
-		}
-		if !info.IsDir() {
-			s, err := readSource(p)
+		case !info.IsDir():
+			entries = append(entries, entry{path: p})
+		default:
+			files, notes, err := walk(p, patches)
 			if err != nil {
 				return nil, nil, err
 			}
-			sources = append(sources, s)
+			if len(files) == 0 {
+				skipped = append(skipped, p+": no manifests found")
+			}
+			for _, f := range files {
+				entries = append(entries, entry{f, true})
+			}
+			skipped = append(skipped, notes...)
+		}
+	}
+	seen := map[string]bool{}
+	for _, e := range entries {
+		key := filepath.Clean(e.path)
+		if seen[key] && e.path == "-" {
+			return nil, nil, errors.New("- (stdin) is given twice")
+		}
+		if seen[key] {
 			continue
 		}
-		files, notes, err := walk(p, patches)
-		if err != nil {
-			return nil, nil, err
-		}
-		walked, skipped = append(walked, files...), append(skipped, notes...)
-	}
-	for _, f := range walked {
-		s, why, err := readWalked(f, patches, configFile)
+		seen[key] = true
+		s, why, err := read(e.path, e.walked, stdin, patches, configFile)
 		switch {
 		case err != nil:
 			return nil, nil, err
 		case why != "":
-			skipped = append(skipped, f+": skipped: "+why)
+			skipped = append(skipped, e.path+": skipped: "+why)
 		default:
 			sources = append(sources, s)
 		}
 	}
 	return sources, skipped, nil
+}
+
+// read reads one input: stdin for "-", a named file, or a file a walk found, which it may leave
+// out, saying why.
+func read(path string, walked bool, stdin io.Reader, patches map[string]bool, configFile string) (source, string, error) {
+	switch {
+	case path == "-":
+		text, err := readAll(stdin)
+		if err != nil {
+			return source{}, "", fmt.Errorf("reading stdin: %w", err)
+		}
+		return source{name: "-", text: text}, "", nil
+	case walked:
+		return readWalked(path, patches, configFile)
+	}
+	s, err := readSource(path)
+	return s, "", err
 }
 
 func readSource(path string) (source, error) {

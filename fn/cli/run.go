@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"golang.org/x/term"
@@ -53,7 +54,13 @@ func runInputs(o *options, stdin io.Reader, stdout, stderr io.Writer, version st
 		return fail(stderr, err)
 	}
 	cfg, errs := config.Decode(fc)
-	if err := o.checkCombination(paths, cfg, len(errs) > 0); err != nil {
+	if len(errs) > 0 {
+		for _, e := range errs {
+			fmt.Fprintln(stderr, report.ConfigError(e, fc).String())
+		}
+		return exitUsage
+	}
+	if err := o.checkCombination(paths, cfg); err != nil {
 		return fail(stderr, err)
 	}
 	sources, skipped, err := collect(paths, stdin, o.configFile)
@@ -70,6 +77,11 @@ func runInputs(o *options, stdin io.Reader, stdout, stderr io.Writer, version st
 		return code
 	}
 	all := runResults(runs, cfg)
+	if len(sources) == 0 {
+		// A gate pointed at the wrong directory must not pass in silence.
+		all = append(all, report.Located{Result: &fn.Result{Severity: fn.Warning,
+			Message: fmt.Sprintf("no manifests found in %s; -v says what was left out and why", strings.Join(paths, " "))}})
+	}
 	code = findingsCode(all)
 	if err := o.writeFindings(stdout, stderr, all, code, version); err != nil {
 		return fail(stderr, err)
@@ -84,11 +96,11 @@ func runInputs(o *options, stdin io.Reader, stdout, stderr io.Writer, version st
 }
 
 // checkCombination refuses flags that cannot go together, before anything is read.
-func (o *options) checkCombination(paths []string, cfg config.Config, configInvalid bool) error {
+func (o *options) checkCombination(paths []string, cfg config.Config) error {
 	switch {
 	case o.inPlace && slices.Contains(paths, "-"):
 		return errors.New("--in-place writes files back; give files or directories, not - (stdin)")
-	case o.output != "text" && !o.inPlace && !configInvalid && cfg.Mode == config.Mutate:
+	case o.output != "text" && !o.inPlace && cfg.Mode == config.Mutate:
 		return fmt.Errorf("--output %s prints the findings on stdout, where mutate mode prints the documents: add --in-place to write the files back, or use --mode validate", o.output)
 	}
 	return nil
