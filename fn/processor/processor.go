@@ -73,7 +73,7 @@ type Outcome struct {
 // results on stdout and each error on stderr; for a stream the documents on stdout unless there
 // is an error, and each warning and error on stderr (and where s.Output says). It returns the exit
 // code: for a ResourceList 1 on any failure, as kpt and kustomize expect; for a stream 1 for error
-// findings and 2 for unusable input or config (ExitCode).
+// findings and 2 for unusable input or config (exitCode).
 func Run(in []byte, s Stream, stdout, stderr io.Writer) int {
 	o, err := Process(in, s)
 	if err == nil {
@@ -82,13 +82,13 @@ func Run(in []byte, s Stream, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
 	}
-	return ExitCode(in, o, err)
+	return exitCode(in, o, err)
 }
 
-// ExitCode is a run's exit code: 0 ok (warnings allowed), 1 error findings, 2 input or config the
+// exitCode is a run's exit code: 0 ok (warnings allowed), 1 error findings, 2 input or config the
 // run could not use. Under a ResourceList every failure is 1: the KRM functions specification
 // asks only for non-zero, and this function has always exited 1 there.
-func ExitCode(in []byte, o *Outcome, err error) int {
+func exitCode(in []byte, o *Outcome, err error) int {
 	list := o != nil && o.Input.Shape == input.ResourceList
 	if o == nil {
 		inp, readErr := input.Read(in)
