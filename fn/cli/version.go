@@ -4,7 +4,9 @@ import "runtime/debug"
 
 // fullVersion is what --version prints: the -ldflags version when the build set one (make, the
 // Dockerfile), else what the Go toolchain recorded: the module version for `go install
-// module@vX.Y.Z`, or the VCS revision (and +dirty) for a plain `go build` in a clone.
+// module@vX.Y.Z`; for a plain `go build` in a clone, the pseudo-version Go 1.24 and later derive
+// from the commit (v0.0.0-<time>-<revision>, +dirty with local changes), or, when only the VCS
+// settings were stamped, dev-<revision>[+dirty].
 func fullVersion(ldflags string) string {
 	info, ok := debug.ReadBuildInfo()
 	return versionFrom(ldflags, info, ok)
