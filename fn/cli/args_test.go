@@ -304,3 +304,19 @@ func TestTerminalHint(t *testing.T) {
 		}
 	}
 }
+
+// TestResultsFileNamesEachFile: with files, --results gives each result the file it is about, as
+// kpt's results.yaml does with file.path.
+func TestResultsFileNamesEachFile(t *testing.T) {
+	dir := writeTree(t, map[string]string{"k8s/web.yaml": sticky})
+	if _, stderr, code := runIn(t, dir, []string{"--mode", "validate", "--results", "results.yaml", "k8s"}, ""); code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "results.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "      file:\n        path: k8s/web.yaml\n") || !strings.Contains(string(b), "exitCode: 1\n") {
+		t.Errorf("results.yaml:\n%s", b)
+	}
+}
