@@ -5,6 +5,7 @@ go 1.25.7
 require (
 	github.com/kptdev/krm-functions-sdk/go/fn v1.0.2
 	go.yaml.in/yaml/v3 v3.0.4
+	golang.org/x/term v0.37.0
 	k8s.io/apimachinery v0.34.1
 	sigs.k8s.io/kustomize/kyaml v0.20.1
 )

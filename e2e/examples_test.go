@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -60,7 +61,7 @@ func TestExamplesAreAllTested(t *testing.T) {
 
 // exampleEnv is the environment of every example command: the function built by TestMain first on
 // PATH (the READMEs install it there), then the pinned kustomize and helm in bin/. GITHUB_ACTIONS
-// is cleared so that running these tests under GitHub Actions does not change check.sh's output.
+// is cleared so that running these tests under GitHub Actions does not change an example's output.
 func exampleEnv(t *testing.T, extra ...string) []string {
 	t.Helper()
 	for _, tool := range []string{"kustomize", "helm"} {
@@ -480,8 +481,9 @@ func TestHelmV4PluginExample(t *testing.T) {
 	}
 }
 
-// TestCIGateExample runs check.sh on the compliant and the non-compliant manifests, as plain
-// output and as GitHub Actions annotations, and checks the job file's shell.
+// TestCIGateExample runs the gate on the compliant and the non-compliant manifests with
+// --output github, compares the annotations with the committed output, and checks that each
+// annotation points at a line of its file; a misused gate exits 2, not 1.
 func TestCIGateExample(t *testing.T) {
 	const name = "ci-gate"
 	dir := filepath.Join(stageExample(t, name), name)
@@ -494,43 +496,41 @@ func TestCIGateExample(t *testing.T) {
 		{"manifests/non-compliant", 1, "expected-non-compliant.txt"},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
-			command := "./check.sh " + tc.dir
+			command := "set-session-affinity --mode validate --output github " + tc.dir
 			stdout, stderr, code := runDocumented(t, name, dir, command, exampleEnv(t))
 			if code != tc.code || stderr != "" {
 				t.Errorf("%s: exit %d, want %d; stderr:\n%s", command, code, tc.code, stderr)
 			}
 			checkGolden(t, name, tc.expected, stdout)
-
-			// Under GitHub Actions each finding is a workflow command naming the file.
-			annotated, _, code := runIn(t, dir, exampleEnv(t, "GITHUB_ACTIONS=true"), "bash", "-c", command)
-			if code != tc.code {
-				t.Errorf("GITHUB_ACTIONS=true: exit %d, want %d", code, tc.code)
-			}
-			assertAnnotations(t, stdout, annotated)
+			assertAnnotations(t, dir, stdout)
 		})
 	}
-	t.Run("usage", func(t *testing.T) {
-		if _, stderr, code := runIn(t, dir, exampleEnv(t), "./check.sh"); code != 2 || !strings.Contains(stderr, "usage:") {
-			t.Errorf("no arguments: exit %d, stderr %q; want 2 and a usage line", code, stderr)
+	t.Run("a misused gate exits 2", func(t *testing.T) {
+		if _, stderr, code := runIn(t, dir, exampleEnv(t), "bash", "-c", "set-session-affinity --mode validate --output github manifests/nope"); code != 2 || !strings.Contains(stderr, "manifests/nope") {
+			t.Errorf("a missing directory: exit %d, stderr %q; want 2 naming it", code, stderr)
 		}
 	})
 	checkWorkflow(t, filepath.Join(dir, ".github", "workflows", "session-affinity.yaml"))
 }
 
-// assertAnnotations checks that the annotated output is the plain output with each
-// "FILE: [severity] ..." finding turned into "::severity file=FILE::[severity] ...".
-func assertAnnotations(t *testing.T, plain, annotated string) {
+// assertAnnotations checks that each workflow command names a file of the example and a line
+// within it, as GitHub needs to place the annotation.
+func assertAnnotations(t *testing.T, dir, out string) {
 	t.Helper()
-	finding := regexp.MustCompile(`^(\S+): (\[(error|warning)\] .*)$`)
-	var want []string
-	for _, line := range strings.Split(plain, "\n") {
-		if m := finding.FindStringSubmatch(line); m != nil {
-			line = fmt.Sprintf("::%s file=%s::%s", m[3], m[1], m[2])
+	command := regexp.MustCompile(`^::(error|warning) file=([^,]+),line=(\d+),col=(\d+)::\S`)
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if line == "" {
+			continue
 		}
-		want = append(want, line)
-	}
-	if got := strings.Split(annotated, "\n"); !slices.Equal(got, want) {
-		t.Errorf("GITHUB_ACTIONS=true output:\n%s\nwant:\n%s", annotated, strings.Join(want, "\n"))
+		m := command.FindStringSubmatch(line)
+		if m == nil {
+			t.Errorf("not a workflow command with a file, line and column: %q", line)
+			continue
+		}
+		n, _ := strconv.Atoi(m[3])
+		if lines := strings.Count(readFile(t, filepath.Join(dir, m[2])), "\n"); n < 1 || n > lines {
+			t.Errorf("%q: line %d is not a line of %s (%d lines)", line, n, m[2], lines)
+		}
 	}
 }
 
@@ -565,7 +565,7 @@ func checkWorkflow(t *testing.T, path string) {
 		}
 	}
 	all := strings.Join(runs, "\n")
-	assertContains(t, "the job's run steps", all, install, "check-session-affinity.sh ")
+	assertContains(t, "the job's run steps", all, install, "set-session-affinity --mode validate --output github ")
 }
 
 // argoCDPlugin is the part of an Argo CD ConfigManagementPlugin the test reads.

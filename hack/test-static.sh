@@ -209,7 +209,7 @@ check "output sets externalTrafficPolicy: Local" grep -Eq '^[[:space:]]+external
 # ---- 5. invalid input -----------------------------------------------------------
 rc=0
 sandbox "$TMP/invalid.yaml" "$TMP/invalid.out" "$TMP/invalid.err" || rc=$?
-check "a document that is not an object: exit code 1 (got $rc)" test "$rc" -eq 1
+check "a document that is not an object (unusable input): exit code 2 (got $rc)" test "$rc" -eq 2
 check "a document that is not an object: non-empty stderr" test -s "$TMP/invalid.err"
 if [[ -s "$TMP/invalid.err" ]]; then sed 's/^/  stderr: /' "$TMP/invalid.err" | head -n 5; fi
 

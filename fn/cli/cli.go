@@ -30,6 +30,12 @@ type options struct {
 	keys map[string]string
 	// flagOrder keeps the order the keys were documented in, for a stable config.
 	flagOrder []string
+	// paths are the files and directories to read ("-" is stdin); none means stdin.
+	paths []string
+	// inPlace writes changed files back instead of printing them.
+	inPlace bool
+	// output is how findings are shown: text, json, sarif or github.
+	output string
 }
 
 // flagName turns a config key into its flag: clientIPTimeoutSeconds -> client-ip-timeout-seconds.
@@ -46,14 +52,15 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.out.ResultsFile, "results", "", "")
 	fs.BoolVar(&o.out.Verbose, "verbose", false, "")
 	fs.BoolVar(&o.out.Verbose, "v", false, "")
+	fs.BoolVar(&o.inPlace, "in-place", false, "")
+	fs.StringVar(&o.output, "output", "text", "")
 	o.configFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return nil, fmt.Errorf("%w; see --help", err)
+	paths, err := parseArgs(fs, args)
+	if err != nil {
+		return nil, err
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q: input comes on stdin; see --help", fs.Arg(0))
-	}
-	return o, nil
+	o.paths = paths
+	return o, checkOutput(o.output)
 }
 
 // configFlags defines a flag for each config key, recording the values given in o.keys.
@@ -74,6 +81,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, version stri
 	if len(args) > 0 && args[0] == PolicyCommand {
 		return runPolicy(args[1:], stdout, stderr)
 	}
+	if len(args) == 1 && args[0] == "help" {
+		args = []string{"--help"}
+	}
 	o, err := parse(args, stderr)
 	if err != nil {
 		return fail(stderr, err)
@@ -83,9 +93,14 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, version stri
 		fmt.Fprint(stdout, usage())
 		return 0
 	case o.version:
-		fmt.Fprintf(stdout, "%s %s\n", processor.Name, version)
+		fmt.Fprintf(stdout, "%s %s\n", processor.Name, fullVersion(version))
 		return 0
+	case !(len(o.paths) == 0 || len(o.paths) == 1 && o.paths[0] == "-") || o.output != "text" || o.inPlace:
+		// Files, or a report format: each finding placed in its file. Stdin alone, as kpt,
+		// kustomize and Helm send it, keeps its one path below (a ResourceList among them).
+		return runInputs(o, stdin, stdout, stderr, fullVersion(version))
 	}
+	hintTerminal(stdin, stderr)
 	in, err := readAll(stdin)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("reading stdin: %w", err))
@@ -147,9 +162,10 @@ func limitMemory(inputSize int) {
 	}
 }
 
+// fail reports what the user must fix before the function can run: exit code 2.
 func fail(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "%s: %v\n", processor.Name, err)
-	return 1
+	return exitUsage
 }
 
 // functionConfig builds the config for stream mode: the --config file, with flags on top. It

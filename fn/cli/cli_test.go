@@ -60,11 +60,11 @@ func TestMain(t *testing.T) {
 			stderr: "[error] v1/Service/web spec.sessionAffinityConfig.clientIP.timeoutSeconds: is not set; want 600"},
 		{name: "a warning goes to stderr, documents to stdout", stdin: strings.Replace(documents, "ports: [{port: 80}]", "ports: [{name: a, port: 80}, {name: b, port: 81}]", 1),
 			stdout: []string{"sessionAffinity: ClientIP"}, stderr: "[warning] v1/Service/web spec.ports: affinity is kept per port"},
-		{name: "an invalid flag value is a config error", args: []string{"--mode", "fix"}, stdin: documents, code: 1,
+		{name: "an invalid flag value is a config error, exit 2", args: []string{"--mode", "fix"}, stdin: documents, code: 2,
 			stderr: `[error]: --mode fix: "fix" is not allowed; allowed mutate, validate`},
-		{name: "a value from a --config file is named by file and key", args: []string{"--config", outOfRange}, stdin: documents, code: 1,
+		{name: "a value from a --config file is named by file and key, exit 2", args: []string{"--config", outOfRange}, stdin: documents, code: 2,
 			stderr: "[error]: --config " + outOfRange + " data.clientIPTimeoutSeconds: 0 is out of range; allowed 1..86400"},
-		{name: "a flag the provider cannot use is named, and dropping it is the advice", args: []string{"--provider", "aws", "--persistence-timeout-seconds", "60"}, stdin: documents, code: 1,
+		{name: "a flag the provider cannot use is named, and dropping it is the advice", args: []string{"--provider", "aws", "--persistence-timeout-seconds", "60"}, stdin: documents, code: 2,
 			stderr: "[error]: --persistence-timeout-seconds 60: provider aws has no load-balancer persistence timeout; drop --persistence-timeout-seconds"},
 		{name: "a headless Service: the error names the flag and a selector", stdin: headless, code: 1,
 			stderr: "pass such Services through with --on-unsupported skip, or leave this one out: label it session-affinity.kpt.dev/skip=true and use --selector 'session-affinity.kpt.dev/sticky=true,session-affinity.kpt.dev/skip!=true'"},
@@ -80,14 +80,14 @@ func TestMain(t *testing.T) {
 		{name: "--results with a ResourceList", args: []string{"--results", filepath.Join(dir, "r.yaml")}, stdin: resourceList, code: 1, stderr: "apply to plain YAML input only"},
 		{name: "a ResourceList runs as a KRM function", stdin: resourceList, stdout: []string{"kind: ResourceList", "results:"}},
 		{name: "flags with a ResourceList", args: []string{"--mode", "validate"}, stdin: resourceList, code: 1, stderr: "apply to plain YAML input only"},
-		{name: "a ResourceList among other documents", stdin: documents + "---\n" + resourceList, code: 1, stderr: "a ResourceList among other documents"},
+		{name: "a ResourceList among other documents is unusable input, exit 2", stdin: documents + "---\n" + resourceList, code: 2, stderr: "a ResourceList among other documents"},
 		{name: "a stream of comments comes back as it is", stdin: "# nothing\n", stdout: []string{"# nothing\n"}},
 		{name: "no input at all is no output", stdin: ""},
-		{name: "a document that is not an object", stdin: documents + "---\n- a\n", code: 1, stderr: "document 3 is a list; every document must be an object"},
-		{name: "a --config file that does not exist", args: []string{"--config", filepath.Join(dir, "nope.yaml")}, stdin: documents, code: 1, stderr: "no such file or directory"},
-		{name: "a --config file that does not parse", args: []string{"--config", broken}, stdin: documents, code: 1, stderr: "is not valid YAML"},
-		{name: "an unknown flag", args: []string{"--selektor", "a=b"}, stdin: documents, code: 1, stderr: "flag provided but not defined: -selektor"},
-		{name: "a positional argument", args: []string{"manifests.yaml"}, stdin: documents, code: 1, stderr: `unexpected argument "manifests.yaml"`},
+		{name: "a document that is not an object is unusable input, exit 2", stdin: documents + "---\n- a\n", code: 2, stderr: "document 3 is a list; every document must be an object"},
+		{name: "a --config file that does not exist, exit 2", args: []string{"--config", filepath.Join(dir, "nope.yaml")}, stdin: documents, code: 2, stderr: "no such file or directory"},
+		{name: "a --config file that does not parse, exit 2", args: []string{"--config", broken}, stdin: documents, code: 2, stderr: "is not valid YAML"},
+		{name: "an unknown flag is named as typed, exit 2", args: []string{"--selektor", "a=b"}, stdin: documents, code: 2, stderr: "unknown flag --selektor; see --help"},
+		{name: "a file that does not exist, exit 2", args: []string{"manifests.yaml"}, stdin: documents, code: 2, stderr: "manifests.yaml: no such file or directory"},
 		{name: "help", args: []string{"--help"}, stdout: []string{"Usage:", "clientIPTimeoutSeconds (integer)\n      --client-ip-timeout-seconds VALUE", "default 10800; allowed 1..86400",
 			"promoteToLoadBalancer (boolean)\n      --promote-to-load-balancer\n", "onUnsupported (string)\n      --on-unsupported VALUE", "default error; allowed error, skip", "--results FILE", "-v, --verbose"}},
 		{name: "version", args: []string{"--version"}, stdout: []string{"set-session-affinity v1.2.3\n"}},
@@ -148,7 +148,7 @@ func TestResultsFile(t *testing.T) {
 	if !strings.Contains(out.String(), "sessionAffinity: ClientIP") || errOut.Len() > 0 {
 		t.Errorf("stdout %q, stderr %q", out.String(), errOut.String())
 	}
-	if code := Main([]string{"--results", filepath.Join(path, "no", "dir")}, strings.NewReader(documents), &out, &errOut, "v1"); code != 1 || !strings.Contains(errOut.String(), "--results:") {
+	if code := Main([]string{"--results", filepath.Join(path, "no", "dir")}, strings.NewReader(documents), &out, &errOut, "v1"); code != 2 || !strings.Contains(errOut.String(), "--results:") {
 		t.Errorf("an unwritable results file: exit code %d, stderr %q", code, errOut.String())
 	}
 }

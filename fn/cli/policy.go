@@ -28,15 +28,16 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&name, "name", policy.DefaultName, "")
 	fs.StringVar(&actions, "validation-actions", policy.Deny, "")
 	o.configFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return fail(stderr, fmt.Errorf("%s: %w; see %s --help", PolicyCommand, err, PolicyCommand))
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("%s: %w", PolicyCommand, err))
 	}
 	if help {
 		fmt.Fprint(stdout, policyUsage())
 		return 0
 	}
-	if fs.NArg() > 0 {
-		return fail(stderr, fmt.Errorf("%s: unexpected argument %q; see %s --help", PolicyCommand, fs.Arg(0), PolicyCommand))
+	if len(rest) > 0 {
+		return fail(stderr, fmt.Errorf("%s: unexpected argument %q; see %s --help", PolicyCommand, rest[0], PolicyCommand))
 	}
 	fc, err := o.functionConfig()
 	if err != nil {
@@ -47,7 +48,7 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 		for _, e := range errs {
 			fmt.Fprintf(stderr, "%s %s: %v\n", processor.Name, PolicyCommand, e)
 		}
-		return 1
+		return exitUsage
 	}
 	var list []string
 	for _, a := range strings.Split(actions, ",") {

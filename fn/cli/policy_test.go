@@ -32,10 +32,10 @@ func TestPolicyCommand(t *testing.T) {
 		{name: "config file, flag on top", args: []string{"policy", "--config", typed, "--client-ip-timeout-seconds", "900"},
 			stdout: []string{"--provider huawei --client-ip-timeout-seconds 900"}},
 		{name: "help", args: []string{"policy", "--help"}, stdout: []string{"--validation-actions LIST", "--selector VALUE"}},
-		{name: "bad config value", args: []string{"policy", "--client-ip-timeout-seconds", "0"}, code: 1, stderr: "clientIPTimeoutSeconds: 0 is out of range; allowed 1..86400", emptyStdout: true},
-		{name: "bad action", args: []string{"policy", "--validation-actions", "Deny,Warn"}, code: 1, stderr: "refused by the API server", emptyStdout: true},
-		{name: "unknown flag", args: []string{"policy", "--nope"}, code: 1, stderr: "flag provided but not defined: -nope", emptyStdout: true},
-		{name: "argument", args: []string{"policy", "extra"}, code: 1, stderr: `unexpected argument "extra"`, emptyStdout: true},
+		{name: "bad config value", args: []string{"policy", "--client-ip-timeout-seconds", "0"}, code: 2, stderr: "clientIPTimeoutSeconds: 0 is out of range; allowed 1..86400", emptyStdout: true},
+		{name: "bad action", args: []string{"policy", "--validation-actions", "Deny,Warn"}, code: 2, stderr: "refused by the API server", emptyStdout: true},
+		{name: "unknown flag, named as typed", args: []string{"policy", "--nope"}, code: 2, stderr: "policy: unknown flag --nope; see --help", emptyStdout: true},
+		{name: "argument", args: []string{"policy", "extra"}, code: 2, stderr: `unexpected argument "extra"`, emptyStdout: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

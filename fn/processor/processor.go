@@ -64,25 +64,47 @@ type Outcome struct {
 	// Rewritten counts the objects written anew because their change could not be written as
 	// edits (fn/edit.Rewrite); tests hold it to zero on the inputs they know.
 	Rewritten int
+	// ConfigInvalid says the results are the config's errors: the run did not start.
+	ConfigInvalid bool
+	// Counts sum up the run; its results end with report.RunResults of them.
+	Counts report.Counts
 }
 
 // Run runs the function over in and writes the output: for a ResourceList the list and its
 // results on stdout, and each warning and error on stderr unless kpt sent it (kpt shows the
 // results, and stderr besides); for a stream the documents on stdout unless there is an error, and
-// each warning and error on stderr (and where s.Output says). It returns the exit code.
+// each warning and error on stderr (and where s.Output says). It returns the exit code: for a
+// ResourceList 1 on any failure, as kpt and kustomize expect; for a stream 1 for error findings and
+// 2 for unusable input or config (exitCode).
 func Run(in []byte, s Stream, stdout, stderr io.Writer) int {
 	o, err := Process(in, s)
+	if err == nil {
+		out := s.Output
+		if o.Input.Shape == input.ResourceList {
+			out.ResultsShown = report.ShownByKpt(o.Input.Text)
+		}
+		err = output.Write(stdout, stderr, o.Input, o.Edits, o.Results, out)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
-		return 1
 	}
-	out := s.Output
-	if o.Input.Shape == input.ResourceList {
-		out.ResultsShown = report.ShownByKpt(o.Input.Text)
+	return exitCode(in, o, err)
+}
+
+// exitCode is a run's exit code: 0 ok (warnings allowed), 1 error findings, 2 input or config the
+// run could not use. Under a ResourceList every failure is 1: the KRM functions specification
+// asks only for non-zero, and this function has always exited 1 there.
+func exitCode(in []byte, o *Outcome, err error) int {
+	list := o != nil && o.Input.Shape == input.ResourceList
+	if o == nil {
+		inp, readErr := input.Read(in)
+		list = readErr != nil || inp.Shape == input.ResourceList
 	}
-	if err := output.Write(stdout, stderr, o.Input, o.Edits, o.Results, out); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
+	switch {
+	case list && (err != nil || o.Results.ExitCode() != 0):
 		return 1
+	case err != nil || o.ConfigInvalid:
+		return 2
 	}
 	return o.Results.ExitCode()
 }
@@ -144,8 +166,9 @@ func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
 		peers = append(peers, po.peers...)
 	}
 	adviseUnsupported(cfg, peers)
+	o.Counts = counts
 	if !r.configOK {
-		o.Results = configErrors(errs, fc)
+		o.Results, o.ConfigInvalid = configErrors(errs, fc), true
 	} else {
 		o.Results = append(o.Results, report.RunResults(counts, cfg)...)
 	}

@@ -98,17 +98,17 @@ func TestShapes(t *testing.T) {
 	}, {
 		name:   "trailing content after a document is refused",
 		in:     nodePort + "- a\n",
-		code:   1,
+		code:   2,
 		stderr: "document 1 is not valid YAML",
 	}, {
 		name:   "files concatenated without a marker are refused, Service first",
 		in:     nodePort + "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n",
-		code:   1,
+		code:   2,
 		stderr: "apiVersion appears twice",
 	}, {
 		name:   "files concatenated without a marker are refused, Deployment first",
 		in:     "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n" + nodePort,
-		code:   1,
+		code:   2,
 		stderr: "apiVersion appears twice",
 	}, {
 		name:   "a key given twice beside a ResourceList's items is refused",
