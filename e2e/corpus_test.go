@@ -1,6 +1,6 @@
 package e2e
 
-// The real-world corpus (corpus/<name>/, see README "Real-world corpus"): public charts, an
+// The real-world corpus (corpus/<name>/, see docs/corpus.md): public charts, an
 // overlay, released manifests and a kubectl List, rendered once and committed as data. Each entry
 // runs through every way of running the function: plain YAML mode (byte-exact goldens), the
 // ResourceList protocol (a golden the validator module judges), kpt fn eval and kustomize build

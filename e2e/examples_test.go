@@ -246,10 +246,10 @@ func TestKptExamples(t *testing.T) {
 			switch {
 			case isImage && containerEngine != "":
 				command = strings.Replace(command, " --results-dir ", " --image-pull-policy never --results-dir ", 1)
-				// The repository README's Container section shows the runs through the image.
+				// docs/container.md shows the runs through the image.
 				documented := "KPT_FN_RUNTIME=" + containerEngine + " " + command + "\n"
-				if !strings.Contains(readFile(t, filepath.Join(repoRoot, "README.md")), documented) {
-					t.Errorf("README.md does not show the command the test runs:\n%s", documented)
+				if !strings.Contains(readFile(t, filepath.Join(repoRoot, "docs", "container.md")), documented) {
+					t.Errorf("docs/container.md does not show the command the test runs:\n%s", documented)
 				}
 			case isImage:
 				command = asExec(t, pkg, command, image)

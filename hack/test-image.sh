@@ -150,7 +150,7 @@ stdin() {
     printf '%s\n' "$(cat "$1/config.yaml")" | sed 's/^/  /'
   fi
 }
-grep -qF -- "${RUN[*]} < input.yaml" README.md || fail "README.md does not show the run: ${RUN[*]} < input.yaml"
+grep -qF -- "${RUN[*]} < input.yaml" docs/container.md || fail "docs/container.md does not show the run: ${RUN[*]} < input.yaml"
 cases=0
 for dir in testdata/*/ $(dirname examples/*/input.yaml); do
   dir="${dir%/}" name="$(basename "$dir")"

@@ -39,7 +39,7 @@ const (
 )
 
 // Limits are the function's rules that CEL at admission cannot express, each with the reason.
-// The README's admission section repeats them; the proof test in validator/ counts each case it
+// docs/admission.md repeats them; the proof test in validator/ counts each case it
 // meets.
 var Limits = []string{
 	"YAML as written: anchors, aliases and merge keys, keys given twice, unquoted YAML 1.1 booleans; the API server decodes the manifest before admission, so the policy sees only the resulting object (the server refuses keys given twice and booleans where strings belong on its own)",

@@ -1,6 +1,6 @@
 package provider
 
-// Each profile cites its sources; the README's provider table repeats them.
+// Each profile cites its sources; the provider table in docs/providers.md repeats them.
 
 const (
 	alibabaPrefix  = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-"

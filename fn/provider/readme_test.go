@@ -6,10 +6,13 @@ import (
 	"testing"
 )
 
-// TestREADMEProviderTable: README's provider table has one row per profile, no row for a
+// providersDoc is where the provider and signal tables live (the README links to it).
+const providersDoc = "../../docs/providers.md"
+
+// TestProviderDocTable: docs/providers.md's provider table has one row per profile, no row for a
 // provider that does not exist, and states each persistence range as the profile has it.
-func TestREADMEProviderTable(t *testing.T) {
-	b, err := os.ReadFile("../../README.md")
+func TestProviderDocTable(t *testing.T) {
+	b, err := os.ReadFile(providersDoc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,24 +32,24 @@ func TestREADMEProviderTable(t *testing.T) {
 	for _, name := range Names() {
 		row, ok := rows[name]
 		if !ok {
-			t.Errorf("README's provider table has no row for %s", name)
+			t.Errorf("docs/providers.md's provider table has no row for %s", name)
 			continue
 		}
 		delete(rows, name)
 		p, _ := Lookup(name)
 		if p.Persistence != nil && !strings.Contains(row, "persistence "+p.Persistence.Allowed()) {
-			t.Errorf("README's row for %s does not state its persistence range %q:\n%s", name, "persistence "+p.Persistence.Allowed(), row)
+			t.Errorf("docs/providers.md's row for %s does not state its persistence range %q:\n%s", name, "persistence "+p.Persistence.Allowed(), row)
 		}
 		if p.Persistence == nil && strings.Contains(row, "persistence 1..") {
-			t.Errorf("README's row for %s states a persistence range, and the profile has none", name)
+			t.Errorf("docs/providers.md's row for %s states a persistence range, and the profile has none", name)
 		}
 	}
 	for name := range rows {
-		t.Errorf("README's provider table has a row for %s, which is no provider", name)
+		t.Errorf("docs/providers.md's provider table has a row for %s, which is no provider", name)
 	}
 }
 
-// signalRows renders Signals as the README's signal table rows.
+// signalRows renders Signals as docs/providers.md's signal table rows.
 func signalRows() string {
 	var b strings.Builder
 	for _, s := range Signals {
@@ -59,9 +62,10 @@ func signalRows() string {
 	return b.String()
 }
 
-// TestREADMESignalTable: README's table of provider signals is provider.Signals, row for row.
-func TestREADMESignalTable(t *testing.T) {
-	b, err := os.ReadFile("../../README.md")
+// TestProviderDocSignalTable: docs/providers.md's table of provider signals is provider.Signals,
+// row for row.
+func TestProviderDocSignalTable(t *testing.T) {
+	b, err := os.ReadFile(providersDoc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,11 +73,11 @@ func TestREADMESignalTable(t *testing.T) {
 	text := string(b)
 	i, j := strings.Index(text, start), strings.Index(text, end)
 	if i < 0 || j < i {
-		t.Fatal("README.md has no provider signal table between its markers")
+		t.Fatal("docs/providers.md has no provider signal table between its markers")
 	}
 	table := text[i+len(start) : j]
 	header := "| signal | provider | family | read by | source |\n|---|---|---|---|---|\n"
 	if want := header + signalRows(); table != want {
-		t.Errorf("README.md's signal table differs from provider.Signals:\n--- got\n%s--- want\n%s", table, want)
+		t.Errorf("docs/providers.md's signal table differs from provider.Signals:\n--- got\n%s--- want\n%s", table, want)
 	}
 }

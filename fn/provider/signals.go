@@ -21,7 +21,7 @@ type Signal struct {
 	// Family groups the signals of one controller (or of controllers that share a profile).
 	// Signals of two families on one Service contradict each other.
 	Family string
-	// Controller names what reads the signal, for the README.
+	// Controller names what reads the signal, for the signal table in docs/providers.md.
 	Controller string
 	// Source is where the class or the annotation family is documented.
 	Source string
