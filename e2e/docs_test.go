@@ -321,3 +321,32 @@ func TestTroubleshootingShowsWhatTheFunctionPrints(t *testing.T) {
 		t.Errorf("README's Troubleshooting shows %d messages; it promises the five users meet most", shown)
 	}
 }
+
+// readmeSections are the README's sections, in order, as issue 20 and the catalog's README
+// template name them.
+var readmeSections = []string{"## Overview", "## Quick start", "## Usage", "### FunctionConfig", "## Examples", "## Troubleshooting"}
+
+// TestREADMEIsForUsers: the README stays at most 300 lines with the catalog's sections in order,
+// and its mdtogo blocks (what kpt tooling shows as help) hold no contributor set-up.
+func TestREADMEIsForUsers(t *testing.T) {
+	readme := readFile(t, filepath.Join(repoRoot, "README.md"))
+	if n := strings.Count(readme, "\n"); n > 300 {
+		t.Errorf("README.md has %d lines; at most 300: move detail to docs/", n)
+	}
+	at := 0
+	for _, heading := range readmeSections {
+		i := strings.Index(readme[at:], "\n"+heading+"\n")
+		if i < 0 {
+			t.Errorf("README.md lacks %q after the sections before it (want, in order: %v)", heading, readmeSections)
+			continue
+		}
+		at += i + 1
+	}
+	for _, block := range regexp.MustCompile(`(?s)<!--mdtogo:\w+-->(.*?)<!--mdtogo-->`).FindAllStringSubmatch(readme, -1) {
+		for _, contributor := range []string{"make test", "podman", "CONTAINERS_CONF", "golangci-lint"} {
+			if strings.Contains(block[1], contributor) {
+				t.Errorf("a README mdtogo block (user help) mentions %q, which is contributor set-up; move it to docs/", contributor)
+			}
+		}
+	}
+}
