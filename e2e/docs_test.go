@@ -350,3 +350,45 @@ func TestREADMEIsForUsers(t *testing.T) {
 		}
 	}
 }
+
+// markdownLink is a relative link target: a path, an anchor, or both.
+var markdownLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+
+// anchor is GitHub's anchor for a heading: lower case, punctuation dropped, spaces as dashes.
+func anchor(heading string) string {
+	heading = strings.ToLower(strings.TrimSpace(strings.TrimLeft(heading, "#")))
+	return strings.ReplaceAll(regexp.MustCompile(`[^a-z0-9 _-]`).ReplaceAllString(heading, ""), " ", "-")
+}
+
+// TestDocLinksResolve: each relative link of README.md and docs/ names a file or folder that
+// exists, and each #anchor a heading of its page: the move to docs/ must not leave links behind.
+func TestDocLinksResolve(t *testing.T) {
+	for _, page := range docPages(t) {
+		name, _ := filepath.Rel(repoRoot, page)
+		for _, m := range markdownLink.FindAllStringSubmatch(readFile(t, page), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") {
+				continue
+			}
+			path, frag, _ := strings.Cut(target, "#")
+			file := page
+			if path != "" {
+				file = filepath.Join(filepath.Dir(page), path)
+				if _, err := os.Stat(file); err != nil {
+					t.Errorf("%s links to %s, which does not exist", name, target)
+					continue
+				}
+			}
+			if frag == "" {
+				continue
+			}
+			found := false
+			for _, line := range strings.Split(readFile(t, file), "\n") {
+				found = found || strings.HasPrefix(line, "#") && anchor(line) == frag
+			}
+			if !found {
+				t.Errorf("%s links to %s: no heading there has the anchor #%s", name, target, frag)
+			}
+		}
+	}
+}
