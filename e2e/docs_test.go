@@ -360,10 +360,11 @@ func anchor(heading string) string {
 	return strings.ReplaceAll(regexp.MustCompile(`[^a-z0-9 _-]`).ReplaceAllString(heading, ""), " ", "-")
 }
 
-// TestDocLinksResolve: each relative link of README.md and docs/ names a file or folder that
-// exists, and each #anchor a heading of its page: the move to docs/ must not leave links behind.
+// TestDocLinksResolve: each relative link of README.md, docs/ and the examples' READMEs names a
+// file or folder that exists, and each #anchor a heading of its page: the move to docs/ must not
+// leave links behind.
 func TestDocLinksResolve(t *testing.T) {
-	for _, page := range docPages(t) {
+	for _, page := range claimPages(t) {
 		name, _ := filepath.Rel(repoRoot, page)
 		for _, m := range markdownLink.FindAllStringSubmatch(readFile(t, page), -1) {
 			target := m[1]
