@@ -14,9 +14,11 @@ import (
 	"testing"
 )
 
-// docPages are the pages users read: the README and everything it links in docs/.
+// docPages are the pages users read: the README and everything it links in docs/. The tests
+// that read them also run the function, so they stat the sources for go test's cache.
 func docPages(t *testing.T) []string {
 	t.Helper()
+	trackSources()
 	pages, err := filepath.Glob(filepath.Join(repoRoot, "docs", "*.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +54,7 @@ func fencedBlocks(text string) []fencedBlock {
 // section is the text under the page's "## name" heading, up to the next "## " heading.
 func section(t *testing.T, text, name string) string {
 	t.Helper()
+	trackSources()
 	_, rest, ok := strings.Cut(text, "\n## "+name+"\n")
 	if !ok {
 		t.Fatalf("README.md has no section %q", name)
