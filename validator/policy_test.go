@@ -221,9 +221,8 @@ func policyMessage(v validator.Verdict) string {
 
 // The exclusions: the rules the policy cannot see (fn/policy Limits), told apart per Service.
 const (
-	exclDefaultTimeout = "timeoutSeconds left out with ClientIP, filled in as 10800 by the API server before admission"
-	exclYAML           = "YAML as written (anchors, aliases, merge keys): the server sees the expanded object"
-	exclZero           = "a field set to a zero value the API server drops before admission"
+	exclYAML = "YAML as written (anchors, aliases, merge keys): the server sees the expanded object"
+	exclZero = "a field set to a zero value the API server drops before admission"
 )
 
 // excluded says which Limit explains validate mode failing a Service the policy admits, or "".
@@ -236,14 +235,9 @@ func excluded(s policyService, errs []goldens.Finding) string {
 		}
 		return len(errs) > 0
 	}
-	spec := goldens.Lookup(s.node, "spec")
 	switch {
 	case all(func(f goldens.Finding) bool { return strings.Contains(f.Message, "anchor, alias or merge key") }):
 		return exclYAML
-	case all(func(f goldens.Finding) bool {
-		return f.Path == "spec.sessionAffinityConfig.clientIP.timeoutSeconds" && strings.HasPrefix(f.Message, "is not set; want 10800:")
-	}) && goldens.Scalar(spec, "sessionAffinity") == "ClientIP":
-		return exclDefaultTimeout
 	case all(func(f goldens.Finding) bool { return isZero(valueAt(s.node, f.Path)) }):
 		return exclZero
 	}

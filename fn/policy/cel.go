@@ -156,11 +156,15 @@ func (g *generator) variables() []Named {
 		{"type", `object.spec.?type.orValue("ClusterIP")`},
 		{"proxied", fmt.Sprintf(`variables.type in %s && object.spec.?clusterIP.orValue("") != "None"`, qlist(types))},
 		{"ports", `object.spec.?ports.orValue([])`},
+		// The timeouts the Service must have: its override annotation's, else the config's when
+		// the config sets the key, else 0, meaning any valid value the Service states (rules'
+		// setTimeout and wantPersistence: defaults only fill gaps).
 		{"clientIPTimeout", fmt.Sprintf("%s ? int(%s[%s]) : %d",
 			intInRange(fmt.Sprintf("%s[?%s].orValue(\"\")", ann, q(config.ClientIPTimeoutAnnotation)), config.ClientIPTimeout),
-			ann, q(config.ClientIPTimeoutAnnotation), g.cfg.ClientIPTimeoutSeconds)},
+			ann, q(config.ClientIPTimeoutAnnotation), explicitValue(g.cfg.Sources.ClientIPTimeout, g.cfg.ClientIPTimeoutSeconds))},
 		{"persistenceSeconds", fmt.Sprintf("%s[?%s].orValue(\"\").matches(%s) ? int(%s[%s]) : %d",
-			ann, q(config.PersistenceTimeoutAnnotation), q(intPattern), ann, q(config.PersistenceTimeoutAnnotation), g.cfg.PersistenceTimeoutSeconds)},
+			ann, q(config.PersistenceTimeoutAnnotation), q(intPattern), ann, q(config.PersistenceTimeoutAnnotation),
+			explicitValue(g.cfg.Sources.PersistenceTimeout, g.cfg.PersistenceTimeoutSeconds))},
 		{"lbOnlyFields", g.lbOnlyFields()},
 		// rules' checkClusterIP: with promoteToLoadBalancer, such a ClusterIP Service is rewritten
 		// as a LoadBalancer, and the load balancer's rules apply to it.
@@ -176,6 +180,15 @@ func (g *generator) variables() []Named {
 		}
 	}
 	return vars
+}
+
+// explicitValue is a timeout the config sets explicitly, or 0 when the config leaves it to the
+// default, which then only fills a gap.
+func explicitValue(from config.Source, n int) int {
+	if from == config.FromConfig {
+		return n
+	}
+	return 0
 }
 
 // intInRange is the CEL of "s is a whole number in r" as strconv.Atoi and Range.Contains say it.
@@ -346,7 +359,9 @@ func (g *generator) affinity() []Validation {
 		rule("variables.proxied && !variables.affinityBypassed", affinity+`.orValue("") == "ClientIP"`,
 			"spec.sessionAffinity: want \"ClientIP\": "+rules.WhyClientIP,
 			want(`"spec.sessionAffinity"`, affinity+".hasValue()", affinity+`.orValue("")`, `"\"ClientIP\""`, rules.WhyClientIP)),
-		rule("variables.proxied && !variables.affinityBypassed", timeout+".orValue(0) == variables.clientIPTimeout",
+		// The API server fills in 10800 for ClientIP without a timeout before admission, as rules'
+		// statedTimeout reads it; the API server refuses a timeout out of range on its own.
+		rule("variables.proxied && !variables.affinityBypassed", "variables.clientIPTimeout == 0 || "+timeout+".orValue(0) == variables.clientIPTimeout",
 			"spec.sessionAffinityConfig.clientIP.timeoutSeconds: not the wanted timeout: "+rules.WhyTimeout,
 			fmt.Sprintf(`"spec.sessionAffinityConfig.clientIP.timeoutSeconds: " + (%s.hasValue() ? "is " + string(%s.orValue(0)) : "is not set") + "; want " + string(variables.clientIPTimeout) + ": " + %s`,
 				timeout, timeout, q(rules.WhyTimeout))),
@@ -454,14 +469,23 @@ func (g *generator) set(p *provider.Profile, guard string, set provider.Set) (er
 	at := fmt.Sprintf("%s[%s]", ann, q(set.Key))
 	present := fmt.Sprintf("%s in %s", q(set.Key), ann)
 	wanted := q(set.Value)
+	// kept is the CEL condition under which any valid value the Service states is kept: for the
+	// persistence timeout, when neither the config nor an override sets one (rules'
+	// wantPersistence).
+	kept := "false"
 	if set.Persistence {
 		wanted = fmt.Sprintf("string(variables.persistenceSeconds / %d)", p.Persistence.Unit.Seconds)
+		kept = "variables.persistenceSeconds == 0"
 	}
 	field := q("metadata.annotations[" + set.Key + "]")
 	var v Validation
 	switch set.Format {
 	case provider.Plain:
-		v = rule(guard, fmt.Sprintf("%s && %s == %s", present, at, wanted),
+		ok := fmt.Sprintf("%s && %s == %s", present, at, wanted)
+		if set.Persistence {
+			ok = fmt.Sprintf("%s && (%s ? %s : %s == %s)", present, kept, intInRange(at, p.Persistence.Range), at, wanted)
+		}
+		v = rule(guard, ok,
 			fmt.Sprintf("metadata.annotations[%s]: not the wanted value: %s", set.Key, set.Why),
 			want(field, present, at, `"\"" + `+wanted+` + "\""`, set.Why))
 	case provider.JSONField:
@@ -470,8 +494,16 @@ func (g *generator) set(p *provider.Profile, guard string, set provider.Set) (er
 		str := `"(?:[^"\\]|\\.)*"`
 		value := `(?:` + str + `|-?[0-9][0-9.eE+-]*|true|false|null)`
 		member := `\s*` + str + `\s*:\s*` + value + `\s*`
-		pattern := fmt.Sprintf(`"^\\s*\\{(?:%s,)*\\s*\"%s\"\\s*:\\s*(?:\"" + %s + "\"|" + %s + "(?:\\.0+)?)\\s*(?:,%s)*\\}\\s*$"`,
-			celRegexBody(member), set.Field, wanted, wanted, celRegexBody(member))
+		objectWith := func(asString, asNumber string) string {
+			return fmt.Sprintf(`"^\\s*\\{(?:%s,)*\\s*\"%s\"\\s*:\\s*(?:\"%s\"|%s(?:\\.0+)?)\\s*(?:,%s)*\\}\\s*$"`,
+				celRegexBody(member), set.Field, asString, asNumber, celRegexBody(member))
+		}
+		pattern := objectWith(`" + `+wanted+` + "`, `" + `+wanted+` + "`)
+		if set.Persistence {
+			// Any value in range, as rules' jsonField reads it: a string of digits, or a number.
+			n := rangeRegex(p.Persistence.Range)
+			pattern = fmt.Sprintf("(%s ? %s : %s)", kept, objectWith("0*"+n, n), pattern)
+		}
 		errs = append(errs, rule(guard+" && "+present, at+`.matches("^\\s*\\{[\\s\\S]*\\}\\s*$")`,
 			fmt.Sprintf("metadata.annotations[%s]: is not a JSON object; want for example {%q: \"...\"}", set.Key, set.Field),
 			fmt.Sprintf(`%s + ": \"" + %s + "\" is not a JSON object; want for example {\"%s\": \"" + %s + "\"}"`, field, at, set.Field, wanted)))
@@ -511,6 +543,16 @@ func listenerVar(p *provider.Profile) string {
 
 func listenerEntries(p *provider.Profile) string {
 	return fmt.Sprintf(`%s.orValue("").split(",").map(x, x.split(":"))`, annotation(p, p.Listener.Key))
+}
+
+// rangeRegex is a regular expression for the whole numbers of r written without leading zeros:
+// the alternatives, longest first. Ranges here are small (Huawei's 1..60 minutes).
+func rangeRegex(r provider.Range) string {
+	var alts []string
+	for n := r.Max; n >= r.Min; n-- {
+		alts = append(alts, strconv.Itoa(n))
+	}
+	return "(?:" + strings.Join(alts, "|") + ")"
 }
 
 // celRegexBody escapes a regular expression for use inside a CEL double-quoted string.

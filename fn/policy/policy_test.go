@@ -289,3 +289,44 @@ func TestRender(t *testing.T) {
 		t.Errorf("documents %v, want %v", kinds, want)
 	}
 }
+
+// TestPolicyKeepsTheUsersTimeouts (issue 17, symptoms 2 and 6): the policy wants the config's
+// timeouts only when the config sets them; otherwise any value the Service states passes (the
+// API server has filled in 10800 for ClientIP without a timeout), as in validate mode.
+func TestPolicyKeepsTheUsersTimeouts(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		config      map[string]string
+		clientIP    string // how the clientIPTimeout variable ends: the wanted value, 0 for any
+		persistence string
+	}{
+		{"defaults", nil, ": 0", ": 0"},
+		{"explicit", map[string]string{"clientIPTimeoutSeconds": "3600", "persistenceTimeoutSeconds": "600"}, ": 3600", ": 600"},
+		{"explicit default values", map[string]string{"clientIPTimeoutSeconds": "10800", "persistenceTimeoutSeconds": "1800"}, ": 10800", ": 1800"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pol, _, err := Build(configFor(t, tc.config), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec := pol.Spec.(PolicySpec)
+			vars := map[string]string{}
+			for _, v := range spec.Variables {
+				vars[v.Name] = v.Expression
+			}
+			if !strings.HasSuffix(vars["clientIPTimeout"], tc.clientIP) || !strings.HasSuffix(vars["persistenceSeconds"], tc.persistence) {
+				t.Errorf("clientIPTimeout %q, persistenceSeconds %q; want them to end %q, %q",
+					vars["clientIPTimeout"], vars["persistenceSeconds"], tc.clientIP, tc.persistence)
+			}
+			found := false
+			for _, v := range spec.Validations {
+				if strings.HasPrefix(v.Message, "spec.sessionAffinityConfig.clientIP.timeoutSeconds:") {
+					found = strings.Contains(v.Expression, "variables.clientIPTimeout == 0 ||")
+				}
+			}
+			if !found {
+				t.Error("the timeout validation does not pass any stated timeout when none is wanted")
+			}
+		})
+	}
+}

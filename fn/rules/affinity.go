@@ -1,11 +1,13 @@
 package rules
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 )
 
@@ -22,19 +24,62 @@ func setAffinity(s *service) {
 	// sessionAffinity None is what charts render by default, and ClientIP is what the user asked
 	// for by selecting the Service: filling it in is info.
 	cur := s.get("spec", "sessionAffinity")
-	if v, ok := node.Scalar(cur); !ok || v != "ClientIP" || cur.Tag != yaml.NodeTagString {
+	clientIP := false
+	if v, ok := node.Scalar(cur); ok && v == "ClientIP" && cur.Tag == yaml.NodeTagString {
+		clientIP = true
+	} else {
 		s.changed(fn.Info, "spec.sessionAffinity", WhyClientIP, change(cur, "ClientIP"))
 		node.SetScalar(s.spec(), "sessionAffinity", "ClientIP", yaml.NodeTagString)
 	}
+	setTimeout(s, clientIP)
+}
+
+// ServerDefaultTimeout is the timeout the API server fills in for ClientIP affinity without one
+// (DefaultClientIPServiceAffinitySeconds, SetDefaults_Service in pkg/apis/core/v1).
+const ServerDefaultTimeout = 10800
+
+// setTimeout keeps the client-IP timeout the Service states when it is valid and the config does
+// not set one explicitly: defaults only fill gaps. An explicit config value or the Service's
+// override annotation replaces it, and the result names both values.
+func setTimeout(s *service, clientIP bool) {
 	want := s.cfg.ClientIPTimeoutSeconds
-	cur = s.get("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds")
-	// An integer in any form YAML allows (0x2A30, +10800) is the number the API server reads, and
-	// is left as written.
-	if v, ok := node.Int(cur); ok && v == int64(want) {
-		return
+	cur := s.get("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds")
+	if stated, ok := statedTimeout(cur, clientIP); ok {
+		if s.cfg.Sources.ClientIPTimeout == config.Defaulted {
+			s.cfg.ClientIPTimeoutSeconds, s.kept.clientIP = stated, true
+			return
+		}
+		if stated == want {
+			return
+		}
 	}
-	s.changed(replacing(cur, strconv.Itoa(want)), timeoutPath, WhyTimeout, change(cur, want))
+	why := WhyTimeout
+	if v, ok := node.Int(cur); ok && config.ClientIPTimeout.Contains(int(v)) {
+		why += "; " + wins(s, "clientIPTimeoutSeconds", config.ClientIPTimeoutAnnotation, s.cfg.Sources.ClientIPTimeout, want)
+	}
+	s.changed(replacing(cur, strconv.Itoa(want)), timeoutPath, why, change(cur, want))
 	node.SetScalar(node.EnsureMap(s.spec(), "sessionAffinityConfig", "clientIP"), "timeoutSeconds", strconv.Itoa(want), yaml.NodeTagInt)
+}
+
+// statedTimeout is the client-IP timeout the Service states, when the API server accepts it: an
+// integer in any form YAML allows (0x2A30 is 10800) within 1..86400, or, with ClientIP and no
+// timeout, the server's default.
+func statedTimeout(cur *yaml.Node, clientIP bool) (int, bool) {
+	if node.IsNull(cur) {
+		return ServerDefaultTimeout, clientIP
+	}
+	v, ok := node.Int(cur)
+	return int(v), ok && config.ClientIPTimeout.Contains(int(v))
+}
+
+// wins says which knob replaces the Service's own value: the per-Service override annotation,
+// or the config key as the user set it.
+func wins(s *service, key, annotation string, from config.Source, want int) string {
+	if from == config.FromOverride {
+		return fmt.Sprintf("annotation %s sets %d, which wins over the Service's own value", annotation, want)
+	}
+	return fmt.Sprintf("%s sets %d, which wins over the Service's own value",
+		s.cfg.Origin.Blame(key, s.cfg.Origin.Prefix+key, ""), want)
 }
 
 // setTrafficPolicy sets externalTrafficPolicy: Local on Services reached from outside. Cluster

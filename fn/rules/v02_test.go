@@ -76,6 +76,7 @@ var v02Cases = []ruleCase{
 	},
 	{
 		name: "an explicit timeout and traffic policy are replaced with warnings; sessionAffinity None is filled in",
+		cfg:  explicit,
 		in: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n" +
 			"  sessionAffinity: None\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 300\n  externalTrafficPolicy: Cluster\n",
 		want: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n" +

@@ -1,0 +1,229 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sticky-services/set-session-affinity/fn/config"
+	"github.com/sticky-services/set-session-affinity/fn/provider"
+)
+
+// Issue 17, symptom 2: a valid value the Service states is kept unless the config sets that key
+// explicitly; defaults only fill gaps.
+
+func explicitClientIP(c *config.Config) { c.Sources.ClientIPTimeout = config.FromConfig }
+
+func explicitPersistence(c *config.Config) {
+	c.PersistenceTimeoutSeconds, c.Sources.PersistenceTimeout = 1200, config.FromConfig
+}
+
+func huawei(c *config.Config) { c.Provider = provider.Huawei }
+
+// withTimeout is compliantLB with another client-IP timeout.
+func withTimeout(n string) string {
+	return strings.Replace(compliantLB, "timeoutSeconds: 10800", "timeoutSeconds: "+n, 1)
+}
+
+// withPersistence is compliantLB with another persistence annotation line.
+func withPersistence(line string) string {
+	return strings.Replace(compliantLB,
+		`    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: "1800"`, line, 1)
+}
+
+const seedShape = `
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  ports:
+  - port: 80
+  selector:
+    app: web
+    sessionAffinity: ClientIP
+    timeoutSeconds: 3600
+`
+
+const seedShapeRepaired = `
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  ports:
+  - port: 80
+  selector:
+    app: web
+  sessionAffinity: ClientIP
+  sessionAffinityConfig:
+    clientIP:
+      timeoutSeconds: 3600
+  externalTrafficPolicy: Local
+`
+
+const huaweiLB = `
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  annotations:
+    kubernetes.io/elb.session-affinity-mode: SOURCE_IP
+    kubernetes.io/elb.session-affinity-option: '{"persistence_timeout": "15"}'
+spec:
+  type: LoadBalancer
+  ports:
+  - port: 80
+  sessionAffinity: ClientIP
+  sessionAffinityConfig:
+    clientIP:
+      timeoutSeconds: 10800
+  externalTrafficPolicy: Local
+`
+
+var usersWordCases = []ruleCase{
+	{
+		name: "the seed article's timeoutSeconds: 3600 under spec.selector moves into place as 3600",
+		in:   seedShape, want: seedShapeRepaired,
+		outcome: Updated,
+		findings: []string{
+			"warning spec.selector.sessionAffinity",
+			"warning spec.selector.timeoutSeconds",
+			"info spec.externalTrafficPolicy",
+		},
+	},
+	{
+		name: "emissary's timeoutSeconds: 3600 stays 3600",
+		in:   withTimeout("3600"), outcome: Compliant,
+	},
+	{
+		name: "a chart's persistence-timeout \"600\" stays 600",
+		in:   withPersistence(`    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: "600"`), outcome: Compliant,
+	},
+	{
+		name: "a persistence timeout written 0600 is 600 and stays as written",
+		in:   withPersistence(`    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: "0600"`), outcome: Compliant,
+	},
+	{
+		name: "the legacy alicloud- persistence key's 600 moves to the current key as 600, the message naming both",
+		in:   withPersistence(`    service.beta.kubernetes.io/alicloud-loadbalancer-persistence-timeout: "600"`),
+		want: strings.Replace(compliantLB,
+			"    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"1800\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: \"wrr\"\n",
+			"    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: \"wrr\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"600\"\n", 1),
+		outcome: Updated,
+		findings: []string{
+			"info metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
+			"warning metadata.annotations[service.beta.kubernetes.io/alicloud-loadbalancer-persistence-timeout]",
+		},
+		say: []string{`replaced by service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: "600"`},
+	},
+	{
+		name: "Huawei's persistence_timeout of 15 minutes in the JSON option stays 15",
+		cfg:  huawei, in: huaweiLB, outcome: Compliant,
+	},
+	{
+		name: "Huawei's persistence_timeout written as the number 15 stays as written",
+		cfg:  huawei, in: strings.Replace(huaweiLB, `{"persistence_timeout": "15"}`, `{"persistence_timeout": 15}`, 1), outcome: Compliant,
+	},
+	{
+		name: "an explicit clientIPTimeoutSeconds replaces the Service's 3600, naming both values and the key",
+		cfg:  explicitClientIP, in: withTimeout("3600"), want: compliantLB,
+		outcome:  Updated,
+		findings: []string{"warning spec.sessionAffinityConfig.clientIP.timeoutSeconds"},
+		say:      []string{"clientIPTimeoutSeconds sets 10800, which wins over the Service's own value"},
+	},
+	{
+		name:    "an explicit persistenceTimeoutSeconds replaces the chart's 600",
+		cfg:     explicitPersistence,
+		in:      withPersistence(`    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: "600"`),
+		want:    withPersistence(`    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: "1200"`),
+		outcome: Updated,
+		findings: []string{
+			"warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
+		},
+		say: []string{"persistenceTimeoutSeconds sets 1200, which wins over the Service's own value"},
+	},
+	{
+		name: "the per-Service override wins over the Service's own timeout",
+		in: strings.Replace(withTimeout("3600"), "  annotations:\n",
+			"  annotations:\n    "+config.ClientIPTimeoutAnnotation+": \"7200\"\n", 1),
+		want: strings.Replace(withTimeout("7200"), "  annotations:\n",
+			"  annotations:\n    "+config.ClientIPTimeoutAnnotation+": \"7200\"\n", 1),
+		outcome:  Updated,
+		findings: []string{"warning spec.sessionAffinityConfig.clientIP.timeoutSeconds"},
+		say:      []string{"annotation " + config.ClientIPTimeoutAnnotation + " sets 7200"},
+	},
+	{
+		name:     "a timeout of 0 breaks stickiness and is still repaired",
+		in:       withTimeout("0"),
+		want:     compliantLB,
+		outcome:  Updated,
+		findings: []string{"warning spec.sessionAffinityConfig.clientIP.timeoutSeconds"},
+	},
+	{
+		name:     "a persistence timeout of 0 turns persistence off and is still repaired",
+		in:       withPersistence(`    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: "0"`),
+		want:     compliantLB,
+		outcome:  Updated,
+		findings: []string{"warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]"},
+	},
+	{
+		name:     "a kept timeout shorter than a kept persistence is warned about with the values in force",
+		in:       strings.Replace(withTimeout("600"), `persistence-timeout: "1800"`, `persistence-timeout: "900"`, 1),
+		outcome:  Compliant,
+		findings: []string{"warning spec.sessionAffinityConfig.clientIP.timeoutSeconds"},
+		say:      []string{"600 is shorter than the load balancer's persistence of 900 seconds"},
+	},
+	{
+		name:    "the scheduler a chart sets is kept",
+		in:      strings.Replace(compliantLB, `scheduler: "wrr"`, `scheduler: "wlc"`, 1),
+		outcome: Compliant, findings: []string{"warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler]"},
+	},
+}
+
+func TestUsersValidValuesAreKept(t *testing.T) { runRuleCases(t, usersWordCases) }
+
+// Issue 17, symptom 6: the API server fills in timeoutSeconds 10800 for ClientIP without one, so
+// validate mode passes such a Service (and mutate mode leaves it alone) when 10800 is wanted.
+var unsetTimeoutCases = []ruleCase{
+	{
+		name:    "validate mode: ClientIP without timeoutSeconds is the server's 10800, compliant",
+		cfg:     validate,
+		in:      strings.Replace(compliantLB, "  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n", "", 1),
+		outcome: Compliant,
+	},
+	{
+		name:    "mutate mode agrees: nothing is written",
+		in:      strings.Replace(compliantLB, "  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n", "", 1),
+		outcome: Compliant,
+	},
+	{
+		name:    "an empty clientIP is defaulted the same way",
+		in:      strings.Replace(compliantLB, "    clientIP:\n      timeoutSeconds: 10800\n", "    clientIP: {}\n", 1),
+		outcome: Compliant,
+	},
+	{
+		name: "an explicit other timeout still wants to be written",
+		cfg: func(c *config.Config) {
+			validate(c)
+			explicitClientIP(c)
+			c.ClientIPTimeoutSeconds = 3600
+		},
+		in:       strings.Replace(compliantLB, "  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n", "", 1),
+		outcome:  Failed,
+		findings: []string{"error spec.sessionAffinityConfig.clientIP.timeoutSeconds (pending)"},
+	},
+	{
+		name: "without ClientIP the timeout is written with it",
+		in:   strings.Replace(compliantLB, "  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n", "", 1),
+		want: strings.Replace(compliantLB, "  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n",
+			"  externalTrafficPolicy: Local\n  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n", 1),
+		outcome:  Updated,
+		findings: []string{"info spec.sessionAffinity", "info spec.sessionAffinityConfig.clientIP.timeoutSeconds"},
+	},
+}
+
+func TestValidateTakesAnUnsetTimeoutAsTheServerDefault(t *testing.T) {
+	runRuleCases(t, unsetTimeoutCases)
+}
