@@ -165,7 +165,9 @@ func (g *generator) variables() []Named {
 		{"persistenceSeconds", fmt.Sprintf("%s[?%s].orValue(\"\").matches(%s) ? int(%s[%s]) : %d",
 			ann, q(config.PersistenceTimeoutAnnotation), q(intPattern), ann, q(config.PersistenceTimeoutAnnotation),
 			explicitValue(g.cfg.Sources.PersistenceTimeout, g.cfg.PersistenceTimeoutSeconds))},
-		{"lbOnlyFields", g.lbOnlyFields()},
+		{"lbSpecFields", g.lbSpecFields()},
+		// rules' loadBalancerOnlyFields: what promoteToLoadBalancer promotes a ClusterIP Service for.
+		{"lbOnlyFields", "variables.lbSpecFields + " + g.lbAnnotations()},
 		// rules' checkClusterIP: with promoteToLoadBalancer, such a ClusterIP Service is rewritten
 		// as a LoadBalancer, and the load balancer's rules apply to it.
 		{"promoted", promoted},
@@ -196,9 +198,9 @@ func intInRange(s string, r provider.Range) string {
 	return fmt.Sprintf("(%s.matches(%s) && int(%s) >= %d && int(%s) <= %d)", s, q(intPattern), s, r.Min, s, r.Max)
 }
 
-// lbOnlyFields is the CEL list of the fields rules' loadBalancerOnlyFields names on a ClusterIP
-// Service, in its order: node ports, spec fields, then the provider's annotations, sorted.
-func (g *generator) lbOnlyFields() string {
+// lbSpecFields is the CEL list of the spec fields rules' loadBalancerSpecFields names on a
+// ClusterIP Service, in its order: node ports, then spec fields.
+func (g *generator) lbSpecFields() string {
 	parts := []string{`variables.ports.transformList(i, p, has(p.nodePort), "spec.ports[" + string(i) + "].nodePort")`}
 	for _, f := range serviceSpecFields {
 		if !rules.LoadBalancerOnlySpecField(f) {
@@ -211,21 +213,17 @@ func (g *generator) lbOnlyFields() string {
 		}
 		parts = append(parts, fmt.Sprintf("(%s ? [%s] : [])", cond, q("spec."+f)))
 	}
-	var byProvider []string
-	for _, p := range profiles() {
-		if len(p.Prefixes) == 0 {
-			continue
-		}
-		var starts []string
-		for _, prefix := range p.Prefixes {
-			starts = append(starts, fmt.Sprintf("k.startsWith(%s)", q(prefix)))
-		}
-		byProvider = append(byProvider, fmt.Sprintf("(variables.provider == %s && (%s))", q(p.Name), strings.Join(starts, " || ")))
-	}
-	if len(byProvider) > 0 {
-		parts = append(parts, fmt.Sprintf(`%s.filter(k, %s).sort().map(k, "metadata.annotations[" + k + "]")`, ann, strings.Join(byProvider, " || ")))
-	}
 	return strings.Join(parts, " +\n")
+}
+
+// lbAnnotations is the CEL list of rules' loadBalancerAnnotations: every provider's load-balancer
+// annotations, whichever provider the Service has, sorted.
+func (g *generator) lbAnnotations() string {
+	var starts []string
+	for _, prefix := range rules.LoadBalancerAnnotationPrefixes() {
+		starts = append(starts, fmt.Sprintf("k.startsWith(%s)", q(prefix)))
+	}
+	return fmt.Sprintf(`%s.filter(k, %s).sort().map(k, "metadata.annotations[" + k + "]")`, ann, strings.Join(starts, " || "))
 }
 
 // rule builds one validation: when guard holds, ok must hold.
@@ -337,13 +335,14 @@ func (g *generator) serviceType() []Validation {
 	}
 }
 
-// lbOnly is rules' checkClusterIP: an error per load-balancer field, or with
-// promoteToLoadBalancer the change to type LoadBalancer.
+// lbOnly is rules' checkClusterIP: an error per load-balancer spec field (the annotations are
+// only a warning), or with promoteToLoadBalancer the change to type LoadBalancer.
 func (g *generator) lbOnly() Validation {
-	lb := rule(`variables.type == "ClusterIP" && variables.proxied`, "size(variables.lbOnlyFields) == 0",
-		"spec.type: a ClusterIP Service carries load-balancer fields (node ports, spec.loadBalancer*, externalTrafficPolicy, healthCheckNodePort, allocateLoadBalancerNodePorts or the provider's annotations): "+rules.FixLBOnly,
-		`variables.lbOnlyFields[0] + ": " + (variables.lbOnlyFields[0].startsWith("metadata.annotations") ? `+q(rules.WhyLBAnnotation)+` : `+q(rules.WhyLBField)+`) + "; `+rules.FixLBOnly+`" + (size(variables.lbOnlyFields) > 1 ? " (also " + variables.lbOnlyFields.slice(1, size(variables.lbOnlyFields)).join(", ") + ")" : "")`)
+	lb := rule(`variables.type == "ClusterIP" && variables.proxied`, "size(variables.lbSpecFields) == 0",
+		"spec.type: a ClusterIP Service carries load-balancer fields (node ports, spec.loadBalancer*, externalTrafficPolicy, healthCheckNodePort or allocateLoadBalancerNodePorts): "+rules.FixLBOnly,
+		`variables.lbSpecFields[0] + ": " + `+q(rules.WhyLBField)+` + "; `+rules.FixLBOnly+`" + (size(variables.lbSpecFields) > 1 ? " (also " + variables.lbSpecFields.slice(1, size(variables.lbSpecFields)).join(", ") + ")" : "")`)
 	if g.cfg.PromoteToLoadBalancer {
+		lb.Expression = strings.Replace(lb.Expression, "size(variables.lbSpecFields) == 0", "size(variables.lbOnlyFields) == 0", 1)
 		lb.Message = "spec.type: is \"ClusterIP\"; want \"LoadBalancer\": promoteToLoadBalancer is set and the Service carries load-balancer fields"
 		lb.MessageExpression = `"spec.type: is \"ClusterIP\"; want \"LoadBalancer\": promoteToLoadBalancer is set and the Service carries load-balancer fields (" + variables.lbOnlyFields.join(", ") + "); ` + rules.WhyPromote + `"`
 	}

@@ -232,7 +232,7 @@ func TestErrorsBeforeChanges(t *testing.T) {
 		lb, clientIP, headless, misplaced := -1, -1, -1, -1
 		for i, v := range pol.Spec.(PolicySpec).Validations {
 			switch {
-			case strings.Contains(v.Expression, "size(variables.lbOnlyFields) == 0"):
+			case strings.Contains(v.Expression, "size(variables.lbOnlyFields) == 0"), strings.Contains(v.Expression, "size(variables.lbSpecFields) == 0"):
 				lb = i
 			case strings.HasPrefix(v.Message, "spec.sessionAffinity:"):
 				clientIP = i
@@ -328,5 +328,34 @@ func TestPolicyKeepsTheUsersTimeouts(t *testing.T) {
 				t.Error("the timeout validation does not pass any stated timeout when none is wanted")
 			}
 		})
+	}
+}
+
+// TestPolicyAdmitsInertLoadBalancerAnnotations (issue 17, symptom 5): on a ClusterIP Service
+// only the load-balancer spec fields the API server rejects are denied; the annotations, a
+// warning in validate mode, are admitted, whichever provider the Service has. With
+// promoteToLoadBalancer they still count, as the function promotes for them.
+func TestPolicyAdmitsInertLoadBalancerAnnotations(t *testing.T) {
+	for _, promote := range []bool{false, true} {
+		cfg := config.Default()
+		cfg.PromoteToLoadBalancer = promote
+		pol, _, err := Build(cfg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec := pol.Spec.(PolicySpec)
+		for _, v := range spec.Variables {
+			if v.Name == "lbOnlyFields" && (strings.Contains(v.Expression, "variables.provider") || !strings.Contains(v.Expression, `"kubernetes.io/elb."`)) {
+				t.Errorf("lbOnlyFields depends on the provider or misses another provider's annotations: %s", v.Expression)
+			}
+		}
+		for _, v := range spec.Validations {
+			if !strings.HasPrefix(v.Message, "spec.type:") || !strings.Contains(v.Message, "load-balancer fields") {
+				continue
+			}
+			if got := strings.Contains(v.Expression, "lbOnlyFields"); got != promote {
+				t.Errorf("promote=%v: the ClusterIP rule counts annotations: %v (%s)", promote, got, v.Expression)
+			}
+		}
 	}
 }

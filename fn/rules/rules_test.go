@@ -230,8 +230,8 @@ spec:
 			"error spec.ports[0].nodePort",
 			"error spec.externalTrafficPolicy",
 			"error spec.healthCheckNodePort",
-			"error metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
-			"error metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec]",
+			"warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
+			"warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec]",
 		},
 	},
 	{

@@ -1,6 +1,11 @@
 package rules
 
-import "strings"
+import (
+	"slices"
+	"strings"
+
+	"github.com/sticky-services/set-session-affinity/fn/provider"
+)
 
 // What the rules check, as data that fn/policy turns into the ValidatingAdmissionPolicy's CEL, so
 // that render time and admission time check the same things and explain them in the same words.
@@ -30,6 +35,32 @@ func MisplacedKeys() map[string]string {
 		out[k] = strings.Join(place, ".")
 	}
 	return out
+}
+
+// LoadBalancerAnnotationPrefixes are the annotation prefixes of every provider's load-balancer
+// controller, sorted: on a ClusterIP Service such an annotation is inert.
+func LoadBalancerAnnotationPrefixes() []string {
+	var prefixes []string
+	for _, name := range provider.Names() {
+		p, _ := provider.Lookup(name)
+		for _, prefix := range p.Prefixes {
+			if !slices.Contains(prefixes, prefix) {
+				prefixes = append(prefixes, prefix)
+			}
+		}
+	}
+	slices.Sort(prefixes)
+	return prefixes
+}
+
+// LoadBalancerAnnotation reports whether key belongs to any provider's load-balancer controller.
+func LoadBalancerAnnotation(key string) bool {
+	for _, prefix := range LoadBalancerAnnotationPrefixes() {
+		if strings.HasPrefix(key, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // LoadBalancerOnlySpecField reports whether spec.<key> is a field a ClusterIP Service may not

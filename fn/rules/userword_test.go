@@ -227,3 +227,46 @@ var unsetTimeoutCases = []ruleCase{
 func TestValidateTakesAnUnsetTimeoutAsTheServerDefault(t *testing.T) {
 	runRuleCases(t, unsetTimeoutCases)
 }
+
+// Issue 17, symptom 5: load-balancer annotations on a ClusterIP Service without load-balancer
+// spec fields are accepted by the API server and act on nothing: a warning, the same under every
+// provider, and the Service is made sticky in the cluster. Spec fields the server rejects stay
+// errors.
+func TestInertLoadBalancerAnnotationsOnClusterIPAreWarnings(t *testing.T) {
+	const sticky = "  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n"
+	clusterIP := func(annotation, spec string) string {
+		return "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    " + annotation +
+			"\nspec:\n  ports:\n  - port: 80\n" + spec
+	}
+	annotations := []string{
+		`service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type: "intranet"`, // the trustee chart's gateway-slb-intranet
+		`service.beta.kubernetes.io/alicloud-loadbalancer-address-type: "intranet"`,
+		`service.beta.kubernetes.io/aws-load-balancer-type: "external"`,
+		`kubernetes.io/elb.class: "union"`,
+		`service.beta.kubernetes.io/azure-load-balancer-internal: "true"`,
+	}
+	var cases []ruleCase
+	for _, name := range provider.Names() {
+		p, _ := provider.Lookup(name)
+		for _, a := range annotations {
+			key, _, _ := strings.Cut(a, ":")
+			cases = append(cases, ruleCase{
+				name:     name + ": " + key,
+				cfg:      use(p),
+				in:       clusterIP(a, ""),
+				want:     clusterIP(a, sticky),
+				outcome:  Updated,
+				findings: []string{"info spec.type", "warning metadata.annotations[" + key + "]", "info spec.sessionAffinity", "info " + timeoutPath},
+				say:      []string{WhyLBAnnotation},
+			})
+		}
+		cases = append(cases, ruleCase{
+			name:     name + ": a nodePort beside the annotation is still refused",
+			cfg:      use(p),
+			in:       strings.Replace(clusterIP(annotations[0], ""), "- port: 80\n", "- port: 80\n    nodePort: 30080\n", 1),
+			outcome:  Failed,
+			findings: []string{"error spec.ports[0].nodePort", "warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type]"},
+		})
+	}
+	runRuleCases(t, cases)
+}
