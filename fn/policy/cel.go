@@ -529,9 +529,31 @@ func (g *generator) set(p *provider.Profile, guard string, set provider.Set) (er
 	changes = append(changes, v)
 	for _, legacy := range p.Aliases(set.Key)[1:] {
 		msg := fmt.Sprintf("metadata.annotations[%s]: should be removed: replaced by %s, %s", legacy, set.Key, rules.WhyLegacy)
-		changes = append(changes, rule(guard, fmt.Sprintf("!(%s in %s)", q(legacy), ann), msg, ""))
+		var msgExpr string
+		if value := g.legacyValue(p, set); value != "" {
+			msgExpr = fmt.Sprintf(`%s + %s + "\", " + %s`, q(fmt.Sprintf("metadata.annotations[%s]: should be removed: replaced by %s: \"", legacy, set.Key)), value, q(rules.WhyLegacy))
+		}
+		changes = append(changes, rule(guard, fmt.Sprintf("!(%s in %s)", q(legacy), ann), msg, msgExpr))
 	}
 	return errs, changes
+}
+
+// legacyValue is the CEL of the value rules' setProviderAnnotation writes under the current key
+// when it replaces a legacy one, for its message: the profile's value, or the persistence timeout
+// the Service states (when valid and no config key or override sets one) or the wanted one. ""
+// for a format the message does not show.
+func (g *generator) legacyValue(p *provider.Profile, set provider.Set) string {
+	switch {
+	case set.Format != provider.Plain:
+		return ""
+	case !set.Persistence:
+		return q(set.Value)
+	}
+	per := p.Persistence
+	stated := annotation(p, set.Key) + `.orValue("")`
+	fallback, _ := per.InUnit(g.cfg.PersistenceTimeoutSeconds)
+	return fmt.Sprintf("(variables.persistenceSeconds != 0 ? string(variables.persistenceSeconds / %d) : %s ? %s : %s)",
+		per.Unit.Seconds, intInRange(stated, per.Range), stated, q(strconv.Itoa(fallback)))
 }
 
 // listenerVar names the variable that holds p's listener annotation split into entries, each

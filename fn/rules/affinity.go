@@ -97,7 +97,59 @@ func setTrafficPolicy(s *service) {
 		}
 		return
 	}
-	s.setSpecString("externalTrafficPolicy", "Local", WhyLocal)
+	why := WhyLocal
+	if s.proxied() {
+		why = WhyLocalProxied
+	}
+	if t == "NodePort" {
+		setNodePortLocal(s, why)
+		return
+	}
+	s.setSpecString("externalTrafficPolicy", "Local", why)
+}
+
+// setNodePortLocal sets Local on a NodePort Service, which warnNodePortLocal explains.
+func setNodePortLocal(s *service, why string) {
+	cur := s.get("spec", "externalTrafficPolicy")
+	if v, ok := node.Scalar(cur); ok && v == "Local" && cur.Tag == yaml.NodeTagString {
+		s.infof("spec.externalTrafficPolicy", "%s", WhyNodePortLocal)
+		return
+	}
+	s.setSpecString("externalTrafficPolicy", "Local", why)
+	s.nodePortLocal = true
+}
+
+// warnNodePortLocal: with Local, a node without a ready pod of the Service drops what arrives at
+// its node port ("dropping the traffic if there are no local endpoints": Local in k8s.io/api
+// core/v1 types.go). A load balancer's health checks skip such nodes; NodePort clients do not.
+// When this run sets Local it is a warning, said once the Service has no error (a Service left
+// as it was gets no Local); a Service that has Local already gets it as info (setNodePortLocal),
+// so a compliant one does not warn on every run.
+func warnNodePortLocal(s *service) {
+	if s.nodePortLocal && !hasError(s.findings) {
+		s.warnf("spec.externalTrafficPolicy", "%s", WhyNodePortLocal)
+	}
+}
+
+// proxied reports whether a proxying load balancer sits in front of the Service (Profile.Proxies).
+func (s *service) proxied() bool {
+	for _, p := range s.profile().Proxies {
+		if v, ok := s.annotation(p.Key); ok && (p.JSONTrue == "" || jsonTrue(v, p.JSONTrue)) {
+			return true
+		}
+	}
+	return false
+}
+
+// warnProxied: behind a proxy, kube-proxy's ClientIP keys on the proxy's address; the profile
+// says where the load balancer's own affinity is set.
+func warnProxied(s *service) {
+	for _, p := range s.profile().Proxies {
+		if v, ok := s.annotation(p.Key); ok && (p.JSONTrue == "" || jsonTrue(v, p.JSONTrue)) {
+			s.warnf(annotationPath(p.Key), "%s", s.profile().ProxyAdvice)
+			return
+		}
+	}
 }
 
 // warnMultiPort: kube-proxy and load balancers keep affinity per port, so one client may reach

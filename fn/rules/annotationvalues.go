@@ -51,6 +51,12 @@ func jsonField(annotation, field string) (string, bool) {
 	return text, true
 }
 
+// jsonTrue reports whether the JSON object annotation's field is true.
+func jsonTrue(annotation, field string) bool {
+	obj := map[string]any{}
+	return json.Unmarshal([]byte(annotation), &obj) == nil && obj[field] == true
+}
+
 // mergeListItems merges key=value items into a comma-separated list, as the
 // aws-load-balancer-controller reads target group attributes: other items are kept in place, an
 // item with the same key gets the wanted value, missing ones are appended.

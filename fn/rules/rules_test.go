@@ -333,6 +333,7 @@ spec:
 			"warning sessionAffinityConfig.clientIP.timeoutSeconds",
 			"warning externalTrafficPolicy",
 			"info spec.sessionAffinity",
+			"info spec.externalTrafficPolicy",
 		},
 	},
 	{
@@ -474,6 +475,7 @@ spec:
 			"info spec.sessionAffinity",
 			"info spec.sessionAffinityConfig.clientIP.timeoutSeconds",
 			"info spec.externalTrafficPolicy",
+			"warning spec.externalTrafficPolicy",
 		},
 	},
 	{
@@ -651,6 +653,7 @@ spec:
 		outcome: Failed,
 		findings: []string{
 			"error spec.externalTrafficPolicy (pending)",
+			"warning spec.externalTrafficPolicy",
 		},
 	},
 	{

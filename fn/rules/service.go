@@ -22,6 +22,8 @@ type service struct {
 	skipped  bool // unsupported, passed through (onUnsupported: skip)
 	// kept marks the timeouts the Service states itself, kept because no config key set them.
 	kept struct{ clientIP, persistence bool }
+	// nodePortLocal is set when this run gives a NodePort Service externalTrafficPolicy: Local.
+	nodePortLocal bool
 }
 
 func (s *service) profile() *provider.Profile { return s.cfg.Provider }

@@ -16,15 +16,19 @@ const (
 	WhyClientIP     = "kube-proxy keeps each client IP on one pod"
 	WhyTimeout      = "how long kube-proxy remembers a client's pod"
 	WhyLocal        = "keeps the client IP, which Cluster replaces with a node address, so affinity keys on the real client"
-	WhyScheduler    = "Local weights nodes by their pods, and the default scheduler ignores weights"
-	WhyExternal     = "ExternalName Services are not proxied by kube-proxy, so session affinity cannot apply"
-	WhyHeadless     = "a headless Service (clusterIP: None) is not proxied by kube-proxy, so session affinity cannot apply"
-	WhyLBField      = "may not be used when type is ClusterIP, so the API server rejects the Service"
-	WhyLBAnnotation = "is a load-balancer annotation, and no controller acts on it when type is ClusterIP"
-	FixLBOnly       = "remove it, or set promoteToLoadBalancer: true to make this a LoadBalancer Service"
-	WhyPromote      = "this creates a cloud load balancer, possibly reachable from the internet"
-	WhyLegacy       = "which the controller reads first"
-	UnderSelector   = underSelector
+	WhyLocalProxied = "keeps the source IP, which Cluster replaces with a node address; behind a proxy that is the proxy's address, not the client's"
+	// WhyNodePortLocal: Local in k8s.io/api core/v1 types.go ("dropping the traffic if there are
+	// no local endpoints").
+	WhyNodePortLocal = "with Local, a node without a ready pod of this Service drops the traffic sent to its node port: send clients only to nodes that run a pod, or use a LoadBalancer, whose health checks skip such nodes"
+	WhyScheduler     = "Local weights nodes by their pods, and the default scheduler ignores weights"
+	WhyExternal      = "ExternalName Services are not proxied by kube-proxy, so session affinity cannot apply"
+	WhyHeadless      = "a headless Service (clusterIP: None) is not proxied by kube-proxy, so session affinity cannot apply"
+	WhyLBField       = "may not be used when type is ClusterIP, so the API server rejects the Service"
+	WhyLBAnnotation  = "is a load-balancer annotation, and no controller acts on it when type is ClusterIP"
+	FixLBOnly        = "remove it, or set promoteToLoadBalancer: true to make this a LoadBalancer Service"
+	WhyPromote       = "this creates a cloud load balancer, possibly reachable from the internet"
+	WhyLegacy        = "which the controller reads first"
+	UnderSelector    = underSelector
 )
 
 // MisplacedKeys maps each affinity key the rules move out of spec.selector (or from beside spec)

@@ -91,6 +91,7 @@ var usersWordCases = []ruleCase{
 			"warning spec.selector.sessionAffinity",
 			"warning spec.selector.timeoutSeconds",
 			"info spec.externalTrafficPolicy",
+			"warning spec.externalTrafficPolicy",
 		},
 	},
 	{
@@ -269,4 +270,94 @@ func TestInertLoadBalancerAnnotationsOnClusterIPAreWarnings(t *testing.T) {
 		})
 	}
 	runRuleCases(t, cases)
+}
+
+// Issue 17, symptom 7: known shapes of each cloud.
+func TestKnownShapesOfEachCloud(t *testing.T) {
+	const sticky = "  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n"
+	service := func(annotations, spec string) string {
+		return "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n" + annotations + "spec:\n" + spec
+	}
+	const huaweiLB = "  type: LoadBalancer\n  ports:\n  - port: 80\n"
+	const option = "    kubernetes.io/elb.session-affinity-option: '{\"persistence_timeout\": \"30\"}'\n"
+	const nodePort = "  type: NodePort\n  ports:\n  - port: 80\n"
+	gke := use(provider.GKE)
+	runRuleCases(t, []ruleCase{
+		{
+			name: "Huawei's older kubernetes.io/session-affinity-mode is read and replaced, not doubled",
+			cfg:  huawei,
+			in:   service("    kubernetes.io/session-affinity-mode: SOURCE_IP\n"+option, huaweiLB+sticky),
+			want: service(option+"    kubernetes.io/elb.session-affinity-mode: SOURCE_IP\n", huaweiLB+sticky),
+			findings: []string{
+				"info metadata.annotations[kubernetes.io/elb.session-affinity-mode]",
+				"warning metadata.annotations[kubernetes.io/session-affinity-mode]",
+			},
+			outcome: Updated,
+			say:     []string{`replaced by kubernetes.io/elb.session-affinity-mode: "SOURCE_IP", which the controller reads first`},
+		},
+		{
+			name:     "Huawei's older key on a ClusterIP is a load-balancer annotation",
+			cfg:      huawei,
+			in:       service("    kubernetes.io/session-affinity-mode: SOURCE_IP\n", "  ports:\n  - port: 80\n"+strings.TrimSuffix(sticky, "  externalTrafficPolicy: Local\n")),
+			outcome:  Compliant,
+			findings: []string{"info spec.type", "warning metadata.annotations[kubernetes.io/session-affinity-mode]"},
+		},
+		{
+			name:     "GKE: a NEG for a GCE Ingress puts Google's proxy in front",
+			cfg:      gke,
+			in:       service("    cloud.google.com/neg: '{\"ingress\": true}'\n", "  ports:\n  - port: 80\n"+strings.TrimSuffix(sticky, "  externalTrafficPolicy: Local\n")),
+			outcome:  Compliant,
+			findings: []string{"info spec.type", "warning metadata.annotations[cloud.google.com/neg]"},
+			say:      []string{"ClientIP affinity keys on Google's proxy addresses, not the real client", "BackendConfig's sessionAffinity"},
+		},
+		{
+			name: "GKE: a NodePort with a BackendConfig is told Local keeps the proxy's address, not the client's",
+			cfg:  gke,
+			in:   service("    cloud.google.com/backend-config: '{\"default\": \"sticky\"}'\n", nodePort),
+			want: service("    cloud.google.com/backend-config: '{\"default\": \"sticky\"}'\n", nodePort+
+				"  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n"),
+			outcome: Updated,
+			findings: []string{"info spec.sessionAffinity", "info " + timeoutPath, "warning metadata.annotations[cloud.google.com/backend-config]",
+				"info spec.externalTrafficPolicy", "warning spec.externalTrafficPolicy"},
+			say: []string{"behind a proxy that is the proxy's address, not the client's"},
+		},
+		{
+			name:     "GKE: the older beta.cloud.google.com/backend-config too",
+			cfg:      gke,
+			in:       service("    beta.cloud.google.com/backend-config: '{\"ports\": {\"80\": \"sticky\"}}'\n", "  ports:\n  - port: 80\n"+strings.TrimSuffix(sticky, "  externalTrafficPolicy: Local\n")),
+			outcome:  Compliant,
+			findings: []string{"info spec.type", "warning metadata.annotations[beta.cloud.google.com/backend-config]"},
+		},
+		{
+			name:     "GKE: a standalone NEG (no ingress) is no proxy",
+			cfg:      gke,
+			in:       service("    cloud.google.com/neg: '{\"exposed_ports\": {\"80\": {}}}'\n", "  ports:\n  - port: 80\n"+strings.TrimSuffix(sticky, "  externalTrafficPolicy: Local\n")),
+			outcome:  Compliant,
+			findings: []string{"info spec.type"},
+		},
+		{
+			name:     "a NodePort set to Local is warned that nodes without a pod drop traffic",
+			cfg:      generic,
+			in:       service("    a: b\n", nodePort),
+			want:     service("    a: b\n", nodePort+sticky),
+			outcome:  Updated,
+			findings: []string{"info spec.sessionAffinity", "info " + timeoutPath, "info spec.externalTrafficPolicy", "warning spec.externalTrafficPolicy"},
+			say:      []string{WhyNodePortLocal},
+		},
+		{
+			name:     "a NodePort that has Local already is told as info, not warned on every run",
+			cfg:      generic,
+			in:       service("    a: b\n", nodePort+sticky),
+			outcome:  Compliant,
+			findings: []string{"info spec.externalTrafficPolicy"},
+		},
+		{
+			name:     "a LoadBalancer set to Local gets no node-port warning: health checks skip such nodes",
+			cfg:      generic,
+			in:       service("    a: b\n", huaweiLB),
+			want:     service("    a: b\n", huaweiLB+sticky),
+			outcome:  Updated,
+			findings: []string{"info spec.sessionAffinity", "info " + timeoutPath, "info spec.externalTrafficPolicy"},
+		},
+	})
 }

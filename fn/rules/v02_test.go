@@ -83,7 +83,7 @@ var v02Cases = []ruleCase{
 			"  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n",
 		outcome: Updated,
 		findings: []string{"info spec.sessionAffinity", "warning spec.sessionAffinityConfig.clientIP.timeoutSeconds",
-			"warning spec.externalTrafficPolicy"},
+			"warning spec.externalTrafficPolicy", "warning spec.externalTrafficPolicy"},
 	},
 	{
 		name: "load-balancer fields the API server rejects on a NodePort Service are refused",
