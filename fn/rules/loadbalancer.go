@@ -264,5 +264,18 @@ func warnShortTimeout(s *service) {
 		return
 	}
 	s.warnf(timeoutPath, "%d is shorter than the load balancer's persistence of %d seconds: kube-proxy forgets a client's pod first; set %s",
-		s.cfg.ClientIPTimeoutSeconds, s.cfg.PersistenceTimeoutSeconds, s.cfg.Origin.Knob("clientIPTimeoutSeconds", strconv.Itoa(s.cfg.PersistenceTimeoutSeconds)))
+		s.cfg.ClientIPTimeoutSeconds, s.cfg.PersistenceTimeoutSeconds, clientIPKnob(s, s.cfg.PersistenceTimeoutSeconds))
+}
+
+// clientIPKnob says how the user gives this Service a client-IP timeout of n: the knob that wins
+// here. The Service's override annotation when it is in force (a flag would change nothing), the
+// Service's own timeoutSeconds when the rules kept it, else the config key as the user sets it.
+func clientIPKnob(s *service, n int) string {
+	switch {
+	case s.cfg.Sources.ClientIPTimeout == config.FromOverride:
+		return fmt.Sprintf("annotation %s: \"%d\" on this Service", config.ClientIPTimeoutAnnotation, n)
+	case s.kept.clientIP:
+		return fmt.Sprintf("%s: %d on this Service", timeoutPath, n)
+	}
+	return s.cfg.Origin.Knob("clientIPTimeoutSeconds", strconv.Itoa(n))
 }

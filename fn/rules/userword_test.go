@@ -361,3 +361,41 @@ func TestKnownShapesOfEachCloud(t *testing.T) {
 		},
 	})
 }
+
+// Issue 17, symptom 8: a hint names the knob that wins for this Service. With the per-Service
+// override in force, a flag would change nothing; a timeout the Service states and the rules
+// keep is changed where it is written.
+func TestHintsNameTheKnobThatWins(t *testing.T) {
+	plain := func(c *config.Config) { c.Origin.Plain = true }
+	override := strings.Replace(withTimeout("600"), "  annotations:\n",
+		"  annotations:\n    "+config.ClientIPTimeoutAnnotation+": \"600\"\n", 1)
+	runRuleCases(t, []ruleCase{
+		{
+			name:     "the override annotation in force is the knob, not the flag",
+			cfg:      plain,
+			in:       override,
+			outcome:  Compliant,
+			findings: []string{"warning " + timeoutPath},
+			say:      []string{"set annotation " + config.ClientIPTimeoutAnnotation + `: "1800" on this Service`},
+		},
+		{
+			name:     "a kept timeout is raised where the Service writes it",
+			cfg:      plain,
+			in:       withTimeout("600"),
+			outcome:  Compliant,
+			findings: []string{"warning " + timeoutPath},
+			say:      []string{"set " + timeoutPath + ": 1800 on this Service"},
+		},
+		{
+			name: "a timeout the flag sets is raised with the flag",
+			cfg: func(c *config.Config) {
+				plain(c)
+				c.ClientIPTimeoutSeconds, c.Sources.ClientIPTimeout = 600, config.FromConfig
+			},
+			in:       withTimeout("600"),
+			outcome:  Compliant,
+			findings: []string{"warning " + timeoutPath},
+			say:      []string{"set --client-ip-timeout-seconds 1800"},
+		},
+	})
+}

@@ -123,7 +123,9 @@ func TestMessagesNameTheUsersKnob(t *testing.T) {
 		{"headless, plain mode", plain, headless, []string{"--on-unsupported skip", "--selector 'session-affinity.kpt.dev/sticky=true,app!=web'"}},
 		{"promote hint, functionConfig", nil, clusterIPWithLB, []string{"promoteToLoadBalancer: true"}},
 		{"promote hint, plain mode", plain, clusterIPWithLB, []string{"--promote-to-load-balancer"}},
-		{"a short timeout names the value to set", func(c *config.Config) { c.Origin.Plain = true; c.ClientIPTimeoutSeconds = 60 },
+		{"a short timeout names the value to set", func(c *config.Config) {
+			c.Origin.Plain, c.ClientIPTimeoutSeconds, c.Sources.ClientIPTimeout = true, 60, config.FromConfig
+		},
 			strings.Replace(compliantLB, "timeoutSeconds: 10800", "timeoutSeconds: 60", 1), []string{"set --client-ip-timeout-seconds 1800"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
