@@ -78,9 +78,9 @@ func describeClasses(classes []string) string {
 
 // setProviderAnnotation writes one annotation of the profile, replacing legacy spellings.
 func setProviderAnnotation(s *service, set provider.Set) {
-	want, why := set.Value, set.Why
+	want, why, replaced := set.Value, set.Why, false
 	if set.Persistence {
-		want, why = wantPersistence(s, set)
+		want, why, replaced = wantPersistence(s, set)
 	}
 	current, present := s.annotation(set.Key)
 	value, problem := want, ""
@@ -95,7 +95,7 @@ func setProviderAnnotation(s *service, set provider.Set) {
 		return
 	}
 	sev := fn.Info
-	if present && replacesItems(current, set, want) {
+	if replaced || present && replacesItems(current, set, want) {
 		sev = fn.Warning
 	}
 	s.setAnnotationAs(set.Key, value, why, sev)
@@ -111,20 +111,21 @@ func setProviderAnnotation(s *service, set provider.Set) {
 // wantPersistence is the persistence timeout to write, in the provider's unit, and why: the one
 // the Service states under any of the annotation's keys when it is valid and no config key or
 // override sets one (defaults only fill gaps), else the configured one, which then names itself
-// when it replaces a valid value of the Service's own.
-func wantPersistence(s *service, set provider.Set) (string, string) {
+// when it replaces a valid value of the Service's own (replaced: a warning, under any key).
+func wantPersistence(s *service, set provider.Set) (want, why string, replaced bool) {
 	p := s.profile().Persistence
 	stated, n, ok := statedPersistence(s, set)
 	if ok && s.cfg.Sources.PersistenceTimeout == config.Defaulted {
 		s.cfg.PersistenceTimeoutSeconds, s.kept.persistence = n*p.Unit.Seconds, true
-		return stated, set.Why
+		return stated, set.Why, false
 	}
-	want, _ := p.InUnit(s.cfg.PersistenceTimeoutSeconds) // validated with the config
-	why := set.Why
-	if ok && n != want {
+	m, _ := p.InUnit(s.cfg.PersistenceTimeoutSeconds) // validated with the config
+	why = set.Why
+	if ok && n != m {
 		why += "; " + wins(s, "persistenceTimeoutSeconds", config.PersistenceTimeoutAnnotation, s.cfg.Sources.PersistenceTimeout, s.cfg.PersistenceTimeoutSeconds)
+		replaced = true
 	}
-	return strconv.Itoa(want), why
+	return strconv.Itoa(m), why, replaced
 }
 
 // statedPersistence is the persistence timeout the Service states for set, as written and as a

@@ -526,7 +526,7 @@ spec:
 			"    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: \"wrr\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"1800\"\n", 1),
 		outcome: Updated,
 		findings: []string{
-			"info metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
+			"warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
 			"warning metadata.annotations[service.beta.kubernetes.io/alicloud-loadbalancer-persistence-timeout]",
 		},
 	},
