@@ -315,8 +315,8 @@ func TestPolicyAgreesWithValidateMode(t *testing.T) {
 			remove := installPolicy(t, c, policy, binding)
 			defer remove()
 			tally := policyTally{excluded: map[string]int{}}
-			checkAgreement(t, c, services, &tally, judgedAnywhere)
-			checkMutateOutput(t, c, services, &tally)
+			checkAgreement(t, c, services, &tally, judgedAnywhere, theServerJudge)
+			checkMutateOutput(t, c, services, &tally, theServerJudge)
 			for k, n := range tally.excluded {
 				excludedRules[k] += n
 			}
@@ -330,7 +330,7 @@ func TestPolicyAgreesWithValidateMode(t *testing.T) {
 	}
 }
 
-func checkAgreement(t *testing.T, c policyCase, services []policyService, tally *policyTally, judged map[string]bool) {
+func checkAgreement(t *testing.T, c policyCase, services []policyService, tally *policyTally, judged map[string]bool, j judge) {
 	t.Helper()
 	config := map[string]string{"mode": "validate"}
 	for k, v := range c.config {
@@ -350,7 +350,7 @@ func checkAgreement(t *testing.T, c policyCase, services []policyService, tally 
 	}
 	about := byName(findings)
 	for _, s := range services {
-		v := theServerJudge.judge(t, s.requestNamespace(), s.manifest)
+		v := j.judge(t, s.requestNamespace(), s.manifest)
 		denied := deniedBy(v, c.policyName())
 		if !v.Accepted && !denied {
 			tally.refusedBefore++
@@ -396,7 +396,7 @@ func checkAgreement(t *testing.T, c policyCase, services []policyService, tally 
 }
 
 // checkMutateOutput: every Service mutate mode writes (changed, or found compliant) is admitted.
-func checkMutateOutput(t *testing.T, c policyCase, services []policyService, tally *policyTally) {
+func checkMutateOutput(t *testing.T, c policyCase, services []policyService, tally *policyTally, j judge) {
 	t.Helper()
 	out, stderr, err := runFunctionArgs(policyResourceList(t, listable(services), c.config))
 	var exit *exec.ExitError
@@ -416,7 +416,7 @@ func checkMutateOutput(t *testing.T, c policyCase, services []policyService, tal
 		if len(goldens.Errors(about[w.Name])) > 0 {
 			continue // refused by the function and returned as it came: judged above
 		}
-		v := theServerJudge.judge(t, w.RequestNamespace(), w.Manifest)
+		v := j.judge(t, w.RequestNamespace(), w.Manifest)
 		switch {
 		case v.Accepted:
 			tally.mutateAdmitted++
