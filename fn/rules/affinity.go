@@ -131,24 +131,27 @@ func warnNodePortLocal(s *service) {
 	}
 }
 
-// proxied reports whether a proxying load balancer sits in front of the Service (Profile.Proxies).
+// proxied reports whether a proxying load balancer sits in front of the Service.
 func (s *service) proxied() bool {
+	_, ok := s.proxyAnnotation()
+	return ok
+}
+
+// proxyAnnotation returns the first annotation of the profile's Proxies the Service carries.
+func (s *service) proxyAnnotation() (string, bool) {
 	for _, p := range s.profile().Proxies {
 		if v, ok := s.annotation(p.Key); ok && (p.JSONTrue == "" || jsonTrue(v, p.JSONTrue)) {
-			return true
+			return p.Key, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // warnProxied: behind a proxy, kube-proxy's ClientIP keys on the proxy's address; the profile
 // says where the load balancer's own affinity is set.
 func warnProxied(s *service) {
-	for _, p := range s.profile().Proxies {
-		if v, ok := s.annotation(p.Key); ok && (p.JSONTrue == "" || jsonTrue(v, p.JSONTrue)) {
-			s.warnf(annotationPath(p.Key), "%s", s.profile().ProxyAdvice)
-			return
-		}
+	if key, ok := s.proxyAnnotation(); ok {
+		s.warnf(annotationPath(key), "%s", s.profile().ProxyAdvice)
 	}
 }
 
