@@ -44,31 +44,35 @@ const ServerDefaultTimeout = 10800
 func setTimeout(s *service, clientIP bool) {
 	want := s.cfg.ClientIPTimeoutSeconds
 	cur := s.get("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds")
-	if stated, ok := statedTimeout(cur, clientIP); ok {
-		if s.cfg.Sources.ClientIPTimeout == config.Defaulted {
-			s.cfg.ClientIPTimeoutSeconds, s.kept.clientIP = stated, true
-			return
-		}
-		if stated == want {
-			return
-		}
+	stated, ok := statedTimeout(cur, clientIP)
+	if ok && s.cfg.Sources.ClientIPTimeout == config.Defaulted {
+		s.cfg.ClientIPTimeoutSeconds, s.kept.clientIP, want = stated, true, stated
+	}
+	if _, isInt := node.Int(cur); ok && stated == want && (isInt || node.IsNull(cur)) {
+		return
 	}
 	why := WhyTimeout
-	if v, ok := node.Int(cur); ok && config.ClientIPTimeout.Contains(int(v)) {
+	if ok && stated != want && !node.IsNull(cur) {
 		why += "; " + wins(s, "clientIPTimeoutSeconds", config.ClientIPTimeoutAnnotation, s.cfg.Sources.ClientIPTimeout, want)
 	}
 	s.changed(replacing(cur, strconv.Itoa(want)), timeoutPath, why, change(cur, want))
 	node.SetScalar(node.EnsureMap(s.spec(), "sessionAffinityConfig", "clientIP"), "timeoutSeconds", strconv.Itoa(want), yaml.NodeTagInt)
 }
 
-// statedTimeout is the client-IP timeout the Service states, when the API server accepts it: an
-// integer in any form YAML allows (0x2A30 is 10800) within 1..86400, or, with ClientIP and no
-// timeout, the server's default.
+// statedTimeout is the client-IP timeout the Service states, when it is one the API server
+// accepts: an integer in any form YAML allows (0x2A30 is 10800) within 1..86400, or, with
+// ClientIP and no timeout, the server's default. A quoted number ("3600", as a Helm
+// --set-string renders it) states its number too; setTimeout writes it as the integer the API
+// field is.
 func statedTimeout(cur *yaml.Node, clientIP bool) (int, bool) {
 	if node.IsNull(cur) {
 		return ServerDefaultTimeout, clientIP
 	}
 	v, ok := node.Int(cur)
+	if !ok && cur.Kind == yaml.ScalarNode && cur.Tag == yaml.NodeTagString {
+		n, err := strconv.Atoi(cur.Value)
+		v, ok = int64(n), err == nil
+	}
 	return int(v), ok && config.ClientIPTimeout.Contains(int(v))
 }
 

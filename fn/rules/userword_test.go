@@ -156,6 +156,13 @@ var usersWordCases = []ruleCase{
 		say:      []string{"annotation " + config.ClientIPTimeoutAnnotation + " sets 7200"},
 	},
 	{
+		name:     "a quoted timeout \"3600\" keeps its number, written as the integer the API field is",
+		in:       withTimeout(`"3600"`),
+		want:     withTimeout("3600"),
+		outcome:  Updated,
+		findings: []string{"info spec.sessionAffinityConfig.clientIP.timeoutSeconds"},
+	},
+	{
 		name:     "a timeout of 0 breaks stickiness and is still repaired",
 		in:       withTimeout("0"),
 		want:     compliantLB,
