@@ -366,8 +366,28 @@ func (g *generator) affinity() []Validation {
 				timeout, timeout, q(rules.WhyTimeout))),
 		rule(`variables.proxied && (variables.type == "NodePort" || variables.lbType) && !variables.bypassed`, etp+`.orValue("") == "Local"`,
 			"spec.externalTrafficPolicy: want \"Local\": "+rules.WhyLocal,
-			want(`"spec.externalTrafficPolicy"`, etp+".hasValue()", etp+`.orValue("")`, `"\"Local\""`, rules.WhyLocal)),
+			strings.Replace(want(`"spec.externalTrafficPolicy"`, etp+".hasValue()", etp+`.orValue("")`, `"\"Local\""`, rules.WhyLocal),
+				q(rules.WhyLocal), fmt.Sprintf("(%s ? %s : %s)", g.behindProxy(), q(rules.WhyLocalProxied), q(rules.WhyLocal)), 1)),
 	}
+}
+
+// behindProxy is the CEL of rules' service.proxied, for messages: the Service's provider puts a
+// proxying load balancer in front of it (Profile.Proxies; a JSON field is matched by pattern).
+func (g *generator) behindProxy() string {
+	var alts []string
+	for _, p := range profiles() {
+		for _, proxy := range p.Proxies {
+			cond := fmt.Sprintf("%s in %s", q(proxy.Key), ann)
+			if proxy.JSONTrue != "" {
+				cond = fmt.Sprintf(`%s[?%s].orValue("").matches(%s)`, ann, q(proxy.Key), q(`"`+proxy.JSONTrue+`"\s*:\s*true`))
+			}
+			alts = append(alts, fmt.Sprintf("variables.provider == %s && %s", q(p.Name), cond))
+		}
+	}
+	if len(alts) == 0 {
+		return "false"
+	}
+	return "(" + strings.Join(alts, " || ") + ")"
 }
 
 // loadBalancer is rules' loadBalancer for the Services whose provider is p: its errors and its

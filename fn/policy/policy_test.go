@@ -11,6 +11,7 @@ import (
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/provider"
+	"github.com/sticky-services/set-session-affinity/fn/rules"
 )
 
 func TestSelectorOf(t *testing.T) {
@@ -358,4 +359,24 @@ func TestPolicyAdmitsInertLoadBalancerAnnotations(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPolicyMessageBehindAProxy (issue 17, symptom 7): behind GKE's proxies the denial does not
+// say Local keeps the real client, as the function does not.
+func TestPolicyMessageBehindAProxy(t *testing.T) {
+	pol, _, err := Build(configFor(t, map[string]string{"provider": "gke"}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range pol.Spec.(PolicySpec).Validations {
+		if strings.HasPrefix(v.Message, "spec.externalTrafficPolicy:") {
+			for _, want := range []string{rules.WhyLocalProxied, rules.WhyLocal, `"cloud.google.com/neg"`, `"cloud.google.com/backend-config"`} {
+				if !strings.Contains(v.MessageExpression, want) {
+					t.Errorf("the Local message lacks %q: %s", want, v.MessageExpression)
+				}
+			}
+			return
+		}
+	}
+	t.Fatal("no validation for spec.externalTrafficPolicy")
 }
