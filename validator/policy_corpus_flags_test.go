@@ -92,8 +92,8 @@ func TestPolicyCorpusFlags(t *testing.T) {
 			remove := installPolicy(t, c, policy, binding)
 			defer remove()
 			tally := policyTally{excluded: map[string]int{}}
-			checkAgreement(t, c, services, &tally, map[string]bool{})
-			checkMutateOutput(t, c, services, &tally)
+			checkAgreement(t, c, services, &tally, map[string]bool{}, theServerJudge)
+			checkMutateOutput(t, c, services, &tally, theServerJudge)
 			judged += tally.judged
 			report("policy "+c.name, "%d of %d Services judged at admission under %v (%d admitted, %d denied); excluded %v; mutate output: %d admitted",
 				tally.judged, len(services), c.flags(), tally.admitted, tally.denied, tally.excluded, tally.mutateAdmitted)

@@ -221,9 +221,8 @@ func policyMessage(v validator.Verdict) string {
 
 // The exclusions: the rules the policy cannot see (fn/policy Limits), told apart per Service.
 const (
-	exclDefaultTimeout = "timeoutSeconds left out with ClientIP, filled in as 10800 by the API server before admission"
-	exclYAML           = "YAML as written (anchors, aliases, merge keys): the server sees the expanded object"
-	exclZero           = "a field set to a zero value the API server drops before admission"
+	exclYAML = "YAML as written (anchors, aliases, merge keys): the server sees the expanded object"
+	exclZero = "a field set to a zero value the API server drops before admission"
 )
 
 // excluded says which Limit explains validate mode failing a Service the policy admits, or "".
@@ -236,14 +235,9 @@ func excluded(s policyService, errs []goldens.Finding) string {
 		}
 		return len(errs) > 0
 	}
-	spec := goldens.Lookup(s.node, "spec")
 	switch {
 	case all(func(f goldens.Finding) bool { return strings.Contains(f.Message, "anchor, alias or merge key") }):
 		return exclYAML
-	case all(func(f goldens.Finding) bool {
-		return f.Path == "spec.sessionAffinityConfig.clientIP.timeoutSeconds" && strings.HasPrefix(f.Message, "is not set; want 10800:")
-	}) && goldens.Scalar(spec, "sessionAffinity") == "ClientIP":
-		return exclDefaultTimeout
 	case all(func(f goldens.Finding) bool { return isZero(valueAt(s.node, f.Path)) }):
 		return exclZero
 	}
@@ -321,8 +315,8 @@ func TestPolicyAgreesWithValidateMode(t *testing.T) {
 			remove := installPolicy(t, c, policy, binding)
 			defer remove()
 			tally := policyTally{excluded: map[string]int{}}
-			checkAgreement(t, c, services, &tally, judgedAnywhere)
-			checkMutateOutput(t, c, services, &tally)
+			checkAgreement(t, c, services, &tally, judgedAnywhere, theServerJudge)
+			checkMutateOutput(t, c, services, &tally, theServerJudge)
 			for k, n := range tally.excluded {
 				excludedRules[k] += n
 			}
@@ -336,7 +330,7 @@ func TestPolicyAgreesWithValidateMode(t *testing.T) {
 	}
 }
 
-func checkAgreement(t *testing.T, c policyCase, services []policyService, tally *policyTally, judged map[string]bool) {
+func checkAgreement(t *testing.T, c policyCase, services []policyService, tally *policyTally, judged map[string]bool, j judge) {
 	t.Helper()
 	config := map[string]string{"mode": "validate"}
 	for k, v := range c.config {
@@ -356,7 +350,7 @@ func checkAgreement(t *testing.T, c policyCase, services []policyService, tally 
 	}
 	about := byName(findings)
 	for _, s := range services {
-		v := theServerJudge.judge(t, s.requestNamespace(), s.manifest)
+		v := j.judge(t, s.requestNamespace(), s.manifest)
 		denied := deniedBy(v, c.policyName())
 		if !v.Accepted && !denied {
 			tally.refusedBefore++
@@ -402,7 +396,7 @@ func checkAgreement(t *testing.T, c policyCase, services []policyService, tally 
 }
 
 // checkMutateOutput: every Service mutate mode writes (changed, or found compliant) is admitted.
-func checkMutateOutput(t *testing.T, c policyCase, services []policyService, tally *policyTally) {
+func checkMutateOutput(t *testing.T, c policyCase, services []policyService, tally *policyTally, j judge) {
 	t.Helper()
 	out, stderr, err := runFunctionArgs(policyResourceList(t, listable(services), c.config))
 	var exit *exec.ExitError
@@ -422,7 +416,7 @@ func checkMutateOutput(t *testing.T, c policyCase, services []policyService, tal
 		if len(goldens.Errors(about[w.Name])) > 0 {
 			continue // refused by the function and returned as it came: judged above
 		}
-		v := theServerJudge.judge(t, w.RequestNamespace(), w.Manifest)
+		v := j.judge(t, w.RequestNamespace(), w.Manifest)
 		switch {
 		case v.Accepted:
 			tally.mutateAdmitted++

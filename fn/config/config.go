@@ -57,6 +57,30 @@ type Config struct {
 	OnUnsupported         OnUnsupported
 	// Origin says where the values came from, so messages name the user's flag, file or key.
 	Origin Origin
+	// Sources says which timeouts the user set, and where: a value a Service already states is
+	// kept unless its key was set explicitly.
+	Sources Sources
+}
+
+// Source says where a timeout's value came from.
+type Source int
+
+const (
+	// Defaulted: nobody set it. A valid value the Service already states is kept; the default
+	// only fills a gap.
+	Defaulted Source = iota
+	// FromConfig: a flag, a --config file key or a functionConfig key set it. It replaces the
+	// Service's own value, with a warning naming both.
+	FromConfig
+	// FromOverride: the Service's own override annotation set it. It wins over everything.
+	FromOverride
+)
+
+// Sources records, for each timeout, whether the user set it explicitly: the one record the rules
+// and the admission policy read to decide whether a Service's own value is kept.
+type Sources struct {
+	ClientIPTimeout    Source
+	PersistenceTimeout Source
 }
 
 // OnUnsupported says what happens to a selected Service where affinity cannot apply (headless,
@@ -119,7 +143,7 @@ func (c Config) ForService(p *provider.Profile, get func(key string) (string, bo
 		if n, problem := parseInRange(v, ClientIPTimeout, ""); problem != "" {
 			fail(ClientIPTimeoutAnnotation, problem)
 		} else {
-			c.ClientIPTimeoutSeconds = n
+			c.ClientIPTimeoutSeconds, c.Sources.ClientIPTimeout = n, FromOverride
 		}
 	}
 	v, ok := get(PersistenceTimeoutAnnotation)
@@ -130,7 +154,7 @@ func (c Config) ForService(p *provider.Profile, get func(key string) (string, bo
 		} else if problem != "" {
 			fail(PersistenceTimeoutAnnotation, problem)
 		} else {
-			c.PersistenceTimeoutSeconds = n
+			c.PersistenceTimeoutSeconds, c.Sources.PersistenceTimeout = n, FromOverride
 		}
 	case recheck && p.Persistence != nil:
 		if _, problem := c.persistence(strconv.Itoa(c.PersistenceTimeoutSeconds)); problem != "" {

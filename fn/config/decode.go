@@ -137,6 +137,7 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 			c.Origin.Keys[f.Key] = true
 		}
 	}
+	c.Sources = sourcesOf(values)
 	if len(errs) == 0 {
 		errs = checkRanges(&c, form{typed: kind == Kind, pathPrefix: pathPrefix(kind)})
 	}
@@ -149,6 +150,19 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 		}
 	}
 	return c, errs
+}
+
+// sourcesOf records which timeouts the config object sets. Flags and a --config file reach here
+// as keys of the object the command line builds, so every explicit setting is a key.
+func sourcesOf(values *yaml.Node) Sources {
+	var s Sources
+	if node.Get(values, "clientIPTimeoutSeconds") != nil {
+		s.ClientIPTimeout = FromConfig
+	}
+	if node.Get(values, "persistenceTimeoutSeconds") != nil {
+		s.PersistenceTimeout = FromConfig
+	}
+	return s
 }
 
 func pathPrefix(kind string) string {

@@ -50,7 +50,8 @@ func TestCheckCatchesBrokenRuns(t *testing.T) {
 		},
 		"is not idempotent": func(in []byte) ([]byte, []byte, int) {
 			out, errOut, code := function(in)
-			return bytes.Replace(out, []byte("timeoutSeconds: 10800"), []byte("timeoutSeconds: 10801"), 1), errOut, code
+			// 0 is no valid timeout, so a second run repairs it (a valid one it would keep).
+			return bytes.Replace(out, []byte("timeoutSeconds: 10800"), []byte("timeoutSeconds: 0"), 1), errOut, code
 		},
 		"leaves a Service non-compliant without an error": edit("    externalTrafficPolicy: Local\n", ""),
 		"prints output for unusable input":                func(in []byte) ([]byte, []byte, int) { return []byte("x"), []byte("bad\n"), 1 },

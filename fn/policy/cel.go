@@ -157,12 +157,18 @@ func (g *generator) variables() []Named {
 		{"type", `object.spec.?type.orValue("ClusterIP")`},
 		{"proxied", fmt.Sprintf(`variables.type in %s && object.spec.?clusterIP.orValue("") != "None"`, qlist(types))},
 		{"ports", `object.spec.?ports.orValue([])`},
+		// The timeouts the Service must have: its override annotation's, else the config's when
+		// the config sets the key, else 0, meaning any valid value the Service states (rules'
+		// setTimeout and wantPersistence: defaults only fill gaps).
 		{"clientIPTimeout", fmt.Sprintf("%s ? int(%s[%s]) : %d",
 			intInRange(fmt.Sprintf("%s[?%s].orValue(\"\")", ann, q(config.ClientIPTimeoutAnnotation)), config.ClientIPTimeout),
-			ann, q(config.ClientIPTimeoutAnnotation), g.cfg.ClientIPTimeoutSeconds)},
+			ann, q(config.ClientIPTimeoutAnnotation), explicitValue(g.cfg.Sources.ClientIPTimeout, g.cfg.ClientIPTimeoutSeconds))},
 		{"persistenceSeconds", fmt.Sprintf("%s[?%s].orValue(\"\").matches(%s) ? int(%s[%s]) : %d",
-			ann, q(config.PersistenceTimeoutAnnotation), q(intPattern), ann, q(config.PersistenceTimeoutAnnotation), g.cfg.PersistenceTimeoutSeconds)},
-		{"lbOnlyFields", g.lbOnlyFields()},
+			ann, q(config.PersistenceTimeoutAnnotation), q(intPattern), ann, q(config.PersistenceTimeoutAnnotation),
+			explicitValue(g.cfg.Sources.PersistenceTimeout, g.cfg.PersistenceTimeoutSeconds))},
+		{"lbSpecFields", g.lbSpecFields()},
+		// rules' loadBalancerOnlyFields: what promoteToLoadBalancer promotes a ClusterIP Service for.
+		{"lbOnlyFields", "variables.lbSpecFields + " + g.lbAnnotations()},
 		// rules' checkClusterIP: with promoteToLoadBalancer, such a ClusterIP Service is rewritten
 		// as a LoadBalancer, and the load balancer's rules apply to it.
 		{"promoted", promoted},
@@ -178,14 +184,23 @@ func (g *generator) variables() []Named {
 	return vars
 }
 
+// explicitValue is a timeout the config sets explicitly, or 0 when the config leaves it to the
+// default, which then only fills a gap.
+func explicitValue(from config.Source, n int) int {
+	if from == config.FromConfig {
+		return n
+	}
+	return 0
+}
+
 // intInRange is the CEL of "s is a whole number in r" as strconv.Atoi and Range.Contains say it.
 func intInRange(s string, r provider.Range) string {
 	return fmt.Sprintf("(%s.matches(%s) && int(%s) >= %d && int(%s) <= %d)", s, q(intPattern), s, r.Min, s, r.Max)
 }
 
-// lbOnlyFields is the CEL list of the fields rules' loadBalancerOnlyFields names on a ClusterIP
-// Service, in its order: node ports, spec fields, then the provider's annotations, sorted.
-func (g *generator) lbOnlyFields() string {
+// lbSpecFields is the CEL list of the spec fields rules' loadBalancerSpecFields names on a
+// ClusterIP Service, in its order: node ports, then spec fields.
+func (g *generator) lbSpecFields() string {
 	parts := []string{`variables.ports.transformList(i, p, has(p.nodePort), "spec.ports[" + string(i) + "].nodePort")`}
 	for _, f := range serviceSpecFields {
 		if !rules.LoadBalancerOnlySpecField(f) {
@@ -198,21 +213,17 @@ func (g *generator) lbOnlyFields() string {
 		}
 		parts = append(parts, fmt.Sprintf("(%s ? [%s] : [])", cond, q("spec."+f)))
 	}
-	var byProvider []string
-	for _, p := range profiles() {
-		if len(p.Prefixes) == 0 {
-			continue
-		}
-		var starts []string
-		for _, prefix := range p.Prefixes {
-			starts = append(starts, fmt.Sprintf("k.startsWith(%s)", q(prefix)))
-		}
-		byProvider = append(byProvider, fmt.Sprintf("(variables.provider == %s && (%s))", q(p.Name), strings.Join(starts, " || ")))
-	}
-	if len(byProvider) > 0 {
-		parts = append(parts, fmt.Sprintf(`%s.filter(k, %s).sort().map(k, "metadata.annotations[" + k + "]")`, ann, strings.Join(byProvider, " || ")))
-	}
 	return strings.Join(parts, " +\n")
+}
+
+// lbAnnotations is the CEL list of rules' loadBalancerAnnotations: every provider's load-balancer
+// annotations, whichever provider the Service has, sorted.
+func (g *generator) lbAnnotations() string {
+	var starts []string
+	for _, prefix := range rules.LoadBalancerAnnotationPrefixes() {
+		starts = append(starts, fmt.Sprintf("k.startsWith(%s)", q(prefix)))
+	}
+	return fmt.Sprintf(`%s.filter(k, %s).sort().map(k, "metadata.annotations[" + k + "]")`, ann, strings.Join(starts, " || "))
 }
 
 // rule builds one validation: when guard holds, ok must hold.
@@ -331,13 +342,14 @@ func (g *generator) serviceType() []Validation {
 	}
 }
 
-// lbOnly is rules' checkClusterIP: an error per load-balancer field, or with
-// promoteToLoadBalancer the change to type LoadBalancer.
+// lbOnly is rules' checkClusterIP: an error per load-balancer spec field (the annotations are
+// only a warning), or with promoteToLoadBalancer the change to type LoadBalancer.
 func (g *generator) lbOnly() Validation {
-	lb := rule(`variables.type == "ClusterIP" && variables.proxied`, "size(variables.lbOnlyFields) == 0",
-		"spec.type: a ClusterIP Service carries load-balancer fields (node ports, spec.loadBalancer*, externalTrafficPolicy, healthCheckNodePort, allocateLoadBalancerNodePorts or the provider's annotations): "+rules.FixLBOnly,
-		`variables.lbOnlyFields[0] + ": " + (variables.lbOnlyFields[0].startsWith("metadata.annotations") ? `+q(rules.WhyLBAnnotation)+` : `+q(rules.WhyLBField)+`) + "; `+rules.FixLBOnly+`" + (size(variables.lbOnlyFields) > 1 ? " (also " + variables.lbOnlyFields.slice(1, size(variables.lbOnlyFields)).join(", ") + ")" : "")`)
+	lb := rule(`variables.type == "ClusterIP" && variables.proxied`, "size(variables.lbSpecFields) == 0",
+		"spec.type: a ClusterIP Service carries load-balancer fields (node ports, spec.loadBalancer*, externalTrafficPolicy, healthCheckNodePort or allocateLoadBalancerNodePorts): "+rules.FixLBOnly,
+		`variables.lbSpecFields[0] + ": " + `+q(rules.WhyLBField)+` + "; `+rules.FixLBOnly+`" + (size(variables.lbSpecFields) > 1 ? " (also " + variables.lbSpecFields.slice(1, size(variables.lbSpecFields)).join(", ") + ")" : "")`)
 	if g.cfg.PromoteToLoadBalancer {
+		lb.Expression = strings.Replace(lb.Expression, "size(variables.lbSpecFields) == 0", "size(variables.lbOnlyFields) == 0", 1)
 		lb.Message = "spec.type: is \"ClusterIP\"; want \"LoadBalancer\": promoteToLoadBalancer is set and the Service carries load-balancer fields"
 		lb.MessageExpression = `"spec.type: is \"ClusterIP\"; want \"LoadBalancer\": promoteToLoadBalancer is set and the Service carries load-balancer fields (" + variables.lbOnlyFields.join(", ") + "); ` + rules.WhyPromote + `"`
 	}
@@ -353,14 +365,36 @@ func (g *generator) affinity() []Validation {
 		rule("variables.proxied && !variables.affinityBypassed", affinity+`.orValue("") == "ClientIP"`,
 			"spec.sessionAffinity: want \"ClientIP\": "+rules.WhyClientIP,
 			want(`"spec.sessionAffinity"`, affinity+".hasValue()", affinity+`.orValue("")`, `"\"ClientIP\""`, rules.WhyClientIP)),
-		rule("variables.proxied && !variables.affinityBypassed", timeout+".orValue(0) == variables.clientIPTimeout",
+		// The API server fills in 10800 for ClientIP without a timeout before admission, as rules'
+		// statedTimeout reads it; the API server refuses a timeout out of range on its own.
+		rule("variables.proxied && !variables.affinityBypassed", "variables.clientIPTimeout == 0 || "+timeout+".orValue(0) == variables.clientIPTimeout",
 			"spec.sessionAffinityConfig.clientIP.timeoutSeconds: not the wanted timeout: "+rules.WhyTimeout,
 			fmt.Sprintf(`"spec.sessionAffinityConfig.clientIP.timeoutSeconds: " + (%s.hasValue() ? "is " + string(%s.orValue(0)) : "is not set") + "; want " + string(variables.clientIPTimeout) + ": " + %s`,
 				timeout, timeout, q(rules.WhyTimeout))),
 		rule(`variables.proxied && (variables.type == "NodePort" || variables.lbType) && !variables.bypassed`, etp+`.orValue("") == "Local"`,
 			"spec.externalTrafficPolicy: want \"Local\": "+rules.WhyLocal,
-			want(`"spec.externalTrafficPolicy"`, etp+".hasValue()", etp+`.orValue("")`, `"\"Local\""`, rules.WhyLocal)),
+			strings.Replace(want(`"spec.externalTrafficPolicy"`, etp+".hasValue()", etp+`.orValue("")`, `"\"Local\""`, rules.WhyLocal),
+				q(rules.WhyLocal), fmt.Sprintf("(%s ? %s : %s)", g.behindProxy(), q(rules.WhyLocalProxied), q(rules.WhyLocal)), 1)),
 	}
+}
+
+// behindProxy is the CEL of rules' service.proxied, for messages: the Service's provider puts a
+// proxying load balancer in front of it (Profile.Proxies; a JSON field is matched by pattern).
+func (g *generator) behindProxy() string {
+	var alts []string
+	for _, p := range profiles() {
+		for _, proxy := range p.Proxies {
+			cond := fmt.Sprintf("%s in %s", q(proxy.Key), ann)
+			if proxy.JSONTrue != "" {
+				cond = fmt.Sprintf(`%s[?%s].orValue("").matches(%s)`, ann, q(proxy.Key), q(`"`+proxy.JSONTrue+`"\s*:\s*true`))
+			}
+			alts = append(alts, fmt.Sprintf("variables.provider == %s && %s", q(p.Name), cond))
+		}
+	}
+	if len(alts) == 0 {
+		return "false"
+	}
+	return "(" + strings.Join(alts, " || ") + ")"
 }
 
 // loadBalancer is rules' loadBalancer for the Services whose provider is p: its errors and its
@@ -461,14 +495,23 @@ func (g *generator) set(p *provider.Profile, guard string, set provider.Set) (er
 	at := fmt.Sprintf("%s[%s]", ann, q(set.Key))
 	present := fmt.Sprintf("%s in %s", q(set.Key), ann)
 	wanted := q(set.Value)
+	// kept is the CEL condition under which any valid value the Service states is kept: for the
+	// persistence timeout, when neither the config nor an override sets one (rules'
+	// wantPersistence).
+	kept := "false"
 	if set.Persistence {
 		wanted = fmt.Sprintf("string(variables.persistenceSeconds / %d)", p.Persistence.Unit.Seconds)
+		kept = "variables.persistenceSeconds == 0"
 	}
 	field := q("metadata.annotations[" + set.Key + "]")
 	var v Validation
 	switch set.Format {
 	case provider.Plain:
-		v = rule(guard, fmt.Sprintf("%s && %s == %s", present, at, wanted),
+		ok := fmt.Sprintf("%s && %s == %s", present, at, wanted)
+		if set.Persistence {
+			ok = fmt.Sprintf("%s && (%s ? %s : %s == %s)", present, kept, intInRange(at, p.Persistence.Range), at, wanted)
+		}
+		v = rule(guard, ok,
 			fmt.Sprintf("metadata.annotations[%s]: not the wanted value: %s", set.Key, set.Why),
 			want(field, present, at, `"\"" + `+wanted+` + "\""`, set.Why))
 	case provider.JSONField:
@@ -477,8 +520,16 @@ func (g *generator) set(p *provider.Profile, guard string, set provider.Set) (er
 		str := `"(?:[^"\\]|\\.)*"`
 		value := `(?:` + str + `|-?[0-9][0-9.eE+-]*|true|false|null)`
 		member := `\s*` + str + `\s*:\s*` + value + `\s*`
-		pattern := fmt.Sprintf(`"^\\s*\\{(?:%s,)*\\s*\"%s\"\\s*:\\s*(?:\"" + %s + "\"|" + %s + "(?:\\.0+)?)\\s*(?:,%s)*\\}\\s*$"`,
-			celRegexBody(member), set.Field, wanted, wanted, celRegexBody(member))
+		objectWith := func(asString, asNumber string) string {
+			return fmt.Sprintf(`"^\\s*\\{(?:%s,)*\\s*\"%s\"\\s*:\\s*(?:\"%s\"|%s(?:\\.0+)?)\\s*(?:,%s)*\\}\\s*$"`,
+				celRegexBody(member), set.Field, asString, asNumber, celRegexBody(member))
+		}
+		pattern := objectWith(`" + `+wanted+` + "`, `" + `+wanted+` + "`)
+		if set.Persistence {
+			// Any value in range, as rules' jsonField reads it: a string of digits, or a number.
+			n := rangeRegex(p.Persistence.Range)
+			pattern = fmt.Sprintf("(%s ? %s : %s)", kept, objectWith("0*"+n, n), pattern)
+		}
 		errs = append(errs, rule(guard+" && "+present, at+`.matches("^\\s*\\{[\\s\\S]*\\}\\s*$")`,
 			fmt.Sprintf("metadata.annotations[%s]: is not a JSON object; want for example {%q: \"...\"}", set.Key, set.Field),
 			fmt.Sprintf(`%s + ": \"" + %s + "\" is not a JSON object; want for example {\"%s\": \"" + %s + "\"}"`, field, at, set.Field, wanted)))
@@ -505,9 +556,31 @@ func (g *generator) set(p *provider.Profile, guard string, set provider.Set) (er
 	changes = append(changes, v)
 	for _, legacy := range p.Aliases(set.Key)[1:] {
 		msg := fmt.Sprintf("metadata.annotations[%s]: should be removed: replaced by %s, %s", legacy, set.Key, rules.WhyLegacy)
-		changes = append(changes, rule(guard, fmt.Sprintf("!(%s in %s)", q(legacy), ann), msg, ""))
+		var msgExpr string
+		if value := g.legacyValue(p, set); value != "" {
+			msgExpr = fmt.Sprintf(`%s + %s + "\", " + %s`, q(fmt.Sprintf("metadata.annotations[%s]: should be removed: replaced by %s: \"", legacy, set.Key)), value, q(rules.WhyLegacy))
+		}
+		changes = append(changes, rule(guard, fmt.Sprintf("!(%s in %s)", q(legacy), ann), msg, msgExpr))
 	}
 	return errs, changes
+}
+
+// legacyValue is the CEL of the value rules' setProviderAnnotation writes under the current key
+// when it replaces a legacy one, for its message: the profile's value, or the persistence timeout
+// the Service states (when valid and no config key or override sets one) or the wanted one. ""
+// for a format the message does not show.
+func (g *generator) legacyValue(p *provider.Profile, set provider.Set) string {
+	switch {
+	case set.Format != provider.Plain:
+		return ""
+	case !set.Persistence:
+		return q(set.Value)
+	}
+	per := p.Persistence
+	stated := annotation(p, set.Key) + `.orValue("")`
+	fallback, _ := per.InUnit(g.cfg.PersistenceTimeoutSeconds)
+	return fmt.Sprintf("(variables.persistenceSeconds != 0 ? string(variables.persistenceSeconds / %d) : %s ? %s : %s)",
+		per.Unit.Seconds, intInRange(stated, per.Range), stated, q(strconv.Itoa(fallback)))
 }
 
 // listenerVar names the variable that holds p's listener annotation split into entries, each
@@ -518,6 +591,16 @@ func listenerVar(p *provider.Profile) string {
 
 func listenerEntries(p *provider.Profile) string {
 	return fmt.Sprintf(`%s.orValue("").split(",").map(x, x.split(":"))`, annotation(p, p.Listener.Key))
+}
+
+// rangeRegex is a regular expression for the whole numbers of r written without leading zeros:
+// the alternatives, longest first. Ranges here are small (Huawei's 1..60 minutes).
+func rangeRegex(r provider.Range) string {
+	var alts []string
+	for n := r.Max; n >= r.Min; n-- {
+		alts = append(alts, strconv.Itoa(n))
+	}
+	return "(?:" + strings.Join(alts, "|") + ")"
 }
 
 // celRegexBody escapes a regular expression for use inside a CEL double-quoted string.

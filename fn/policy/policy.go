@@ -43,9 +43,8 @@ const (
 // meets.
 var Limits = []string{
 	"YAML as written: anchors, aliases and merge keys, keys given twice, unquoted YAML 1.1 booleans; the API server decodes the manifest before admission, so the policy sees only the resulting object (the server refuses keys given twice and booleans where strings belong on its own)",
-	"spec.sessionAffinityConfig.clientIP.timeoutSeconds left out with sessionAffinity: ClientIP: the API server fills in 10800 before admission, so when the wanted timeout is 10800 the policy admits what validate mode asks to write out",
 	"fields set to a zero value (nodePort: 0, healthCheckNodePort: 0, loadBalancerIP: \"\", an empty list): the API server drops them before admission, so the policy does not see them",
-	"a JSON annotation (Huawei's session-affinity-option) is read as a flat JSON object with string, number, boolean or null values; a nested one is refused at admission although the function reads it",
+	"a JSON annotation (Huawei's session-affinity-option) is read as a flat JSON object with string, number, boolean or null values; a nested one is refused at admission although the function reads it, and a number in exponent form (1.5e1) or a string with escapes is not read as the number it is",
 	"affinity keys beside spec (not under it): the API server's strict field validation refuses them before admission",
 }
 
@@ -185,14 +184,17 @@ func validationActions(in []string) ([]string, error) {
 	return out, nil
 }
 
-// describeConfig writes the config as the flags that rebuild the policy.
+// describeConfig writes the config as the flags that rebuild the policy. A timeout the config
+// leaves to its default is left out: given as a flag it would replace the Services' own values.
 func describeConfig(cfg config.Config) string {
 	parts := []string{
 		fmt.Sprintf("--selector %q", cfg.Selector.String()),
 		"--provider " + cfg.ProviderName(),
-		fmt.Sprintf("--client-ip-timeout-seconds %d", cfg.ClientIPTimeoutSeconds),
 	}
-	if cfg.ProviderAuto || cfg.Provider.Persistence != nil {
+	if cfg.Sources.ClientIPTimeout == config.FromConfig {
+		parts = append(parts, fmt.Sprintf("--client-ip-timeout-seconds %d", cfg.ClientIPTimeoutSeconds))
+	}
+	if (cfg.ProviderAuto || cfg.Provider.Persistence != nil) && cfg.Sources.PersistenceTimeout == config.FromConfig {
 		parts = append(parts, fmt.Sprintf("--persistence-timeout-seconds %d", cfg.PersistenceTimeoutSeconds))
 	}
 	if cfg.PromoteToLoadBalancer {

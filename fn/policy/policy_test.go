@@ -11,6 +11,7 @@ import (
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/provider"
+	"github.com/sticky-services/set-session-affinity/fn/rules"
 )
 
 func TestSelectorOf(t *testing.T) {
@@ -232,7 +233,7 @@ func TestErrorsBeforeChanges(t *testing.T) {
 		lb, clientIP, headless, misplaced := -1, -1, -1, -1
 		for i, v := range pol.Spec.(PolicySpec).Validations {
 			switch {
-			case strings.Contains(v.Expression, "size(variables.lbOnlyFields) == 0"):
+			case strings.Contains(v.Expression, "size(variables.lbOnlyFields) == 0"), strings.Contains(v.Expression, "size(variables.lbSpecFields) == 0"):
 				lb = i
 			case strings.HasPrefix(v.Message, "spec.sessionAffinity:"):
 				clientIP = i
@@ -288,4 +289,94 @@ func TestRender(t *testing.T) {
 	if want := []string{"ValidatingAdmissionPolicy/sticky", "ValidatingAdmissionPolicyBinding/sticky"}; !slices.Equal(kinds, want) {
 		t.Errorf("documents %v, want %v", kinds, want)
 	}
+}
+
+// TestPolicyKeepsTheUsersTimeouts (issue 17, symptoms 2 and 6): the policy wants the config's
+// timeouts only when the config sets them; otherwise any value the Service states passes (the
+// API server has filled in 10800 for ClientIP without a timeout), as in validate mode.
+func TestPolicyKeepsTheUsersTimeouts(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		config      map[string]string
+		clientIP    string // how the clientIPTimeout variable ends: the wanted value, 0 for any
+		persistence string
+	}{
+		{"defaults", nil, ": 0", ": 0"},
+		{"explicit", map[string]string{"clientIPTimeoutSeconds": "3600", "persistenceTimeoutSeconds": "600"}, ": 3600", ": 600"},
+		{"explicit default values", map[string]string{"clientIPTimeoutSeconds": "10800", "persistenceTimeoutSeconds": "1800"}, ": 10800", ": 1800"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pol, _, err := Build(configFor(t, tc.config), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec := pol.Spec.(PolicySpec)
+			vars := map[string]string{}
+			for _, v := range spec.Variables {
+				vars[v.Name] = v.Expression
+			}
+			if !strings.HasSuffix(vars["clientIPTimeout"], tc.clientIP) || !strings.HasSuffix(vars["persistenceSeconds"], tc.persistence) {
+				t.Errorf("clientIPTimeout %q, persistenceSeconds %q; want them to end %q, %q",
+					vars["clientIPTimeout"], vars["persistenceSeconds"], tc.clientIP, tc.persistence)
+			}
+			found := false
+			for _, v := range spec.Validations {
+				if strings.HasPrefix(v.Message, "spec.sessionAffinityConfig.clientIP.timeoutSeconds:") {
+					found = strings.Contains(v.Expression, "variables.clientIPTimeout == 0 ||")
+				}
+			}
+			if !found {
+				t.Error("the timeout validation does not pass any stated timeout when none is wanted")
+			}
+		})
+	}
+}
+
+// TestPolicyAdmitsInertLoadBalancerAnnotations (issue 17, symptom 5): on a ClusterIP Service
+// only the load-balancer spec fields the API server rejects are denied; the annotations, a
+// warning in validate mode, are admitted, whichever provider the Service has. With
+// promoteToLoadBalancer they still count, as the function promotes for them.
+func TestPolicyAdmitsInertLoadBalancerAnnotations(t *testing.T) {
+	for _, promote := range []bool{false, true} {
+		cfg := config.Default()
+		cfg.PromoteToLoadBalancer = promote
+		pol, _, err := Build(cfg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec := pol.Spec.(PolicySpec)
+		for _, v := range spec.Variables {
+			if v.Name == "lbOnlyFields" && (strings.Contains(v.Expression, "variables.provider") || !strings.Contains(v.Expression, `"kubernetes.io/elb."`)) {
+				t.Errorf("lbOnlyFields depends on the provider or misses another provider's annotations: %s", v.Expression)
+			}
+		}
+		for _, v := range spec.Validations {
+			if !strings.HasPrefix(v.Message, "spec.type:") || !strings.Contains(v.Message, "load-balancer fields") {
+				continue
+			}
+			if got := strings.Contains(v.Expression, "lbOnlyFields"); got != promote {
+				t.Errorf("promote=%v: the ClusterIP rule counts annotations: %v (%s)", promote, got, v.Expression)
+			}
+		}
+	}
+}
+
+// TestPolicyMessageBehindAProxy (issue 17, symptom 7): behind GKE's proxies the denial does not
+// say Local keeps the real client, as the function does not.
+func TestPolicyMessageBehindAProxy(t *testing.T) {
+	pol, _, err := Build(configFor(t, map[string]string{"provider": "gke"}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range pol.Spec.(PolicySpec).Validations {
+		if strings.HasPrefix(v.Message, "spec.externalTrafficPolicy:") {
+			for _, want := range []string{rules.WhyLocalProxied, rules.WhyLocal, `"cloud.google.com/neg"`, `"cloud.google.com/backend-config"`} {
+				if !strings.Contains(v.MessageExpression, want) {
+					t.Errorf("the Local message lacks %q: %s", want, v.MessageExpression)
+				}
+			}
+			return
+		}
+	}
+	t.Fatal("no validation for spec.externalTrafficPolicy")
 }

@@ -159,6 +159,36 @@ func TestUnsupportedAdvice(t *testing.T) {
 			},
 			want: sticky + "=true,tier",
 		},
+		{
+			// Issue 17, symptom 8: the old advice left keys the selector names alone and asked for
+			// the skip label, although tier!=db tells the db Service apart.
+			name:     "a key the selector names tells the unsupported Service apart",
+			selector: "tier",
+			services: []adviceService{
+				{"web", "lb", map[string]string{"tier": "web"}},
+				{"api", "clusterip", map[string]string{"tier": "api"}},
+				{"db", "headless", map[string]string{"tier": "db"}},
+			},
+			want: "tier,tier!=db",
+		},
+		{
+			name:     "no Service kept: no requirement that contradicts the selector (sticky=true,sticky!=true)",
+			selector: sticky + "=true",
+			services: []adviceService{
+				{"db", "headless", map[string]string{sticky: "true"}},
+			},
+			want:  sticky + "=true,session-affinity.kpt.dev/skip!=true",
+			label: map[string]bool{"db": true},
+		},
+		{
+			name:     "a value the selector allows, against one it requires",
+			selector: "tier in (web,db),app=shop",
+			services: []adviceService{
+				{"web", "lb", map[string]string{"tier": "web", "app": "shop"}},
+				{"db", "external", map[string]string{"tier": "db", "app": "shop"}},
+			},
+			want: "app=shop,tier in (db,web),tier!=db",
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := adviceList(tc.selector, tc.services, nil)

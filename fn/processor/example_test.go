@@ -89,6 +89,14 @@ functionConfig:
 	//   field:
 	//     path: spec.externalTrafficPolicy
 	//     proposedValue: Local
+	// - message: 'with Local, a node without a ready pod of this Service drops the traffic sent to its node port: send clients only to nodes that run a pod, or use a LoadBalancer, whose health checks skip such nodes'
+	//   severity: warning
+	//   resourceRef:
+	//     apiVersion: v1
+	//     kind: Service
+	//     name: web
+	//   field:
+	//     path: spec.externalTrafficPolicy
 	// - message: 'provider auto (assumed alibaba: 1), mode mutate: 1 Service updated, 0 already compliant, 0 not selected (skipped), 0 failed'
 	//   severity: info
 	// --- exit code 0

@@ -133,6 +133,9 @@ var GKE = register(&Profile{
 	Name:    "gke",
 	Summary: "GKE passthrough load balancer: ClientIP (becomes CLIENT_IP affinity), Local",
 	Notes:   []string{"GKE turns ClientIP into the load balancer's CLIENT_IP affinity, a hash with no timeout: timeoutSeconds applies to kube-proxy only"},
+	// Prefixes stay empty: GKE's own annotations (cloud.google.com/neg) are valid on a ClusterIP.
+	Proxies:     gkeProxies,
+	ProxyAdvice: gkeProxyAdvice,
 })
 
 // Azure maps sessionAffinity: ClientIP to the load-balancing rule's SourceIP distribution
@@ -151,9 +154,13 @@ var Azure = register(&Profile{
 })
 
 const (
-	huaweiMode      = "kubernetes.io/elb.session-affinity-mode"
-	huaweiOption    = "kubernetes.io/elb.session-affinity-option"
-	huaweiAlgorithm = "kubernetes.io/elb.lb-algorithm"
+	// huaweiLegacyMode is the older spelling of huaweiMode: kubernetes-sigs/cloud-provider-huaweicloud's
+	// e2e tests (test/e2e, the loadbalancer service test) still create ELB Services with
+	// `kubernetes.io/session-affinity-mode: SOURCE_IP`.
+	huaweiLegacyMode = "kubernetes.io/session-affinity-mode"
+	huaweiMode       = "kubernetes.io/elb.session-affinity-mode"
+	huaweiOption     = "kubernetes.io/elb.session-affinity-option"
+	huaweiAlgorithm  = "kubernetes.io/elb.lb-algorithm"
 )
 
 // Huawei is CCE with an ELB (CCE Service annotation docs: elb.session-affinity-mode and
@@ -162,7 +169,8 @@ const (
 var Huawei = register(&Profile{
 	Name:        "huawei",
 	Summary:     "Huawei CCE ELB: SOURCE_IP session affinity with persistence_timeout in minutes, Local, ClientIP",
-	Prefixes:    []string{"kubernetes.io/elb."},
+	Prefixes:    []string{"kubernetes.io/elb.", huaweiLegacyMode},
+	Legacy:      map[string]string{huaweiMode: huaweiLegacyMode},
 	Persistence: &Persistence{Range: Range{Min: 1, Max: 60}, Unit: Minutes},
 	Annotations: []Set{
 		{Key: huaweiMode, Value: "SOURCE_IP", Why: "the ELB keeps each client IP on one backend"},

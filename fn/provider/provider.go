@@ -45,6 +45,10 @@ type Profile struct {
 	// NodePortBackends is true when, without Bypass, the load balancer sends traffic to node
 	// ports, so every port needs a nodePort.
 	NodePortBackends bool
+	// Proxies are annotations that put a proxying load balancer in front of the Service, which
+	// ProxyAdvice explains with a warning.
+	Proxies     []Proxy
+	ProxyAdvice string
 }
 
 // Match is an annotation key and the value that makes it apply ("" matches any value).

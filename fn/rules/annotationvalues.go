@@ -28,6 +28,35 @@ func setJSONField(current string, present bool, field, want string) (string, str
 	return string(b), ""
 }
 
+// jsonField returns the field of a JSON object annotation as text, when it is a whole number
+// written in digits: the string "30" or the number 30 (30.0 reads as 30). The admission policy
+// reads the same shapes (fn/policy).
+func jsonField(annotation, field string) (string, bool) {
+	obj := map[string]any{}
+	if json.Unmarshal([]byte(annotation), &obj) != nil {
+		return "", false
+	}
+	var text string
+	switch v := obj[field].(type) {
+	case string:
+		text = v
+	case float64:
+		text = fmt.Sprint(v)
+	default:
+		return "", false
+	}
+	if text == "" || strings.Trim(text, "0123456789") != "" {
+		return "", false
+	}
+	return text, true
+}
+
+// jsonTrue reports whether the JSON object annotation's field is true.
+func jsonTrue(annotation, field string) bool {
+	obj := map[string]any{}
+	return json.Unmarshal([]byte(annotation), &obj) == nil && obj[field] == true
+}
+
 // mergeListItems merges key=value items into a comma-separated list, as the
 // aws-load-balancer-controller reads target group attributes: other items are kept in place, an
 // item with the same key gets the wanted value, missing ones are appended.

@@ -16,9 +16,11 @@ var steps = []func(*service){
 	checkSelector,
 	checkType,
 	setAffinity,
+	warnProxied,
 	setTrafficPolicy,
 	loadBalancer,
 	warnMultiPort,
+	warnNodePortLocal,
 }
 
 // Apply rewrites the selected Service svc in place according to cfg and returns what it found.

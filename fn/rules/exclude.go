@@ -96,8 +96,8 @@ type candidate struct {
 // exclusions chooses requirements that leave out every Service of out that some requirement can
 // leave out, keeping every Service of keep: greedily, the one that leaves out most, then by the
 // preferred label keys, then by name, so a run of one Service gets the label a reader expects
-// (app.kubernetes.io/component, app.kubernetes.io/name, app). Keys the selector mentions are left
-// alone. apart[i] is true for out[i] when no requirement can leave it out.
+// (app.kubernetes.io/component, app.kubernetes.io/name, app). apart[i] is true for out[i] when
+// no requirement can leave it out.
 func exclusions(mentioned map[string]bool, keep []labels.Set, out []*Unsupported) (added []string, apart []bool) {
 	cands := candidates(mentioned, keep, out)
 	apart = make([]bool, len(out))
@@ -113,7 +113,10 @@ func exclusions(mentioned map[string]bool, keep []labels.Set, out []*Unsupported
 }
 
 // candidates lists every requirement that leaves out at least one Service of out and keeps every
-// Service of keep, in a stable order.
+// Service of keep, in a stable order. A key the selector mentions is a candidate when some
+// Service is kept: the kept ones match the selector and the requirement, so together they select
+// something (selector tier: tier,tier!=db leaves out the db Service; issue 17). With none kept,
+// a requirement on such a key could contradict the selector (a=b,a!=b), so only other keys count.
 func candidates(mentioned map[string]bool, keep []labels.Set, out []*Unsupported) []*candidate {
 	kept := map[[2]string]bool{} // key=value pairs some Service to keep has
 	for _, l := range keep {
@@ -133,12 +136,12 @@ func candidates(mentioned map[string]bool, keep []labels.Set, out []*Unsupported
 	}
 	for i, u := range out {
 		for k, v := range u.Labels {
-			if !mentioned[k] && !kept[[2]string{k, v}] && valid(k, selection.NotEquals, v) {
+			if (len(keep) > 0 || !mentioned[k]) && !kept[[2]string{k, v}] && valid(k, selection.NotEquals, v) {
 				add(k, v, i)
 			}
 		}
 		for k := range everyKept {
-			if !mentioned[k] && !u.Labels.Has(k) && valid(k, selection.Exists, "") {
+			if !u.Labels.Has(k) && valid(k, selection.Exists, "") {
 				add(k, "", i)
 			}
 		}

@@ -21,7 +21,8 @@ var intFormCases = func() []ruleCase {
 	}
 	return append(cases,
 		ruleCase{
-			name:     "timeoutSeconds: 0x0E10 is 3600, which is replaced",
+			name:     "timeoutSeconds: 0x0E10 is 3600, which an explicit config value replaces",
+			cfg:      explicit,
 			in:       strings.Replace(compliantLB, "timeoutSeconds: 10800", "timeoutSeconds: 0x0E10", 1),
 			want:     compliantLB,
 			outcome:  Updated,
@@ -89,7 +90,9 @@ func TestIntMessagesShowBothForms(t *testing.T) {
 // text as written rides along for the message.
 func TestIntChangeKeepsTheWrittenForm(t *testing.T) {
 	in := strings.Replace(compliantLB, "timeoutSeconds: 10800", "timeoutSeconds: 0x0E10", 1)
-	_, findings := Apply(parse(t, in), config.Default())
+	cfg := config.Default()
+	explicit(&cfg)
+	_, findings := Apply(parse(t, in), cfg)
 	for _, f := range findings {
 		if f.Path != timeoutPath {
 			continue

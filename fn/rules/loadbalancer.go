@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,13 +78,11 @@ func describeClasses(classes []string) string {
 
 // setProviderAnnotation writes one annotation of the profile, replacing legacy spellings.
 func setProviderAnnotation(s *service, set provider.Set) {
-	want := set.Value
+	want, why, replaced := set.Value, set.Why, false
 	if set.Persistence {
-		n, _ := s.profile().Persistence.InUnit(s.cfg.PersistenceTimeoutSeconds) // validated with the config
-		want = strconv.Itoa(n)
+		want, why, replaced = wantPersistence(s, set)
 	}
-	current, _ := s.annotation(set.Key)
-	_, present := s.annotation(set.Key)
+	current, present := s.annotation(set.Key)
 	value, problem := want, ""
 	switch set.Format {
 	case provider.JSONField:
@@ -96,17 +95,68 @@ func setProviderAnnotation(s *service, set provider.Set) {
 		return
 	}
 	sev := fn.Info
-	if present && replacesItems(current, set, want) {
+	if replaced || present && replacesItems(current, set, want) {
 		sev = fn.Warning
 	}
-	s.setAnnotationAs(set.Key, value, set.Why, sev)
+	s.setAnnotationAs(set.Key, value, why, sev)
 	for _, legacy := range s.profile().Aliases(set.Key)[1:] {
 		if v := s.get("metadata", "annotations", legacy); v != nil {
 			node.Remove(s.get("metadata", "annotations"), legacy)
-			s.changed(fn.Warning, annotationPath(legacy), "replaced by "+set.Key+", "+WhyLegacy,
+			s.changed(fn.Warning, annotationPath(legacy), fmt.Sprintf("replaced by %s: %q, %s", set.Key, value, WhyLegacy),
 				was(v))
 		}
 	}
+}
+
+// wantPersistence is the persistence timeout to write, in the provider's unit, and why: the one
+// the Service states under any of the annotation's keys when it is valid and no config key or
+// override sets one (defaults only fill gaps), else the configured one, which then names itself
+// when it replaces a valid value of the Service's own (replaced: a warning, under any key).
+func wantPersistence(s *service, set provider.Set) (want, why string, replaced bool) {
+	p := s.profile().Persistence
+	stated, n, ok := statedPersistence(s, set)
+	if ok && s.cfg.Sources.PersistenceTimeout == config.Defaulted {
+		s.cfg.PersistenceTimeoutSeconds, s.kept.persistence = n*p.Unit.Seconds, true
+		return stated, set.Why, false
+	}
+	m, _ := p.InUnit(s.cfg.PersistenceTimeoutSeconds) // validated with the config
+	why = set.Why
+	if ok && n != m {
+		why += "; " + wins(s, "persistenceTimeoutSeconds", config.PersistenceTimeoutAnnotation, s.cfg.Sources.PersistenceTimeout, s.cfg.PersistenceTimeoutSeconds)
+		replaced = true
+	}
+	return strconv.Itoa(m), why, replaced
+}
+
+// statedPersistence is the persistence timeout the Service states for set, as written and as a
+// number in the provider's unit, when the load balancer accepts it: under the current key or a
+// legacy one, read as the controller reads them, or in the JSON field. 0 turns persistence off,
+// so it is no value to keep.
+func statedPersistence(s *service, set provider.Set) (string, int, bool) {
+	var text string
+	switch set.Format {
+	case provider.Plain:
+		_, v, ok := s.providerAnnotation(set.Key)
+		if !ok {
+			return "", 0, false
+		}
+		text = v
+	case provider.JSONField:
+		v, ok := s.annotation(set.Key)
+		if !ok {
+			return "", 0, false
+		}
+		if text, ok = jsonField(v, set.Field); !ok {
+			return "", 0, false
+		}
+	default:
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil || !s.profile().Persistence.Range.Contains(n) {
+		return "", 0, false
+	}
+	return text, n, true
 }
 
 // checkListeners: a layer-7 listener proxies the connection, so nodes see the load balancer's
@@ -215,5 +265,18 @@ func warnShortTimeout(s *service) {
 		return
 	}
 	s.warnf(timeoutPath, "%d is shorter than the load balancer's persistence of %d seconds: kube-proxy forgets a client's pod first; set %s",
-		s.cfg.ClientIPTimeoutSeconds, s.cfg.PersistenceTimeoutSeconds, s.cfg.Origin.Knob("clientIPTimeoutSeconds", strconv.Itoa(s.cfg.PersistenceTimeoutSeconds)))
+		s.cfg.ClientIPTimeoutSeconds, s.cfg.PersistenceTimeoutSeconds, clientIPKnob(s, s.cfg.PersistenceTimeoutSeconds))
+}
+
+// clientIPKnob says how the user gives this Service a client-IP timeout of n: the knob that wins
+// here. The Service's override annotation when it is in force (a flag would change nothing), the
+// Service's own timeoutSeconds when the rules kept it, else the config key as the user sets it.
+func clientIPKnob(s *service, n int) string {
+	switch {
+	case s.cfg.Sources.ClientIPTimeout == config.FromOverride:
+		return fmt.Sprintf("annotation %s: \"%d\" on this Service", config.ClientIPTimeoutAnnotation, n)
+	case s.kept.clientIP:
+		return fmt.Sprintf("%s: %d on this Service", timeoutPath, n)
+	}
+	return s.cfg.Origin.Knob("clientIPTimeoutSeconds", strconv.Itoa(n))
 }

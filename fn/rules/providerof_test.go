@@ -33,7 +33,7 @@ func signalKey(s provider.Signal) string {
 	return s.Prefix
 }
 
-func explicit(name string) config.Config {
+func withProvider(name string) config.Config {
 	c := config.Default()
 	c.Provider, _ = provider.Lookup(name)
 	c.ProviderAuto = false
@@ -71,7 +71,7 @@ func TestSignalsOfTwoControllersConflict(t *testing.T) {
 			if a.Family == b.Family || (a.Class != "" && b.Class != "") {
 				continue
 			}
-			for _, cfg := range []config.Config{config.Default(), explicit(a.Provider)} {
+			for _, cfg := range []config.Config{config.Default(), withProvider(a.Provider)} {
 				r := ResolveProvider(signalService(a, b), cfg)
 				if r.Profile != nil || !strings.Contains(r.Problem, "implies provider "+a.Provider) ||
 					!strings.Contains(r.Problem, "implies provider "+b.Provider) || !strings.Contains(r.Problem, WhyOneController) {
@@ -93,7 +93,7 @@ func TestExplicitProviderContradictingSignals(t *testing.T) {
 				e.Key = signalKey(s)
 			}
 			agrees := provider.Agrees(name, e)
-			fromConfig := ResolveProvider(signalService(s), explicit(name))
+			fromConfig := ResolveProvider(signalService(s), withProvider(name))
 			svc := signalService(s)
 			ann := yaml.NewRNode(svc).Field("metadata").Value.Field("annotations").Value
 			_ = ann.PipeE(yaml.SetField(config.ProviderAnnotation, yaml.NewStringRNode(name)))
@@ -124,7 +124,7 @@ func TestNoSignalAssumesAlibaba(t *testing.T) {
 	if !hasMessage(findings, "provider alibaba, assumed: the Service has no loadBalancerClass or annotation of a known load balancer controller") {
 		t.Errorf("the results must say the provider was assumed: %v", findings)
 	}
-	if r := ResolveProvider(svc, explicit("gke")); r.Profile != provider.GKE || r.Assumed {
+	if r := ResolveProvider(svc, withProvider("gke")); r.Profile != provider.GKE || r.Assumed {
 		t.Errorf("config gke: got %+v", r)
 	}
 }

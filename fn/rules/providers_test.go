@@ -172,13 +172,6 @@ var providerCases = []ruleCase{
 		outcome:  Failed,
 		findings: []string{"error metadata.annotations[kubernetes.io/elb.session-affinity-option]"},
 	},
-	{
-		name:     "huawei: its annotations on a ClusterIP Service are load-balancer fields",
-		cfg:      use(provider.Huawei),
-		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    kubernetes.io/elb.class: union\nspec:\n  ports:\n  - port: 80\n",
-		outcome:  Failed,
-		findings: []string{"error metadata.annotations[kubernetes.io/elb.class]"},
-	},
 	// per-Service provider override
 	{
 		name:     "a Service's provider annotation wins over the config",

@@ -20,10 +20,15 @@ type ruleCase struct {
 	want     string
 	outcome  Outcome
 	findings []string
+	// say are fragments some finding's message must hold.
+	say []string
 }
 
-func TestApply(t *testing.T) {
-	for _, tc := range ruleCases {
+func TestApply(t *testing.T) { runRuleCases(t, ruleCases) }
+
+func runRuleCases(t *testing.T, cases []ruleCase) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := config.Default()
 			if tc.cfg != nil {
@@ -43,6 +48,11 @@ func TestApply(t *testing.T) {
 			}
 			if got := summarize(findings); strings.Join(got, "\n") != strings.Join(tc.findings, "\n") {
 				t.Errorf("findings:\n%s\nwant:\n%s\nmessages:\n%s", strings.Join(got, "\n"), strings.Join(tc.findings, "\n"), messages(findings))
+			}
+			for _, frag := range tc.say {
+				if !strings.Contains(messages(findings), frag) {
+					t.Errorf("no message says %q:\n%s", frag, messages(findings))
+				}
 			}
 		})
 	}
@@ -94,6 +104,12 @@ func messages(findings []Finding) string {
 func generic(c *config.Config)  { c.Provider = provider.Generic }
 func promote(c *config.Config)  { c.PromoteToLoadBalancer = true }
 func validate(c *config.Config) { c.Mode = config.Validate }
+
+// explicit is a config that sets both timeouts itself (a flag or key), so they replace the
+// Service's own values.
+func explicit(c *config.Config) {
+	c.Sources = config.Sources{ClientIPTimeout: config.FromConfig, PersistenceTimeout: config.FromConfig}
+}
 
 const compliantLB = `
 apiVersion: v1
@@ -161,6 +177,7 @@ spec:
 	},
 	{
 		name: "different values are replaced with a warning each, keeping quoting, flow style and comments",
+		cfg:  explicit,
 		in: `
 apiVersion: v1
 kind: Service
@@ -218,8 +235,8 @@ spec:
 			"error spec.ports[0].nodePort",
 			"error spec.externalTrafficPolicy",
 			"error spec.healthCheckNodePort",
-			"error metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
-			"error metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec]",
+			"warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
+			"warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec]",
 		},
 	},
 	{
@@ -321,6 +338,7 @@ spec:
 			"warning sessionAffinityConfig.clientIP.timeoutSeconds",
 			"warning externalTrafficPolicy",
 			"info spec.sessionAffinity",
+			"info spec.externalTrafficPolicy",
 		},
 	},
 	{
@@ -462,6 +480,7 @@ spec:
 			"info spec.sessionAffinity",
 			"info spec.sessionAffinityConfig.clientIP.timeoutSeconds",
 			"info spec.externalTrafficPolicy",
+			"warning spec.externalTrafficPolicy",
 		},
 	},
 	{
@@ -488,7 +507,22 @@ spec:
 		findings: []string{"info spec.externalTrafficPolicy"},
 	},
 	{
-		name: "legacy prefix is read and replaced",
+		name: "legacy prefix is read and replaced, its valid value kept",
+		in: strings.Replace(compliantLB,
+			`    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: "1800"`,
+			`    service.beta.kubernetes.io/alicloud-loadbalancer-persistence-timeout: "60"`, 1),
+		want: strings.Replace(compliantLB,
+			"    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"1800\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: \"wrr\"\n",
+			"    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: \"wrr\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"60\"\n", 1),
+		outcome: Updated,
+		findings: []string{
+			"info metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
+			"warning metadata.annotations[service.beta.kubernetes.io/alicloud-loadbalancer-persistence-timeout]",
+		},
+	},
+	{
+		name: "legacy prefix replaced by an explicit persistence timeout",
+		cfg:  explicit,
 		in: strings.Replace(compliantLB,
 			`    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: "1800"`,
 			`    service.beta.kubernetes.io/alicloud-loadbalancer-persistence-timeout: "60"`, 1),
@@ -497,7 +531,7 @@ spec:
 			"    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: \"wrr\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"1800\"\n", 1),
 		outcome: Updated,
 		findings: []string{
-			"info metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
+			"warning metadata.annotations[service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout]",
 			"warning metadata.annotations[service.beta.kubernetes.io/alicloud-loadbalancer-persistence-timeout]",
 		},
 	},
@@ -630,8 +664,8 @@ spec:
 		in:      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n  type: NodePort\n  sessionAffinity: ClientIP\n",
 		outcome: Failed,
 		findings: []string{
-			"error spec.sessionAffinityConfig.clientIP.timeoutSeconds (pending)",
 			"error spec.externalTrafficPolicy (pending)",
+			"warning spec.externalTrafficPolicy",
 		},
 	},
 	{

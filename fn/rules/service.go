@@ -20,6 +20,10 @@ type service struct {
 	stopped  bool // a rule found that nothing else can apply
 	promoted bool // the Service becomes a LoadBalancer in this run
 	skipped  bool // unsupported, passed through (onUnsupported: skip)
+	// kept marks the timeouts the Service states itself, kept because no config key set them.
+	kept struct{ clientIP, persistence bool }
+	// nodePortLocal is set when this run gives a NodePort Service externalTrafficPolicy: Local.
+	nodePortLocal bool
 }
 
 func (s *service) profile() *provider.Profile { return s.cfg.Provider }

@@ -65,29 +65,31 @@ func unsupported(s *service, path, why string) {
 }
 
 func checkClusterIP(s *service) {
-	fields := loadBalancerOnlyFields(s)
+	fields, annotations := loadBalancerSpecFields(s), loadBalancerAnnotations(s)
+	all := append(append([]string{}, fields...), annotations...)
 	// The API server accepts loadBalancerIP on any type (ValidateService checks only its format;
 	// kube-apiserver v1.37 answers 201), but nothing acts on it without a load balancer.
-	if ip, _ := node.Scalar(s.get("spec", "loadBalancerIP")); ip != "" && !(s.cfg.PromoteToLoadBalancer && len(fields) > 0) {
+	if ip, _ := node.Scalar(s.get("spec", "loadBalancerIP")); ip != "" && !(s.cfg.PromoteToLoadBalancer && len(all) > 0) {
 		s.warnf("spec.loadBalancerIP", "%q is ignored when type is ClusterIP: no load balancer exists to take it", ip)
 	}
 	switch {
-	case len(fields) == 0:
-		s.infof("spec.type", "ClusterIP: affinity holds for clients inside the cluster only; no load balancer or node port is involved")
-	case s.cfg.PromoteToLoadBalancer:
+	case s.cfg.PromoteToLoadBalancer && len(all) > 0:
 		s.changed(fn.Warning, "spec.type", fmt.Sprintf(
 			"the Service carries load-balancer fields (%s) and %s promotes it; %s",
-			strings.Join(fields, ", "), s.cfg.Origin.Knob("promoteToLoadBalancer", "true"), WhyPromote), change(s.get("spec", "type"), "LoadBalancer"))
+			strings.Join(all, ", "), s.cfg.Origin.Knob("promoteToLoadBalancer", "true"), WhyPromote), change(s.get("spec", "type"), "LoadBalancer"))
 		node.SetScalar(s.spec(), "type", "LoadBalancer", yaml.NodeTagString)
 		s.promoted = true
-	default:
-		for _, f := range fields {
-			why := WhyLBField
-			if strings.HasPrefix(f, "metadata.annotations") {
-				why = WhyLBAnnotation
-			}
-			s.errorf(f, "%s; remove it, or make this a LoadBalancer Service with %s", why, s.cfg.Origin.Knob("promoteToLoadBalancer", "true"))
-		}
+		return
+	case len(fields) == 0:
+		s.infof("spec.type", "ClusterIP: affinity holds for clients inside the cluster only; no load balancer or node port is involved")
+	}
+	for _, f := range fields {
+		s.errorf(f, "%s; remove it, or make this a LoadBalancer Service with %s", WhyLBField, s.cfg.Origin.Knob("promoteToLoadBalancer", "true"))
+	}
+	// The API server accepts any annotation, and nothing breaks: the annotation only waits for a
+	// load balancer (issue 17: the trustee chart's ClusterIP carries gateway-slb-intranet).
+	for _, a := range annotations {
+		s.warnf(a, "%s; remove it, or make this a LoadBalancer Service with %s", WhyLBAnnotation, s.cfg.Origin.Knob("promoteToLoadBalancer", "true"))
 	}
 }
 
@@ -104,12 +106,18 @@ func checkNodePortType(s *service) {
 	}
 }
 
-// loadBalancerOnlyFields lists the fields a ClusterIP Service may not carry: those the API server
-// rejects (ValidateService: nodePort, healthCheckNodePort, externalTrafficPolicy without
-// externalIPs, allocateLoadBalancerNodePorts, loadBalancerSourceRanges, loadBalancerClass), and
-// the provider's load-balancer annotations, which nothing would act on. loadBalancerIP is not
-// one: the server accepts it on any type.
+// loadBalancerOnlyFields lists what makes a ClusterIP Service a load balancer's: the spec fields
+// of loadBalancerSpecFields, then the annotations of loadBalancerAnnotations. With
+// promoteToLoadBalancer, any of them promotes the Service.
 func loadBalancerOnlyFields(s *service) []string {
+	return append(loadBalancerSpecFields(s), loadBalancerAnnotations(s)...)
+}
+
+// loadBalancerSpecFields lists the fields a ClusterIP Service may not carry, which the API server
+// rejects (ValidateService: nodePort, healthCheckNodePort, externalTrafficPolicy without
+// externalIPs, allocateLoadBalancerNodePorts, loadBalancerSourceRanges, loadBalancerClass).
+// loadBalancerIP is not one: the server accepts it on any type.
+func loadBalancerSpecFields(s *service) []string {
 	var fields []string
 	for i, p := range s.ports() {
 		if !node.IsNull(node.Get(p, "nodePort")) {
@@ -126,14 +134,21 @@ func loadBalancerOnlyFields(s *service) []string {
 			fields = append(fields, "spec."+f.Key)
 		}
 	}
+	return fields
+}
+
+// loadBalancerAnnotations lists, sorted, the annotations of any known load-balancer controller
+// on the Service: the same under every provider, since which cloud a chart was written for does
+// not change that nothing acts on them while the type is ClusterIP.
+func loadBalancerAnnotations(s *service) []string {
 	var annotations []string
 	for _, f := range node.Fields(s.get("metadata", "annotations")) {
-		if s.profile().OwnsAnnotation(f.Key) {
+		if LoadBalancerAnnotation(f.Key) {
 			annotations = append(annotations, annotationPath(f.Key))
 		}
 	}
 	sort.Strings(annotations)
-	return append(fields, annotations...)
+	return annotations
 }
 
 // checkPortNames: ValidateService (pkg/apis/core/validation, validateServicePort) requires a name

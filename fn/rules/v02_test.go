@@ -76,13 +76,14 @@ var v02Cases = []ruleCase{
 	},
 	{
 		name: "an explicit timeout and traffic policy are replaced with warnings; sessionAffinity None is filled in",
+		cfg:  explicit,
 		in: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n" +
 			"  sessionAffinity: None\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 300\n  externalTrafficPolicy: Cluster\n",
 		want: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n" +
 			"  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n",
 		outcome: Updated,
 		findings: []string{"info spec.sessionAffinity", "warning spec.sessionAffinityConfig.clientIP.timeoutSeconds",
-			"warning spec.externalTrafficPolicy"},
+			"warning spec.externalTrafficPolicy", "warning spec.externalTrafficPolicy"},
 	},
 	{
 		name: "load-balancer fields the API server rejects on a NodePort Service are refused",
@@ -122,7 +123,9 @@ func TestMessagesNameTheUsersKnob(t *testing.T) {
 		{"headless, plain mode", plain, headless, []string{"--on-unsupported skip", "--selector 'session-affinity.kpt.dev/sticky=true,app!=web'"}},
 		{"promote hint, functionConfig", nil, clusterIPWithLB, []string{"promoteToLoadBalancer: true"}},
 		{"promote hint, plain mode", plain, clusterIPWithLB, []string{"--promote-to-load-balancer"}},
-		{"a short timeout names the value to set", func(c *config.Config) { c.Origin.Plain = true; c.ClientIPTimeoutSeconds = 60 },
+		{"a short timeout names the value to set", func(c *config.Config) {
+			c.Origin.Plain, c.ClientIPTimeoutSeconds, c.Sources.ClientIPTimeout = true, 60, config.FromConfig
+		},
 			strings.Replace(compliantLB, "timeoutSeconds: 10800", "timeoutSeconds: 60", 1), []string{"set --client-ip-timeout-seconds 1800"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
