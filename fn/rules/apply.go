@@ -21,6 +21,7 @@ var steps = []func(*service){
 	loadBalancer,
 	warnMultiPort,
 	warnNodePortLocal,
+	warnAssumedProvider,
 }
 
 // Apply rewrites the selected Service svc in place according to cfg and returns what it found.

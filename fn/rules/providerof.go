@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
@@ -109,5 +110,25 @@ func resolveProvider(s *service) *provider.Profile {
 		return nil
 	}
 	s.infof(r.Path, "provider %s, %s", r.Profile.Name, r.Why)
+	if r.Assumed {
+		s.assumed = len(s.findings)
+	}
 	return r.Profile
+}
+
+// warnAssumedProvider: a provider nothing named is a guess. Once the run writes that provider's
+// own annotations, the guess is in the output, so saying it is a warning, which every runner shows
+// (kustomize and plain runs print warnings, not info); while only Kubernetes fields change, it
+// stays info.
+func warnAssumedProvider(s *service) {
+	if s.assumed == 0 || hasError(s.findings) {
+		return // a Service with an error is left as it was: no guess reaches the output
+	}
+	for _, f := range s.findings {
+		key, ok := strings.CutPrefix(f.Path, "metadata.annotations[")
+		if f.Change != nil && ok && s.profile().OwnsAnnotation(strings.TrimSuffix(key, "]")) {
+			s.findings[s.assumed-1].Severity = fn.Warning
+			return
+		}
+	}
 }

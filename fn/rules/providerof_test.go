@@ -167,3 +167,43 @@ func TestAWSNLBNotGivenAlibabaAnnotations(t *testing.T) {
 		})
 	}
 }
+
+// TestAssumedProviderWarnsWhenItsAnnotationsAreWritten: nothing named a provider, so Alibaba is a
+// guess; when the run writes Alibaba's annotations the guess is a warning (kustomize and plain
+// users see warnings only), and while only Kubernetes fields change, or the provider was named,
+// it stays info.
+func TestAssumedProviderWarnsWhenItsAnnotationsAreWritten(t *testing.T) {
+	const lb = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\n"
+	const clusterIP = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n"
+	const compliantAlibabaLB = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec: {type: LoadBalancer, ports: [{port: 80}], sessionAffinity: ClientIP, externalTrafficPolicy: Local}
+`
+	named := withProvider("alibaba")
+	for _, tc := range []struct {
+		name, svc string
+		cfg       config.Config
+		want      string // the severity of the provider's result
+	}{
+		{"assumed, annotations written", lb, config.Default(), "warning"},
+		{"assumed, ClusterIP: Kubernetes fields only", clusterIP, config.Default(), "info"},
+		{"named by the config", lb, named, "info"},
+		{"assumed, some fields already set", compliantAlibabaLB, config.Default(), "warning"},
+		{"assumed, but refused: nothing is written", strings.Replace(lb, "type: LoadBalancer,", "type: LoadBalancer, allocateLoadBalancerNodePorts: false,", 1), config.Default(), "info"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, findings := Apply(parse(t, tc.svc), tc.cfg)
+			for _, f := range findings {
+				if strings.HasPrefix(f.Message, "provider alibaba") {
+					if string(f.Severity) != tc.want {
+						t.Errorf("%s %q, want %s", f.Severity, f.Message, tc.want)
+					}
+					return
+				}
+			}
+			t.Fatalf("no provider result in %s", messages(findings))
+		})
+	}
+}

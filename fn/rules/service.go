@@ -20,6 +20,9 @@ type service struct {
 	stopped  bool // a rule found that nothing else can apply
 	promoted bool // the Service becomes a LoadBalancer in this run
 	skipped  bool // unsupported, passed through (onUnsupported: skip)
+	// assumed is 1 + the index of the finding that says the provider was assumed; 0 when a
+	// signal, the override annotation or the config named it.
+	assumed int
 	// kept marks the timeouts the Service states itself, kept because no config key set them.
 	kept struct{ clientIP, persistence bool }
 	// nodePortLocal is set when this run gives a NodePort Service externalTrafficPolicy: Local.
