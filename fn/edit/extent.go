@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
 )
 
 // start is the offset where n's content begins: past its anchor, which stays as written, so that
@@ -213,21 +215,15 @@ func (s *source) blockEnd(n *yaml.Node, off int) (int, error) {
 			continue
 		}
 		line := s.text[s.lines[i]:s.lineEnd(s.lines[i])]
-		if ind == 0 && (isMarker(line, "---") || isMarker(line, "...")) {
+		if ind == 0 && (yamltext.Marker(line, yamltext.DirectivesEnd) || yamltext.Marker(line, yamltext.DocumentEnd)) {
 			break
 		}
-		if ind < col || ind == col && n.Kind == yaml.SequenceNode && !isMarker(line[ind:], "-") {
+		if ind < col || ind == col && n.Kind == yaml.SequenceNode && !yamltext.Indicator(line[ind:], "-") {
 			break
 		}
 		last = i
 	}
 	return s.lineEnd(s.lines[last]), nil
-}
-
-// isMarker reports whether line starts with indicator followed by a blank or the line's end.
-func isMarker(line []byte, indicator string) bool {
-	return bytes.HasPrefix(line, []byte(indicator)) &&
-		(len(line) == len(indicator) || line[len(indicator)] == ' ' || line[len(indicator)] == '\t')
 }
 
 // insertionEnd is the end of the line after which new keys of the block mapping b (its keys at

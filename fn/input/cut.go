@@ -1,6 +1,10 @@
 package input
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
+)
 
 // chunk is one document's text in a stream: from its first line (comments and directives
 // before its marker included) to the line before the next document's marker, or through its
@@ -23,13 +27,13 @@ func cut(in []byte) []chunk {
 		}
 		line := in[pos:end]
 		switch {
-		case marker(line, "---"):
+		case yamltext.Marker(line, yamltext.DirectivesEnd):
 			if content {
 				chunks = append(chunks, chunk{start, pos})
 				start = pos
 			}
 			content = true
-		case marker(line, "..."):
+		case yamltext.Marker(line, yamltext.DocumentEnd):
 			chunks = append(chunks, chunk{start, end})
 			start, content = end, false
 		case !content:
@@ -41,16 +45,6 @@ func cut(in []byte) []chunk {
 		chunks = append(chunks, chunk{start, len(in)})
 	}
 	return chunks
-}
-
-// marker reports whether line is a document marker: the indicator at column 0, then a blank or
-// the line's end.
-func marker(line []byte, indicator string) bool {
-	if !bytes.HasPrefix(line, []byte(indicator)) {
-		return false
-	}
-	rest := line[len(indicator):]
-	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r'
 }
 
 // hasContent reports whether a line holds more than blanks, a comment or a directive.

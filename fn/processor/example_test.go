@@ -65,6 +65,8 @@ functionConfig:
 	//   field:
 	//     path: spec.sessionAffinity
 	//     proposedValue: ClientIP
+	//   tags:
+	//     function: set-session-affinity
 	// - message: 'set to 600: how long kube-proxy remembers a client''s pod'
 	//   severity: info
 	//   resourceRef:
@@ -74,6 +76,8 @@ functionConfig:
 	//   field:
 	//     path: spec.sessionAffinityConfig.clientIP.timeoutSeconds
 	//     proposedValue: 600
+	//   tags:
+	//     function: set-session-affinity
 	// - message: 'set to "Local": keeps the client IP, which Cluster replaces with a node address, so affinity keys on the real client'
 	//   severity: info
 	//   resourceRef:
@@ -83,7 +87,11 @@ functionConfig:
 	//   field:
 	//     path: spec.externalTrafficPolicy
 	//     proposedValue: Local
+	//   tags:
+	//     function: set-session-affinity
 	// - message: 'provider alibaba, mode mutate: 1 Service updated, 0 already compliant, 0 not selected (skipped), 0 failed'
 	//   severity: info
+	//   tags:
+	//     function: set-session-affinity
 	// --- exit code 0
 }

@@ -33,6 +33,8 @@ const listResults = `results:
   field:
     path: spec.sessionAffinity
     proposedValue: ClientIP
+  tags:
+    function: set-session-affinity
 - message: 'set to 10800: how long kube-proxy remembers a client''s pod'
   severity: info
   resourceRef:
@@ -42,6 +44,8 @@ const listResults = `results:
   field:
     path: spec.sessionAffinityConfig.clientIP.timeoutSeconds
     proposedValue: 10800
+  tags:
+    function: set-session-affinity
 - message: 'set to "Local": keeps the client IP, which Cluster replaces with a node address, so affinity keys on the real client'
   severity: info
   resourceRef:
@@ -51,8 +55,12 @@ const listResults = `results:
   field:
     path: spec.externalTrafficPolicy
     proposedValue: Local
+  tags:
+    function: set-session-affinity
 - message: 'provider alibaba, mode mutate: 1 Service updated, 0 already compliant, 0 not selected (skipped), 0 failed'
   severity: info
+  tags:
+    function: set-session-affinity
 `
 
 func runStream(t *testing.T, in string) (string, string, int) {

@@ -1,0 +1,25 @@
+// Package yamltext knows YAML text where the function reads it without a parser: document
+// markers and line ends. The other packages ask it instead of keeping their own idea of them.
+package yamltext
+
+import "bytes"
+
+// The two document markers (YAML 1.2 §9.1.4, 6.9 "c-directives-end", "c-document-end").
+const (
+	DirectivesEnd = "---"
+	DocumentEnd   = "..."
+)
+
+// Marker reports whether line is a document marker: the indicator at column 0 standing alone.
+// yaml.v3 honours a marker so written whatever came before it; `---x` or `...x` is plain content.
+func Marker(line []byte, indicator string) bool { return Indicator(line, indicator) }
+
+// Indicator reports whether text starts with indicator standing alone: followed by a blank, a
+// line break (LF, CR) or the end of the text, as a block sequence entry's `-` or a marker is.
+func Indicator(text []byte, indicator string) bool {
+	if !bytes.HasPrefix(text, []byte(indicator)) {
+		return false
+	}
+	rest := text[len(indicator):]
+	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r'
+}
