@@ -29,7 +29,8 @@ type Edit struct {
 // are touched: a changed scalar is replaced where it stands (its key, comment and line stay), a new
 // key is added at the end of its mapping in the mapping's own indentation or flow style, a removed
 // key's lines go. before and after must be mappings. A change that cannot be written so (a value
-// behind a tag or an anchor, a block scalar) is ErrCannotEdit.
+// behind a tag of its own such as !foo on a mapping, a block scalar that sets its indentation)
+// is ErrCannotEdit.
 func Diff(text []byte, before, after *yaml.Node) ([]Edit, error) {
 	return NewSession(text).Diff(before, after)
 }
@@ -73,6 +74,7 @@ type differ struct {
 
 	session *Session // the anchors edited in the text, and the aliases to them
 	path    string   // the field being diffed, for messages
+	owner   int      // the column of the key or entry dash that holds the value being diffed, from 0
 }
 
 func (d *differ) add(start, end int, text []byte) {
@@ -99,6 +101,7 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 		defer func() { d.path = path }()
 		for i := range b.Content {
 			d.path = fmt.Sprintf("%s[%d]", path, i)
+			d.owner = b.Column - 1
 			if err := d.node(b.Content[i], a.Content[i], flow); err != nil {
 				if errors.Is(err, errReplace) {
 					return fmt.Errorf("%w: an entry of a list changed its shape", ErrCannotEdit)
@@ -108,11 +111,7 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 		}
 		return nil
 	case b.Kind == yaml.ScalarNode && a.Kind == yaml.ScalarNode && !emptyNull(b):
-		start, err := d.src.start(b)
-		if err != nil {
-			return err
-		}
-		end, err := d.src.scalarEnd(b, start, flow)
+		start, end, err := d.src.scalarSpan(b, flow, d.owner)
 		if err != nil {
 			return err
 		}
@@ -152,6 +151,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 		}
 		kept[key.Value] = true
 		d.path = join(path, key.Value)
+		d.owner = b.Content[j].Column - 1
 		err := d.node(b.Content[j+1], value, flow)
 		if errors.Is(err, errReplace) {
 			err = d.replacePair(b.Content[j], b.Content[j+1], key, value, flow)
@@ -200,12 +200,12 @@ func (d *differ) pairSpan(bk, bv *yaml.Node, flow bool) (start, end int, err err
 // pairEnd is where a key's value ends; for a value written as nothing, just past the key's colon.
 func (d *differ) pairEnd(bk, bv *yaml.Node, flow bool) (int, error) {
 	if !emptyNull(bv) {
-		return d.src.end(bv, flow)
+		return d.src.end(bv, flow, bk.Column-1)
 	}
 	if bv.Anchor != "" { // `a: &x`, an anchored null: it ends past its anchor, which stays
 		return d.src.start(bv)
 	}
-	keyEnd, err := d.src.end(bk, true)
+	keyEnd, err := d.src.end(bk, true, -1)
 	if err != nil {
 		return 0, err
 	}
@@ -433,6 +433,7 @@ func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error)
 // scalar that holds a flow indicator is quoted.
 func renderScalar(n *yaml.Node, flow bool) []byte {
 	c := bare(n)
+	c.Style &^= yaml.LiteralStyle | yaml.FoldedStyle // a new value takes the old one's place on its line
 	text, err := encode(c, 2)
 	if err != nil || bytes.IndexByte(text, '\n') >= 0 || flow && c.Style == 0 && bytes.ContainsAny(text, ",[]{}") {
 		c.Style = yaml.DoubleQuotedStyle
@@ -518,7 +519,7 @@ func rewrite(src *source, before, after *yaml.Node) ([]Edit, error) {
 		return nil, fmt.Errorf("%w: the object is anchored, and other objects may point at it", ErrCannotEdit)
 	}
 	flow := before.Style&yaml.FlowStyle != 0
-	end, err := src.end(before, flow)
+	end, err := src.end(before, flow, -1)
 	if err != nil {
 		return nil, err
 	}

@@ -153,6 +153,26 @@ func TestDiff(t *testing.T) {
 		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "it's \"1800\"", str) },
 		want:   "{\"metadata\": {\"annotations\": {\"k\": \"it's \\\"1800\\\"\"}}}",
 	}, {
+		name:   "a tagged scalar is edited in place (issue 18.7)",
+		in:     "spec:\n  type: &t !!str NodePort # c\n  x: 1\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", str) },
+		want:   "spec:\n  type: &t !!str LoadBalancer # c\n  x: 1\n",
+	}, {
+		name:   "a block scalar is replaced with all its lines, the next key and comments kept (issue 18.7)",
+		in:     "spec:\n  type: >-\n    Node\n\n    Port\n  # about x\n  x: 1\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", str) },
+		want:   "spec:\n  type: LoadBalancer\n  # about x\n  x: 1\n",
+	}, {
+		name:   "a block scalar under a list entry ends where its owner's next key starts",
+		in:     "ports:\n  - name: |\n      a\n    port: 80\n",
+		change: func(o *yaml.Node) { node.Get(o, "ports").Content[0].Content[1].Value = "b" },
+		want:   "ports:\n  - name: b\n    port: 80\n",
+	}, {
+		name:   "a tagged mapping gains keys inside its tag (issue 18.7)",
+		in:     "spec: !!map\n  type: NodePort # c\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec: !!map\n  type: NodePort # c\n  sessionAffinity: ClientIP\n",
+	}, {
 		name: "an anchored mapping that gains a key keeps its anchor",
 		in:   "spec: &s # shared\n  type: NodePort\nx: *s\n",
 		change: func(o *yaml.Node) {
@@ -201,10 +221,10 @@ func TestDiffRefusesWhatItCannotWriteInPlace(t *testing.T) {
 		name, in string
 		change   func(obj *yaml.Node)
 	}{
-		{"a tagged scalar", "spec:\n  type: !!str NodePort\n", func(o *yaml.Node) {
-			node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
+		{"a mapping under a tag of its own", "spec: !custom\n  type: NodePort\n", func(o *yaml.Node) {
+			node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", yaml.NodeTagString)
 		}},
-		{"a block scalar", "spec:\n  type: |\n    NodePort\n", func(o *yaml.Node) {
+		{"a block scalar that sets its indentation", "spec:\n  type: |2\n     NodePort\n", func(o *yaml.Node) {
 			node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
 		}},
 	} {

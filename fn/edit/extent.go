@@ -10,23 +10,97 @@ import (
 )
 
 // start is the offset where n's content begins: past its anchor, which stays as written, so that
-// what aliases it reads the edited content. A node written with a tag is not edited in place: a
-// new value could say something else under the old tag.
+// what aliases it reads the edited content; and past its tag. A collection's tag stays too: an
+// edit inside a `!!map` or `!!seq` keeps it what its tag says. A scalar's tag goes with the
+// scalar when the scalar is replaced (scalarSpan), so the new value says what it is itself. Any
+// other tag on a collection (`!foo`) is not the function's to keep true, and is refused.
 func (s *source) start(n *yaml.Node) (int, error) {
 	off, err := s.offset(n)
 	if err != nil {
 		return 0, err
 	}
-	switch {
-	case n.Anchor != "" && emptyNull(n):
-		off = s.pastAnchor(off) // `a: &x` is an anchored null: what replaces it goes after &x
-	case n.Anchor != "":
-		off = s.skipAnchor(off)
+	if n.Anchor != "" && emptyNull(n) {
+		return s.pastAnchor(off), nil // `a: &x` is an anchored null: what replaces it goes after &x
 	}
-	if n.Style&yaml.TaggedStyle != 0 || off < len(s.text) && (s.text[off] == '!' || s.text[off] == '&') && !emptyNull(n) {
+	tagged := false
+	for off < len(s.text) && (s.text[off] == '&' || s.text[off] == '!') {
+		if s.text[off] == '!' {
+			tagged = true
+		}
+		off = s.skipProperty(off)
+	}
+	if n.Style&yaml.TaggedStyle != 0 && !tagged || tagged && !keepsTag(n) {
 		return 0, fmt.Errorf("%w: the value at %d:%d has a tag", ErrCannotEdit, n.Line, n.Column)
 	}
 	return off, nil
+}
+
+// keepsTag reports whether n's tag stays true whatever an edit does inside n or to it: a scalar's
+// goes with it, a collection's is the standard one for its kind.
+func keepsTag(n *yaml.Node) bool {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return true
+	case yaml.MappingNode:
+		return n.Tag == yaml.NodeTagMap
+	case yaml.SequenceNode:
+		return n.Tag == yaml.NodeTagSeq
+	}
+	return false
+}
+
+// scalarSpan is where the scalar n stands in the text, from its tag (past its anchor, which
+// stays) to its end: what a new value replaces.
+func (s *source) scalarSpan(n *yaml.Node, flow bool, owner int) (start, end int, err error) {
+	content, err := s.start(n)
+	if err != nil {
+		return 0, 0, err
+	}
+	if end, err = s.scalarEnd(n, content, flow, owner); err != nil {
+		return 0, 0, err
+	}
+	start, _ = s.offset(n)
+	for start < content && s.text[start] != '!' {
+		start = s.skipProperty(start) // the anchor, when it comes first
+	}
+	return min(start, content), end, nil
+}
+
+// skipProperty is the offset of what follows the anchor or tag token at off: past the blanks,
+// comments and line breaks after it (a block mapping's first key is on the next line).
+func (s *source) skipProperty(off int) int {
+	t := s.text
+	if t[off] == '&' {
+		off = s.pastAnchor(off)
+	} else {
+		off = s.pastTag(off)
+	}
+	for off < len(t) {
+		switch t[off] {
+		case ' ', '\t', '\r', '\n':
+			off++
+		case '#':
+			off = s.lineEnd(off)
+		default:
+			return off
+		}
+	}
+	return off
+}
+
+// pastTag is the offset just past the tag token at off (`!!str`, `!foo`, `!<tag:...>`): a tag
+// ends at a blank, or in a flow collection at a flow indicator.
+func (s *source) pastTag(off int) int {
+	t := s.text
+	if off+1 < len(t) && t[off+1] == '<' {
+		if i := bytes.IndexByte(t[off:], '>'); i >= 0 {
+			return off + i + 1
+		}
+	}
+	for off < len(t) && t[off] != ' ' && t[off] != '\t' && t[off] != '\r' && t[off] != '\n' && t[off] != ',' && t[off] != '}' && t[off] != ']' {
+		off++
+	}
+	return off
 }
 
 // pastAnchor is the offset just past the anchor token at off (&x), or off when there is none. An
@@ -42,30 +116,11 @@ func (s *source) pastAnchor(off int) int {
 	return off
 }
 
-// skipAnchor is the offset of the content after the anchor at off: past the blanks, comments and
-// line breaks that follow it (a block mapping's first key is on the next line).
-func (s *source) skipAnchor(off int) int {
-	t := s.text
-	if off >= len(t) || t[off] != '&' {
-		return off
-	}
-	for off = s.pastAnchor(off); off < len(t); {
-		switch t[off] {
-		case ' ', '\t', '\r', '\n':
-			off++
-		case '#':
-			off = s.lineEnd(off)
-		default:
-			return off
-		}
-	}
-	return off
-}
-
 // end is the offset just past n's text: the closing quote or bracket, the last character of a
-// plain scalar, or the end of the last line of a block collection. Comments after it are not part
-// of it.
-func (s *source) end(n *yaml.Node, flow bool) (int, error) {
+// plain scalar, or the end of the last line of a block collection or block scalar. Comments after
+// it are not part of it. owner is how many columns in the key or entry dash that holds n stands
+// (-1 when not known): a block scalar's lines are those indented deeper.
+func (s *source) end(n *yaml.Node, flow bool, owner int) (int, error) {
 	off, err := s.start(n)
 	if err != nil {
 		return 0, err
@@ -74,7 +129,7 @@ func (s *source) end(n *yaml.Node, flow bool) (int, error) {
 	case n.Kind == yaml.AliasNode:
 		return off + 1 + len(n.Value), nil
 	case n.Kind == yaml.ScalarNode:
-		return s.scalarEnd(n, off, flow)
+		return s.scalarEnd(n, off, flow, owner)
 	case n.Style&yaml.FlowStyle != 0 || flow:
 		return s.flowEnd(off)
 	}
@@ -86,7 +141,7 @@ func emptyNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Value == "" && n.Tag == yaml.NodeTagNull && n.Style == 0
 }
 
-func (s *source) scalarEnd(n *yaml.Node, off int, flow bool) (int, error) {
+func (s *source) scalarEnd(n *yaml.Node, off int, flow bool, owner int) (int, error) {
 	t := s.text
 	switch {
 	case emptyNull(n):
@@ -111,7 +166,7 @@ func (s *source) scalarEnd(n *yaml.Node, off int, flow bool) (int, error) {
 			}
 		}
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
-		return 0, fmt.Errorf("%w: a block scalar at %d:%d", ErrCannotEdit, n.Line, n.Column)
+		return s.blockScalarContentEnd(n, off, owner)
 	default:
 		end := plainEnd(t[off:s.lineEnd(off)], flow)
 		if string(t[off:off+end]) != n.Value {
@@ -280,6 +335,37 @@ func lastLeaf(b *yaml.Node) (*yaml.Node, int) {
 		b = last
 	}
 	return nil, 0
+}
+
+// blockScalarContentEnd is the end of the last line of the block scalar n whose header (| or >)
+// is at off, and whose key or entry dash is owner columns in: its content is the lines after the
+// header indented deeper than owner and at least as deep as its first line with content, and the
+// blank lines among them (YAML 1.2 §8.1.1.1). A header with an explicit indentation (|2), or an
+// owner not known (-1), is refused.
+func (s *source) blockScalarContentEnd(n *yaml.Node, off, owner int) (int, error) {
+	header := s.text[off:s.lineEnd(off)]
+	if i := bytes.IndexByte(header, '#'); i >= 0 {
+		header = header[:i]
+	}
+	if owner < 0 || bytes.ContainsAny(header, "123456789") {
+		return 0, fmt.Errorf("%w: the block scalar at %d:%d", ErrCannotEdit, n.Line, n.Column)
+	}
+	end, indent := s.lineEnd(off), owner+1
+	for i := s.lineOf(off) + 1; i < s.lineCount(); i++ {
+		line := s.text[s.lines[i]:s.lineEnd(s.lines[i])]
+		content := bytes.TrimLeft(line, " ")
+		ind := len(line) - len(content)
+		switch {
+		case len(content) == 0 || ind < indent && len(bytes.Trim(content, " \t")) == 0:
+			continue // blank: content only when content follows
+		case ind < indent:
+			return end, nil
+		case end == s.lineEnd(off):
+			indent = ind // the first line with content sets the indentation
+		}
+		end = s.lineEnd(s.lines[i])
+	}
+	return end, nil
 }
 
 // blockScalarEnd extends end over the lines of the block scalar n that blockEnd does not count:

@@ -54,7 +54,7 @@ func (s *source) layout(m *yaml.Node) jsonLayout {
 		return l
 	}
 	k, v := m.Content[len(m.Content)-2], m.Content[len(m.Content)-1]
-	keyEnd, err := s.end(k, true)
+	keyEnd, err := s.end(k, true, -1)
 	valueStart, err2 := s.offset(v)
 	if err == nil && err2 == nil && !emptyNull(v) && keyEnd < valueStart {
 		if sep := string(s.text[keyEnd:valueStart]); strings.Trim(sep, " ") == ":" {

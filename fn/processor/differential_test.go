@@ -253,6 +253,7 @@ func differentialCases(t testing.TB) []diffCase {
 			cases = append(cases, diffCase{name: "fuzz corpus " + path, in: in})
 		}
 	}
+	cases = append(cases, textLayerCases()...)
 	return append(cases, realWorldCases(t)...)
 }
 

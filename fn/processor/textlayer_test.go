@@ -1,0 +1,86 @@
+package processor
+
+import (
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/node"
+)
+
+// Issue 18's inputs: text that the one pipeline read wrongly, each a Service document as a
+// stream gives it. TestDifferential reads each as a stream, as a ResourceList item and as a kind:
+// List item (textLayerCases).
+var textLayerInputs = map[string]string{
+	"a tagged spec with an anchor its own alias reads (18.8)": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &l\n    app: web\n    " + sticky + "\nspec: !!map\n  type: NodePort\n  selector: *l\n  ports: [{port: 80}]\n",
+	"a tagged sessionAffinity (18.7)":                         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: !!str None\n  # a comment\n  ports: [{port: 80}]\n",
+	"a block scalar sessionAffinity (18.7)":                   "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: >-\n    None\n\n  # a comment\n  ports: [{port: 80}]\n",
+}
+
+// textLayerCases are textLayerInputs as a stream, a ResourceList and a kind: List.
+func textLayerCases() []diffCase {
+	var cases []diffCase
+	for name, doc := range textLayerInputs {
+		item := "- " + strings.TrimSuffix(strings.ReplaceAll(doc, "\n", "\n  "), "  ")
+		cases = append(cases,
+			diffCase{name: "text layer stream: " + name, in: []byte(doc)},
+			diffCase{name: "text layer ResourceList: " + name, in: []byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + item)},
+			diffCase{name: "text layer List: " + name, in: []byte("apiVersion: v1\nkind: List\nitems:\n" + item)})
+	}
+	return cases
+}
+
+// TestAnchoredServiceWrittenWholeDoesNotPanic (issue 18.8): a Service that needed a whole-object
+// write and held an anchor its own alias read made refuseConflicts index past what was written.
+func TestAnchoredServiceWrittenWholeDoesNotPanic(t *testing.T) {
+	in := "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &l\n    app: web\n    " + sticky + "\nspec: !custom\n  type: NodePort\n  selector: *l\n  ports: [{port: 80}]\n"
+	out, errOut, code := runStream(t, in)
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("output does not read: %v\n%s", err, out)
+	}
+	if v, _ := node.Scalar(node.Lookup(node.Lookup(doc.Content[0], "spec"), "sessionAffinity")); v != "ClientIP" {
+		t.Errorf("sessionAffinity %q, want ClientIP:\n%s", v, out)
+	}
+}
+
+// TestListRewriteBesideAReadAnchorNamesTheAnchorsOwner (issue 18.8): in a List where one Service
+// is written whole and another's edited anchor is read by a third, the refusal names the owner of
+// the anchor, and nothing panics.
+func TestListRewriteBesideAReadAnchorNamesTheAnchorsOwner(t *testing.T) {
+	in := "apiVersion: v1\nkind: List\nitems:\n" +
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: a, labels: {" + sticky + "}}\n  spec: !custom\n    type: NodePort\n    ports: [{port: 80}]\n" +
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: b, labels: {" + sticky + "}}\n  spec: &spec\n    type: NodePort\n    ports: [{port: 80}]\n" +
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: c}\n  spec: *spec\n"
+	_, errOut, code := runStream(t, in)
+	if code != 1 || !strings.Contains(errOut, "v1/Service/b spec: the anchor &spec here is also read by document 1.items[2] (v1/Service/c)") {
+		t.Errorf("exit %d, stderr %q; want the anchor's owner b refused, naming its reader c", code, errOut)
+	}
+}
+
+// TestTaggedAndBlockScalarValuesAreEditedInPlace (issue 18.7): a tagged or block-scalar
+// sessionAffinity, and a tagged spec, are edited where they stand; the comments and the rest of
+// the Service stay.
+func TestTaggedAndBlockScalarValuesAreEditedInPlace(t *testing.T) {
+	tail := "  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n"
+	for name, want := range map[string]string{
+		"a tagged sessionAffinity (18.7)":       strings.Replace(textLayerInputs["a tagged sessionAffinity (18.7)"], "!!str None", "!!str ClientIP", 1) + tail,
+		"a block scalar sessionAffinity (18.7)": strings.Replace(textLayerInputs["a block scalar sessionAffinity (18.7)"], ">-\n    None\n\n", "ClientIP\n\n", 1) + tail,
+		"a tagged spec with an anchor its own alias reads (18.8)": textLayerInputs["a tagged spec with an anchor its own alias reads (18.8)"] +
+			"  sessionAffinity: ClientIP\n" + tail,
+	} {
+		in := textLayerInputs[name]
+		o, err := Process([]byte(in), Stream{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := runStream(t, in)
+		if code != 0 || out != want || o.Rewritten != 0 {
+			t.Errorf("%s: exit %d, stderr %q, %d written whole, stdout:\n%s\nwant:\n%s", name, code, errOut, o.Rewritten, out, want)
+		}
+	}
+}
