@@ -163,7 +163,8 @@ func ReadWholeList(in []byte, why error) (*Input, error) {
 
 // Decode decodes piece p of in: exactly one YAML document (comments alone count as none), in
 // which no mapping has a key twice (yaml.v3 refuses that when it decodes into Go values, and
-// kubectl and the API server disagree on which one counts). Errors name the line in the input.
+// kubectl and the API server disagree on which one counts), and nothing else yaml.v3 refuses
+// when it decodes into Go values (firstRefusal). Errors name the line in the input.
 func (in *Input) Decode(p Piece) (*yaml.Node, error) {
 	if size := p.End - p.Start; p.Form != WholeList && size > MaxObject {
 		return nil, fmt.Errorf("%s is %.1f MiB; the function decodes objects of at most %d MiB (the API server takes requests of at most 3 MiB)",
@@ -180,6 +181,8 @@ func (in *Input) Decode(p Piece) (*yaml.Node, error) {
 		}
 		if path, n := node.FirstDuplicate(root, ""); n != nil {
 			err = fmt.Errorf("line %d: %s appears twice; YAML parsers disagree on which one counts, so give it once", n.Line, path)
+		} else if r := firstRefusal(root, ""); r != nil {
+			err = fmt.Errorf("line %d: %s", r.at.Line, r.why)
 		}
 	}
 	if err != nil {

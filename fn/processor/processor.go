@@ -245,7 +245,7 @@ func (r *job) piece(i int) (po pieceOutcome) {
 		}
 		changes = append(changes, change{obj, after, results, counts, ""}) // every object, in input order
 	}
-	edits, rewritten, err := r.edits(p, text, changes)
+	edits, rewritten, err := r.edits(p, text, doc, changes)
 	po.rewritten, po.err = rewritten, err
 	for _, c := range changes {
 		po.results = append(po.results, c.results...)
@@ -278,7 +278,7 @@ type change struct {
 // an alias would read a change its object is not to have, the object that holds the anchor is
 // refused (an error naming it, the field, the anchor and the reader), and the others are edited
 // again without it.
-func (r *job) edits(p input.Piece, text []byte, changes []change) ([]edit.Edit, int, error) {
+func (r *job) edits(p input.Piece, text []byte, doc *yaml.Node, changes []change) ([]edit.Edit, int, error) {
 	for {
 		session := edit.NewSession(text)
 		var edits []edit.Edit
@@ -299,7 +299,7 @@ func (r *job) edits(p input.Piece, text []byte, changes []change) ([]edit.Edit, 
 			edits = append(edits, es...)
 			written = append(written, i)
 		}
-		if !refuseConflicts(session, changes, written) {
+		if !refuseConflicts(session, changes, written, p.Name, doc) {
 			if len(edits) == 0 {
 				return nil, 0, nil
 			}
@@ -309,21 +309,30 @@ func (r *job) edits(p input.Piece, text []byte, changes []change) ([]edit.Edit, 
 }
 
 // refuseConflicts refuses each change whose edit of an anchor an alias would read against its
-// object's will, and reports whether it refused any.
-func refuseConflicts(session *edit.Session, changes []change, written []int) bool {
+// object's will, and reports whether it refused any. The readers are the piece's objects, then
+// the rest of its document (doc, named piece): a List's own fields, a ResourceList's
+// functionConfig.
+func refuseConflicts(session *edit.Session, changes []change, written []int, piece string, doc *yaml.Node) bool {
 	refused := false
-	for _, reader := range changes {
-		obj := reader.obj
-		for _, c := range session.Conflicts(obj.node) {
-			owner := &changes[written[c.Anchor.Owner]]
-			if owner.refused != "" {
-				continue
-			}
-			owner.refused = fmt.Sprintf("the anchor &%s here is also read by %s (%s) at %s, through *%s, which the change would change too; nothing is changed: give one of them its own copy of the value instead of the alias",
-				c.Anchor.Node.Anchor, obj.name, describe(obj.node), c.AliasPath, c.Anchor.Node.Anchor)
-			owner.refuse(c.Anchor.Path)
-			refused = true
+	refuse := func(c edit.Conflict, reader string) {
+		owner := &changes[written[c.Anchor.Owner]]
+		if owner.refused != "" {
+			return
 		}
+		owner.refused = fmt.Sprintf("the anchor &%s here is also read by %s at %s, through *%s, which the change would change too; nothing is changed: give one of them its own copy of the value instead of the alias",
+			c.Anchor.Node.Anchor, reader, c.AliasPath, c.Anchor.Node.Anchor)
+		owner.refuse(c.Anchor.Path)
+		refused = true
+	}
+	for _, reader := range changes {
+		for _, c := range session.Conflicts(reader.obj.node) {
+			refuse(c, fmt.Sprintf("%s (%s)", reader.obj.name, describe(reader.obj.node)))
+		}
+	}
+	// An alias inside an object was seen above, and its anchor's owner refused; what is left are
+	// aliases outside every object.
+	for _, c := range session.Conflicts(doc) {
+		refuse(c, piece)
 	}
 	return refused
 }

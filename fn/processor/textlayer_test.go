@@ -13,9 +13,12 @@ import (
 // stream gives it. TestDifferential reads each as a stream, as a ResourceList item and as a kind:
 // List item (textLayerCases).
 var textLayerInputs = map[string]string{
-	"a tagged spec with an anchor its own alias reads (18.8)": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &l\n    app: web\n    " + sticky + "\nspec: !!map\n  type: NodePort\n  selector: *l\n  ports: [{port: 80}]\n",
-	"a tagged sessionAffinity (18.7)":                         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: !!str None\n  # a comment\n  ports: [{port: 80}]\n",
-	"a block scalar sessionAffinity (18.7)":                   "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: >-\n    None\n\n  # a comment\n  ports: [{port: 80}]\n",
+	"a tagged spec with an anchor its own alias reads (18.8)":     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &l\n    app: web\n    " + sticky + "\nspec: !!map\n  type: NodePort\n  selector: *l\n  ports: [{port: 80}]\n",
+	"a tagged sessionAffinity (18.7)":                             "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: !!str None\n  # a comment\n  ports: [{port: 80}]\n",
+	"a block scalar sessionAffinity (18.7)":                       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: >-\n    None\n\n  # a comment\n  ports: [{port: 80}]\n",
+	"a merge key with a scalar in a Service (18.6)":               "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\nspec:\n  <<: LoadBalancer\n  type: NodePort\n  ports: [{port: 80}]\n",
+	"a list as a key in an untouched ConfigMap (18.21)":           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  [a]: b\n",
+	"a merge key with a number in an untouched ConfigMap (18.21)": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  <<: 1\n",
 }
 
 // textLayerCases are textLayerInputs as a stream, a ResourceList and a kind: List.
@@ -81,6 +84,47 @@ func TestTaggedAndBlockScalarValuesAreEditedInPlace(t *testing.T) {
 		out, errOut, code := runStream(t, in)
 		if code != 0 || out != want || o.Rewritten != 0 {
 			t.Errorf("%s: exit %d, stderr %q, %d written whole, stdout:\n%s\nwant:\n%s", name, code, errOut, o.Rewritten, out, want)
+		}
+	}
+}
+
+// TestAnAliasOutsideTheObjectsRefusesTheEditItWouldRead (issue 18.5): an alias in a List's own
+// fields or in a ResourceList's functionConfig read an edit made inside a Service's anchored
+// value, and the run passed; the Service is refused, naming the reader.
+func TestAnAliasOutsideTheObjectsRefusesTheEditItWouldRead(t *testing.T) {
+	item := "- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    labels: {" + sticky + "}\n    annotations: &ann {a: b}\n  spec: {type: LoadBalancer, ports: [{port: 80}]}\n"
+	for _, tc := range []struct{ name, in, want string }{
+		{"a List's metadata", "apiVersion: v1\nkind: List\nitems:\n" + item + "metadata:\n  annotations: *ann\n",
+			"the anchor &ann here is also read by document 1 at metadata.annotations"},
+		{"a ResourceList's functionConfig", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + item +
+			"functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n    annotations: *ann\n",
+			"the anchor &ann here is also read by the ResourceList at functionConfig.metadata.annotations"},
+	} {
+		_, errOut, code := runStream(t, tc.in)
+		if code != 1 || !strings.Contains(errOut, "v1/Service/web metadata.annotations: "+tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want the Service refused, saying %q", tc.name, code, errOut, tc.want)
+		}
+	}
+}
+
+// TestWhatYAMLv3RefusesIsRefusedInEveryForm (issues 18.6, 18.21): a merge key with a scalar
+// value in a Service had its line deleted and passed; a key that is a list, or a merge key with a
+// number, passed in an untouched object. yaml.v3 and kubectl refuse to decode each, so the
+// function refuses them too, as a stream, a ResourceList item or a List item.
+func TestWhatYAMLv3RefusesIsRefusedInEveryForm(t *testing.T) {
+	for name, want := range map[string]string{
+		"a merge key with a scalar in a Service (18.6)":               `spec has a merge key (<<) whose value is a string "LoadBalancer"`,
+		"a list as a key in an untouched ConfigMap (18.21)":           "data has a key that is a list",
+		"a merge key with a number in an untouched ConfigMap (18.21)": `data has a merge key (<<) whose value is an integer "1"`,
+	} {
+		for _, c := range textLayerCases() {
+			if !strings.HasSuffix(c.name, ": "+name) {
+				continue
+			}
+			_, errOut, code := runStream(t, string(c.in))
+			if code != 1 || !strings.Contains(errOut, want) {
+				t.Errorf("%s: exit %d, stderr %q; want it refused, saying %q", c.name, code, errOut, want)
+			}
 		}
 	}
 }

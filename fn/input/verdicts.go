@@ -1,0 +1,88 @@
+package input
+
+import (
+	"fmt"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/node"
+)
+
+// refusal is what yaml.v3 refuses when it decodes a node tree into Go values, as kubectl and the
+// API server's decoders do, although it reads the tree: a key that is a mapping or a list
+// (`[a]: b`, `? {a: 1}`), and a merge key (<<) whose value is not a mapping or a list of
+// mappings (yaml.v3 decode.go, "invalid map key" and "map merge requires map or sequence of maps
+// as the value"). The function refuses such input rather than pass or edit what no consumer reads.
+type refusal struct {
+	path string
+	at   *yaml.Node
+	why  string
+}
+
+// firstRefusal is the first refusal below n, by path; nil when yaml.v3 would decode n.
+func firstRefusal(n *yaml.Node, path string) *refusal {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if r := firstRefusal(c, path); r != nil {
+				return r
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if r := firstRefusal(c, fmt.Sprintf("%s[%d]", path, i)); r != nil {
+				return r
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if r := pairRefusal(n.Content[i], n.Content[i+1], path); r != nil {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+func pairRefusal(k, v *yaml.Node, path string) *refusal {
+	key := node.Deref(k)
+	where := path
+	if where == "" {
+		where = "the top level"
+	}
+	switch {
+	case key.Kind == yaml.MappingNode || key.Kind == yaml.SequenceNode:
+		return &refusal{path, k, fmt.Sprintf("%s has a key that is %s; YAML parsers that decode into objects (yaml.v3, kubectl) take only scalar keys", where, node.Describe(key))}
+	case k.Kind == yaml.ScalarNode && k.Tag == "!!merge" && !mergeable(v):
+		return &refusal{path, k, fmt.Sprintf("%s has a merge key (<<) whose value is %s; YAML parsers that decode into objects (yaml.v3, kubectl) merge only a mapping or a list of mappings", where, node.Describe(v))}
+	}
+	if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+		return nil // the merged mappings are checked where they are written
+	}
+	return firstRefusal(v, joinPath(path, k.Value))
+}
+
+// mergeable is a merge key's value yaml.v3 accepts: a mapping, or a list of mappings, each
+// written or an alias.
+func mergeable(v *yaml.Node) bool {
+	v = node.Deref(v)
+	if v.Kind == yaml.MappingNode {
+		return true
+	}
+	if v.Kind != yaml.SequenceNode {
+		return false
+	}
+	for _, c := range v.Content {
+		if node.Deref(c).Kind != yaml.MappingNode {
+			return false
+		}
+	}
+	return true
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
