@@ -192,6 +192,7 @@ func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
 // pairSpan is where a key and its value stand in the text.
 func (d *differ) pairSpan(bk, bv *yaml.Node, flow bool) (start, end int, err error) {
 	if start, err = d.src.start(bk); err == nil {
+		start = d.src.explicitKey(start)
 		end, err = d.pairEnd(bk, bv, flow)
 	}
 	return start, end, err
@@ -208,6 +209,9 @@ func (d *differ) pairEnd(bk, bv *yaml.Node, flow bool) (int, error) {
 	keyEnd, err := d.src.end(bk, true, -1)
 	if err != nil {
 		return 0, err
+	}
+	if start, _ := d.src.start(bk); d.src.explicitKey(start) != start {
+		return d.src.explicitValueEnd(keyEnd), nil // `? key` alone, or `? key` then `:` alone
 	}
 	// The colon, if any, follows the key; a colon further on belongs to the next entry of a flow
 	// mapping (`{"a", b: c}`), where a key with no colon has a null value.

@@ -168,6 +168,16 @@ func TestDiff(t *testing.T) {
 		change: func(o *yaml.Node) { node.Get(o, "ports").Content[0].Content[1].Value = "b" },
 		want:   "ports:\n  - name: b\n    port: 80\n",
 	}, {
+		name:   "an explicit key with no value is written as a plain pair (issue 18.7)",
+		in:     "spec:\n  ? sessionAffinity # c\n  type: NodePort\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec:\n  sessionAffinity: ClientIP # c\n  type: NodePort\n",
+	}, {
+		name:   "an explicit key whose colon stands alone on the next line takes the colon along",
+		in:     "spec:\n  ? sessionAffinity\n  :\n  type: NodePort\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec:\n  sessionAffinity: ClientIP\n  type: NodePort\n",
+	}, {
 		name:   "a tagged mapping gains keys inside its tag (issue 18.7)",
 		in:     "spec: !!map\n  type: NodePort # c\n",
 		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },

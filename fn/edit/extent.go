@@ -116,6 +116,51 @@ func (s *source) pastAnchor(off int) int {
 	return off
 }
 
+// explicitKey is the offset of the `?` that makes the key at off an explicit key (`? key`), or
+// off when there is none: the `?` stands alone before the key, after the line's indentation or
+// a flow collection's `{` or `,`.
+func (s *source) explicitKey(off int) int {
+	t := s.text
+	i := off
+	for i > 0 && (t[i-1] == ' ' || t[i-1] == '\t') {
+		i--
+	}
+	if i == off || i == 0 || t[i-1] != '?' {
+		return off
+	}
+	q := i - 1
+	before := q
+	for before > 0 && (t[before-1] == ' ' || t[before-1] == '\t') {
+		before--
+	}
+	if before == 0 || t[before-1] == '\n' || t[before-1] == '\r' || t[before-1] == '{' || t[before-1] == ',' || t[before-1] == '-' {
+		return q
+	}
+	return off
+}
+
+// explicitValueEnd is where the null value of an explicit key ending at keyEnd ends: past a `:`
+// that stands alone on a later line (`? key` then `:`), or keyEnd when the key has no `:`.
+func (s *source) explicitValueEnd(keyEnd int) int {
+	t := s.text
+	i := keyEnd
+	for i < len(t) {
+		switch t[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+			continue
+		case '#':
+			i = s.lineEnd(i)
+			continue
+		}
+		break
+	}
+	if yamltext.Indicator(t[i:], ":") {
+		return i + 1
+	}
+	return keyEnd
+}
+
 // end is the offset just past n's text: the closing quote or bracket, the last character of a
 // plain scalar, or the end of the last line of a block collection or block scalar. Comments after
 // it are not part of it. owner is how many columns in the key or entry dash that holds n stands

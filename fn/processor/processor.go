@@ -28,6 +28,7 @@ import (
 	"github.com/sticky-services/set-session-affinity/fn/report"
 	"github.com/sticky-services/set-session-affinity/fn/rules"
 	"github.com/sticky-services/set-session-affinity/fn/selection"
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
 )
 
 // Name prefixes what the function prints on stderr.
@@ -70,6 +71,9 @@ type Outcome struct {
 // is an error, and each warning and error on stderr (and where s.Output says). It returns the exit
 // code.
 func Run(in []byte, s Stream, stdout, stderr io.Writer) int {
+	if yamltext.CROnly(in) {
+		stdout = yamltext.CRWriter(stdout) // Process reads it with \n; the output goes back to \r
+	}
 	o, err := Process(in, s)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", Name, err)
@@ -84,6 +88,9 @@ func Run(in []byte, s Stream, stdout, stderr io.Writer) int {
 
 // Process decides a run over in. An error means the input as a whole is unusable.
 func Process(in []byte, s Stream) (*Outcome, error) {
+	if yamltext.CROnly(in) {
+		in = yamltext.ToLF(in)
+	}
 	inp, err := input.Read(in)
 	if err != nil {
 		return nil, err

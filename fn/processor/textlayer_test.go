@@ -1,6 +1,7 @@
 package processor
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -16,6 +17,7 @@ var textLayerInputs = map[string]string{
 	"a tagged spec with an anchor its own alias reads (18.8)":     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &l\n    app: web\n    " + sticky + "\nspec: !!map\n  type: NodePort\n  selector: *l\n  ports: [{port: 80}]\n",
 	"a tagged sessionAffinity (18.7)":                             "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: !!str None\n  # a comment\n  ports: [{port: 80}]\n",
 	"a block scalar sessionAffinity (18.7)":                       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: >-\n    None\n\n  # a comment\n  ports: [{port: 80}]\n",
+	"an explicit key with no value (18.7)":                        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  ? sessionAffinity\n  ports: [{port: 80}]\n",
 	"a merge key with a scalar in a Service (18.6)":               "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\nspec:\n  <<: LoadBalancer\n  type: NodePort\n  ports: [{port: 80}]\n",
 	"a list as a key in an untouched ConfigMap (18.21)":           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  [a]: b\n",
 	"a merge key with a number in an untouched ConfigMap (18.21)": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  <<: 1\n",
@@ -30,6 +32,9 @@ func textLayerCases() []diffCase {
 			diffCase{name: "text layer stream: " + name, in: []byte(doc)},
 			diffCase{name: "text layer ResourceList: " + name, in: []byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + item)},
 			diffCase{name: "text layer List: " + name, in: []byte("apiVersion: v1\nkind: List\nitems:\n" + item)})
+	}
+	for _, c := range cases[:len(cases):len(cases)] {
+		cases = append(cases, diffCase{name: c.name + ", CR line ends", in: bytes.ReplaceAll(c.in, []byte("\n"), []byte("\r"))})
 	}
 	return cases
 }
@@ -66,13 +71,14 @@ func TestListRewriteBesideAReadAnchorNamesTheAnchorsOwner(t *testing.T) {
 }
 
 // TestTaggedAndBlockScalarValuesAreEditedInPlace (issue 18.7): a tagged or block-scalar
-// sessionAffinity, and a tagged spec, are edited where they stand; the comments and the rest of
-// the Service stay.
+// sessionAffinity, an explicit key with no value, and a tagged spec, are edited where they stand;
+// the comments and the rest of the Service stay.
 func TestTaggedAndBlockScalarValuesAreEditedInPlace(t *testing.T) {
 	tail := "  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n"
 	for name, want := range map[string]string{
 		"a tagged sessionAffinity (18.7)":       strings.Replace(textLayerInputs["a tagged sessionAffinity (18.7)"], "!!str None", "!!str ClientIP", 1) + tail,
 		"a block scalar sessionAffinity (18.7)": strings.Replace(textLayerInputs["a block scalar sessionAffinity (18.7)"], ">-\n    None\n\n", "ClientIP\n\n", 1) + tail,
+		"an explicit key with no value (18.7)":  strings.Replace(textLayerInputs["an explicit key with no value (18.7)"], "? sessionAffinity", "sessionAffinity: ClientIP", 1) + tail,
 		"a tagged spec with an anchor its own alias reads (18.8)": textLayerInputs["a tagged spec with an anchor its own alias reads (18.8)"] +
 			"  sessionAffinity: ClientIP\n" + tail,
 	} {
@@ -125,6 +131,25 @@ func TestWhatYAMLv3RefusesIsRefusedInEveryForm(t *testing.T) {
 			if code != 1 || !strings.Contains(errOut, want) {
 				t.Errorf("%s: exit %d, stderr %q; want it refused, saying %q", c.name, code, errOut, want)
 			}
+		}
+	}
+}
+
+// TestCROnlyLineEndsComeBackAsCR (issues 18.7, 18.20): a text whose lines end with a lone \r
+// (old Mac files) was refused as "more than one document" (a stream of two) or "no position"
+// (a ResourceList), or written whole with \n line ends. It is read as the same text with \n,
+// and comes back with \r, byte for byte where nothing changed.
+func TestCROnlyLineEndsComeBackAsCR(t *testing.T) {
+	cr := func(s string) string { return strings.ReplaceAll(s, "\n", "\r") }
+	svc := textLayerInputs["a tagged sessionAffinity (18.7)"]
+	for _, in := range []string{
+		svc + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+		"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- " + strings.TrimSuffix(strings.ReplaceAll(svc, "\n", "\n  "), "  "),
+	} {
+		want, wantErr, wantCode := runStream(t, in)
+		out, errOut, code := runStream(t, cr(in))
+		if code != 0 || wantCode != 0 || errOut != wantErr || out != cr(want) {
+			t.Errorf("exit %d, stderr %q, stdout %q; want %q", code, errOut, out, cr(want))
 		}
 	}
 }

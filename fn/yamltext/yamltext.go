@@ -2,7 +2,10 @@
 // markers and line ends. The other packages ask it instead of keeping their own idea of them.
 package yamltext
 
-import "bytes"
+import (
+	"bytes"
+	"io"
+)
 
 // The two document markers (YAML 1.2 §9.1.4, 6.9 "c-directives-end", "c-document-end").
 const (
@@ -22,4 +25,29 @@ func Indicator(text []byte, indicator string) bool {
 	}
 	rest := text[len(indicator):]
 	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r'
+}
+
+// CROnly reports whether text breaks its lines with a lone carriage return only (old Mac files):
+// it has a \r and no \n. Such a text reads as the same text with each \r turned into \n, which
+// the function reads instead (ToLF), and its output goes back through CRWriter: a one-to-one
+// swap, so every byte no edit touched comes back as it came.
+func CROnly(text []byte) bool {
+	return bytes.IndexByte(text, '\r') >= 0 && bytes.IndexByte(text, '\n') < 0
+}
+
+// ToLF is text with each \r turned into \n.
+func ToLF(text []byte) []byte {
+	return bytes.ReplaceAll(text, []byte{'\r'}, []byte{'\n'})
+}
+
+// CRWriter writes to w what it is given with each \n turned into \r.
+func CRWriter(w io.Writer) io.Writer { return crWriter{w} }
+
+type crWriter struct{ w io.Writer }
+
+func (c crWriter) Write(p []byte) (int, error) {
+	if _, err := c.w.Write(bytes.ReplaceAll(p, []byte{'\n'}, []byte{'\r'})); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
