@@ -14,7 +14,10 @@ type chunk struct{ start, end int }
 // cut splits a stream into its documents at the lines YAML reserves for markers: `---` (and
 // `--- content`) starts a document, `...` ends one. Both are markers only at column 0, where
 // yaml.v3 honours them whatever came before. Comments, blank lines and directives before a
-// marker belong to the document it starts.
+// marker belong to the document it starts. As yaml.v3 reads a stream (libyaml's scanner), a
+// directive at column 0 also ends the document before it when no `...` did, an end marker with
+// no document open ends nothing (it is left out of every chunk, as it has nothing to decode), and
+// a byte order mark before the first line is not content.
 func cut(in []byte) []chunk {
 	var chunks []chunk
 	start, content := 0, false
@@ -26,6 +29,9 @@ func cut(in []byte) []chunk {
 			end += pos + 1
 		}
 		line := in[pos:end]
+		if pos == 0 {
+			line = bytes.TrimPrefix(line, []byte(yamltext.BOM))
+		}
 		switch {
 		case yamltext.Marker(line, yamltext.DirectivesEnd):
 			if content {
@@ -34,8 +40,13 @@ func cut(in []byte) []chunk {
 			}
 			content = true
 		case yamltext.Marker(line, yamltext.DocumentEnd):
-			chunks = append(chunks, chunk{start, end})
+			if content {
+				chunks = append(chunks, chunk{start, end})
+			}
 			start, content = end, false
+		case content && yamltext.Directive(line):
+			chunks = append(chunks, chunk{start, pos})
+			start, content = pos, false
 		case !content:
 			content = hasContent(line)
 		}

@@ -23,7 +23,22 @@ var textLayerInputs = map[string]string{
 	"a merge key with a number in an untouched ConfigMap (18.21)": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  <<: 1\n",
 }
 
-// textLayerCases are textLayerInputs as a stream, a ResourceList and a kind: List.
+// streamMarkerInputs are streams whose markers and directives yaml.v3 reads and the function
+// refused (issues 18.17-19), each ending in a selected NodePort Service that the rules complete
+// with compliantTail.
+var streamMarkerInputs = map[string]string{
+	"a byte order mark before a directive (18.17)":            "\ufeff%YAML 1.1\n---\n",
+	"an end marker twice before the next document (18.18)":    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n...\n...\n---\n",
+	"a directive after a document with no end marker (18.19)": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n%YAML 1.1\n---\n",
+	"a directive after an empty document (18.19)":             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n%YAML 1.1\n---\n",
+}
+
+// streamMarkerService is the Service that ends each of streamMarkerInputs.
+const streamMarkerService = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n"
+
+// textLayerCases are textLayerInputs as a stream, a ResourceList and a kind: List, the same with
+// CR line ends, and streamMarkerInputs (a stream only; a ResourceList after a byte order mark and
+// a directive too).
 func textLayerCases() []diffCase {
 	var cases []diffCase
 	for name, doc := range textLayerInputs {
@@ -36,7 +51,29 @@ func textLayerCases() []diffCase {
 	for _, c := range cases[:len(cases):len(cases)] {
 		cases = append(cases, diffCase{name: c.name + ", CR line ends", in: bytes.ReplaceAll(c.in, []byte("\n"), []byte("\r"))})
 	}
+	for name, head := range streamMarkerInputs {
+		cases = append(cases, diffCase{name: "text layer stream: " + name, in: []byte(head + streamMarkerService)})
+	}
+	cases = append(cases, diffCase{name: "text layer ResourceList: a byte order mark before a directive (18.17)",
+		in: []byte("\ufeff%YAML 1.1\n---\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- " +
+			strings.TrimSuffix(strings.ReplaceAll(streamMarkerService, "\n", "\n  "), "  "))})
 	return cases
+}
+
+// TestMarkersAndDirectivesYAMLv3ReadsAreRead (issues 18.17-19): a byte order mark before
+// %YAML, `...` twice, and a directive after a document with no `...` were refused although
+// yaml.v3 reads each; now every document is read, and the Service after them is edited.
+func TestMarkersAndDirectivesYAMLv3ReadsAreRead(t *testing.T) {
+	for name, head := range streamMarkerInputs {
+		out, errOut, code := runStream(t, head+streamMarkerService)
+		if want := head + streamMarkerService + compliantTail; code != 0 || out != want {
+			t.Errorf("%s: exit %d, stderr %q, stdout:\n%s\nwant:\n%s", name, code, errOut, out, want)
+		}
+	}
+	list := "\ufeff%YAML 1.1\n---\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n"
+	if out, errOut, code := runStream(t, list); code != 0 || !strings.HasPrefix(out, list+"results:\n") {
+		t.Errorf("a ResourceList after a byte order mark and a directive: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
 }
 
 // TestAnchoredServiceWrittenWholeDoesNotPanic (issue 18.8): a Service that needed a whole-object

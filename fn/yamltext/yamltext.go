@@ -13,6 +13,13 @@ const (
 	DocumentEnd   = "..."
 )
 
+// BOM is the UTF-8 byte order mark, which yaml.v3 reads past at the start of a stream.
+const BOM = "\xef\xbb\xbf"
+
+// Directive reports whether line is a directive (`%YAML 1.1`, `%TAG ...`): a % at column 0, which
+// libyaml's scanner reads as a directive wherever a line starts with it outside a scalar.
+func Directive(line []byte) bool { return len(line) > 0 && line[0] == '%' }
+
 // Marker reports whether line is a document marker: the indicator at column 0 standing alone.
 // yaml.v3 honours a marker so written whatever came before it; `---x` or `...x` is plain content.
 func Marker(line []byte, indicator string) bool { return Indicator(line, indicator) }

@@ -31,3 +31,11 @@ func TestMarker(t *testing.T) {
 		}
 	}
 }
+
+func TestDirective(t *testing.T) {
+	for line, want := range map[string]bool{"%YAML 1.1\n": true, "%TAG ! tag:x,2000:": true, " %YAML": false, "a: %x": false, "": false} {
+		if got := Directive([]byte(line)); got != want {
+			t.Errorf("Directive(%q) = %v, want %v", line, got, want)
+		}
+	}
+}
