@@ -462,13 +462,16 @@ func encode(n *yaml.Node, indent int) ([]byte, error) {
 }
 
 // bare is a deep copy of n with aliases resolved and no comments: a rendered value brings no
-// comment of its own into the text.
+// comment of its own into the text. A null written as nothing is written `null`.
 func bare(n *yaml.Node) *yaml.Node {
 	c := node.Resolved(n)
 	var strip func(*yaml.Node)
 	strip = func(x *yaml.Node) {
 		x.HeadComment, x.LineComment, x.FootComment = "", "", ""
 		x.Anchor = ""
+		if x.Kind == yaml.ScalarNode && x.Value == "" && x.ShortTag() == yaml.NodeTagNull {
+			x.Value = "null" // yaml.v3 writes a null read from nothing (`{a, b: 1}`) as '', a string
+		}
 		for _, y := range x.Content {
 			strip(y)
 		}

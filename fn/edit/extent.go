@@ -288,18 +288,60 @@ func (s *source) flowEnd(off int) (int, error) {
 	return 0, fmt.Errorf("%w: the flow collection at offset %d has no end", ErrCannotEdit, off)
 }
 
+// quotedLines is the set of lines after the first of each quoted scalar under n that spans
+// lines: yaml.v3 reads such a scalar's continuation lines at any indentation, so they do not end
+// the collection whatever their indentation says.
+func (s *source) quotedLines(n *yaml.Node) map[int]bool {
+	var lines map[int]bool
+	var walk func(*yaml.Node)
+	walk = func(x *yaml.Node) {
+		if x.Kind == yaml.ScalarNode && x.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			start, err := s.start(x)
+			if err != nil {
+				return
+			}
+			end, err := s.scalarEnd(x, start, false, -1)
+			for i := s.lineOf(start) + 1; err == nil && i <= s.lineOf(end); i++ {
+				if lines == nil {
+					lines = map[int]bool{}
+				}
+				lines[i] = true
+			}
+			return
+		}
+		for _, c := range x.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return lines
+}
+
 // tokenStart reports whether the byte at i of a flow collection's text begins a token, as a
-// quote must to open a quoted scalar: after a bracket, a comma, a colon or a blank. A quote
-// anywhere else is a character of a plain scalar (`{a"}` is the key a").
+// quote must to open a quoted scalar: first in the collection's text, or after a bracket, a
+// comma, a colon or a question mark (blanks between allowed), or after an anchor or tag. A quote
+// anywhere else is a character of a plain scalar: `{a"}` is the key a", and `[it 's]` holds the
+// string "it 's", its apostrophe after a blank inside the scalar.
 func tokenStart(t []byte, i int) bool {
-	if i == 0 {
+	j := i
+	for j > 0 && (t[j-1] == ' ' || t[j-1] == '\t' || t[j-1] == '\n' || t[j-1] == '\r') {
+		j--
+	}
+	if j == 0 {
 		return true
 	}
-	switch t[i-1] {
-	case '{', '[', ',', ':', '?', ' ', '\t', '\n', '\r':
+	switch t[j-1] {
+	case '{', '[', ',', ':', '?':
 		return true
 	}
-	return false
+	if j == i {
+		return false // right after a character of a plain scalar
+	}
+	k := j // the token before the blanks: a property (&anchor, !tag) or a plain scalar
+	for k > 0 && t[k-1] != ' ' && t[k-1] != '\t' && t[k-1] != '\n' && t[k-1] != '\r' && t[k-1] != '{' && t[k-1] != '[' && t[k-1] != ',' {
+		k--
+	}
+	return t[k] == '&' || t[k] == '!'
 }
 
 // blockEnd is the end of the last line that belongs to the block collection n starting at off:
@@ -309,7 +351,12 @@ func tokenStart(t []byte, i int) bool {
 func (s *source) blockEnd(n *yaml.Node, off int) (int, error) {
 	col := s.column(off)
 	last := s.lineOf(off)
+	quoted := s.quotedLines(n)
 	for i := last + 1; i < len(s.lines); i++ {
+		if quoted[i] {
+			last = i // a quoted scalar's continuation, however indented
+			continue
+		}
 		ind, content := s.indentation(i)
 		if !content {
 			continue

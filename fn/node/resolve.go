@@ -143,8 +143,8 @@ func Equal(a, b *yaml.Node) bool {
 		return Equal(Resolved(a), Resolved(b))
 	case a.Kind != b.Kind || a.ShortTag() != b.ShortTag() || len(a.Content) != len(b.Content):
 		return false
-	case a.Kind == yaml.ScalarNode && a.Value != b.Value:
-		return false
+	case a.Kind == yaml.ScalarNode && a.Value != b.Value && a.ShortTag() != yaml.NodeTagNull:
+		return false // every null is the same null, written `~`, `null` or nothing
 	}
 	if a.Kind == yaml.MappingNode && scalarKeys(a) && scalarKeys(b) {
 		return sameFields(a, b)

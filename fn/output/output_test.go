@@ -37,6 +37,8 @@ func TestResultsJoinTheList(t *testing.T) {
 		{name: "results an alias reads are refused, not dropped or changed under it (issue 18.3)",
 			in:  "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nresults: &prev []\nitems: []\nfunctionConfig: {apiVersion: v1, kind: ConfigMap, data: {x: *prev}}\n",
 			err: "line 5: *prev reads the ResourceList's results"},
+		{name: "results under a !!seq tag keep it (issue 18.13)", in: head + "results: !!seq []\n",
+			want: head + "results: !!seq [{message: done, severity: info, tags: {function: set-session-affinity}}]\n"},
 		{name: "results that are not a list are refused", in: head + "results: done\n",
 			err: `the ResourceList's results is a string "done"; want a list of results`},
 		{name: "a list in flow style", in: `{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": []}` + "\n",

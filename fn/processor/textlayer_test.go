@@ -18,6 +18,8 @@ var textLayerInputs = map[string]string{
 	"a tagged sessionAffinity (18.7)":                             "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: !!str None\n  # a comment\n  ports: [{port: 80}]\n",
 	"a block scalar sessionAffinity (18.7)":                       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: >-\n    None\n\n  # a comment\n  ports: [{port: 80}]\n",
 	"an explicit key with no value (18.7)":                        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  ? sessionAffinity\n  ports: [{port: 80}]\n",
+	"a quoted annotation whose continuation is dedented (18.14)":  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\n  annotations:\n    a: \"x\n  y\"\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n",
+	"an apostrophe inside a plain scalar in flow (18.15)":         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec: {type: NodePort, ports: [{port: 80}], x: [it 's, b]}\n",
 	"a merge key with a scalar in a Service (18.6)":               "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\nspec:\n  <<: LoadBalancer\n  type: NodePort\n  ports: [{port: 80}]\n",
 	"a list as a key in an untouched ConfigMap (18.21)":           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  [a]: b\n",
 	"a merge key with a number in an untouched ConfigMap (18.21)": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  <<: 1\n",
@@ -107,15 +109,19 @@ func TestListRewriteBesideAReadAnchorNamesTheAnchorsOwner(t *testing.T) {
 	}
 }
 
-// TestTaggedAndBlockScalarValuesAreEditedInPlace (issue 18.7): a tagged or block-scalar
-// sessionAffinity, an explicit key with no value, and a tagged spec, are edited where they stand;
-// the comments and the rest of the Service stay.
-func TestTaggedAndBlockScalarValuesAreEditedInPlace(t *testing.T) {
+// TestServicesOnceWrittenWholeAreEditedInPlace (issues 18.7, 18.14, 18.15): a tagged or
+// block-scalar sessionAffinity, an explicit key with no value, a tagged spec, a flow list holding
+// `it 's` (its apostrophe was taken for a quote) were written whole, losing comments; a quoted
+// annotation with a dedented continuation line was cut in two ("the edited text does not
+// decode"). Each is edited where it stands; the comments and the rest of the Service stay.
+func TestServicesOnceWrittenWholeAreEditedInPlace(t *testing.T) {
 	tail := "  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n"
 	for name, want := range map[string]string{
-		"a tagged sessionAffinity (18.7)":       strings.Replace(textLayerInputs["a tagged sessionAffinity (18.7)"], "!!str None", "!!str ClientIP", 1) + tail,
-		"a block scalar sessionAffinity (18.7)": strings.Replace(textLayerInputs["a block scalar sessionAffinity (18.7)"], ">-\n    None\n\n", "ClientIP\n\n", 1) + tail,
-		"an explicit key with no value (18.7)":  strings.Replace(textLayerInputs["an explicit key with no value (18.7)"], "? sessionAffinity", "sessionAffinity: ClientIP", 1) + tail,
+		"a tagged sessionAffinity (18.7)":                            strings.Replace(textLayerInputs["a tagged sessionAffinity (18.7)"], "!!str None", "!!str ClientIP", 1) + tail,
+		"a block scalar sessionAffinity (18.7)":                      strings.Replace(textLayerInputs["a block scalar sessionAffinity (18.7)"], ">-\n    None\n\n", "ClientIP\n\n", 1) + tail,
+		"a quoted annotation whose continuation is dedented (18.14)": strings.Replace(textLayerInputs["a quoted annotation whose continuation is dedented (18.14)"], "  y\"\n", "  y\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"1800\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: wrr\n", 1) + "  sessionAffinity: ClientIP\n" + tail,
+		"an apostrophe inside a plain scalar in flow (18.15)":        strings.Replace(textLayerInputs["an apostrophe inside a plain scalar in flow (18.15)"], "b]}", "b], sessionAffinity: ClientIP, sessionAffinityConfig: {clientIP: {timeoutSeconds: 10800}}, externalTrafficPolicy: Local}", 1),
+		"an explicit key with no value (18.7)":                       strings.Replace(textLayerInputs["an explicit key with no value (18.7)"], "? sessionAffinity", "sessionAffinity: ClientIP", 1) + tail,
 		"a tagged spec with an anchor its own alias reads (18.8)": textLayerInputs["a tagged spec with an anchor its own alias reads (18.8)"] +
 			"  sessionAffinity: ClientIP\n" + tail,
 	} {
@@ -187,6 +193,31 @@ func TestCROnlyLineEndsComeBackAsCR(t *testing.T) {
 		out, errOut, code := runStream(t, cr(in))
 		if code != 0 || wantCode != 0 || errOut != wantErr || out != cr(want) {
 			t.Errorf("exit %d, stderr %q, stdout %q; want %q", code, errOut, out, cr(want))
+		}
+	}
+}
+
+// TestAFlowNullInAServiceWrittenWholeStaysNull (issue 18.16): a Service still written whole (a
+// spec under a tag of its own) holding a flow null (`{a, b: 1}`, `!!set {p, q}`) was refused, "the
+// edited text does not say what the rules wrote": yaml.v3 writes that null as ”. It is written
+// `null` now.
+func TestAFlowNullInAServiceWrittenWholeStaysNull(t *testing.T) {
+	for _, x := range []string{"{a, b: 1}", "!!set {p, q}"} {
+		in := "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\n  x: " + x + "\nspec: !custom\n  type: NodePort\n  ports: [{port: 80}]\n"
+		out, errOut, code := runStream(t, in)
+		if code != 0 {
+			t.Errorf("%s: exit %d, stderr %q", x, code, errOut)
+			continue
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		m := node.Lookup(node.Lookup(doc.Content[0], "metadata"), "x")
+		for i := 1; i < len(m.Content); i += 2 {
+			if v := m.Content[i]; v.Value != "1" && !node.IsNull(v) {
+				t.Errorf("%s: a null came back as %q:\n%s", x, v.Value, out)
+			}
 		}
 	}
 }
