@@ -143,6 +143,13 @@ func TestDiff(t *testing.T) {
 		want: "{\n    \"metadata\": {\n        \"name\": \"web\",\n        \"annotations\": {\n            \"a/b\": \"1800\"\n        }\n    },\n    \"spec\": {\n        \"type\": \"NodePort\",\n" +
 			"        \"sessionAffinity\": \"ClientIP\",\n        \"sessionAffinityConfig\": {\n            \"clientIP\": {\n                \"timeoutSeconds\": 10800\n            }\n        },\n        \"allocateLoadBalancerNodePorts\": false\n    }\n}\n",
 	}, {
+		name: "a JSON object indented with tabs gets its new entries indented with tabs (issue 18.23)",
+		in:   "{\n\t\"spec\": {\n\t\t\"type\": \"NodePort\"\n\t}\n}\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.EnsureMap(o, "spec", "sessionAffinityConfig", "clientIP"), "timeoutSeconds", "10800", yaml.NodeTagInt)
+		},
+		want: "{\n\t\"spec\": {\n\t\t\"type\": \"NodePort\",\n\t\t\"sessionAffinityConfig\": {\n\t\t\t\"clientIP\": {\n\t\t\t\t\"timeoutSeconds\": 10800\n\t\t\t}\n\t\t}\n\t}\n}\n",
+	}, {
 		name:   "an empty mapping inside JSON gets JSON entries",
 		in:     "{\"metadata\": {\"annotations\": {}}, \"spec\": {\"type\": \"ClusterIP\"}}",
 		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str) },

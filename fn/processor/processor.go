@@ -217,10 +217,13 @@ func adviseUnsupported(cfg config.Config, peers []peer) {
 	}
 }
 
-// object is an object of a piece with the name messages give it.
+// object is an object of a piece with the name messages give it. An item that is not an object
+// stands in the list too, with the error result it gets (notObject), so that results keep the
+// input's order whatever form the piece was read in.
 type object struct {
-	name string
-	node *yaml.Node
+	name      string
+	node      *yaml.Node
+	notObject *fn.Result
 }
 
 // piece decodes piece i when it may hold a Service and processes its objects.
@@ -239,13 +242,17 @@ func (r *job) piece(i int) (po pieceOutcome) {
 		po.err = err
 		return po
 	}
-	objects, err := r.objects(p, doc, &po)
+	objects, err := r.objects(p, doc)
 	if err != nil || !r.configOK {
 		po.err = err
 		return po
 	}
 	var changes []change
 	for _, obj := range objects {
+		if obj.notObject != nil {
+			changes = append(changes, change{obj: obj, results: fn.Results{obj.notObject}})
+			continue
+		}
 		after, results, counts, peer := r.object(obj)
 		if peer != nil {
 			po.peers = append(po.peers, *peer)
@@ -375,7 +382,7 @@ func describe(n *yaml.Node) string {
 // objects lists the objects of a decoded piece: the document's, the entry, or the whole list's
 // items; a List's items stand in for the List. A ResourceList item that is not an object is an
 // error result; a stream document that is not an object makes the input unusable.
-func (r *job) objects(p input.Piece, doc *yaml.Node, po *pieceOutcome) ([]object, error) {
+func (r *job) objects(p input.Piece, doc *yaml.Node) ([]object, error) {
 	if len(doc.Content) == 0 {
 		return nil, nil // comments only
 	}
@@ -383,8 +390,8 @@ func (r *job) objects(p input.Piece, doc *yaml.Node, po *pieceOutcome) ([]object
 	var found []object
 	add := func(name string, n *yaml.Node) {
 		if node.Deref(n).Kind != yaml.MappingNode {
-			po.results = append(po.results, &fn.Result{Severity: fn.Error,
-				Message: fmt.Sprintf("%s is %s; every item must be an object (it is passed through unchanged)", name, node.Describe(n))})
+			found = append(found, object{name: name, node: n, notObject: &fn.Result{Severity: fn.Error,
+				Message: fmt.Sprintf("%s is %s; every item must be an object (it is passed through unchanged)", name, node.Describe(n))}})
 			return
 		}
 		found = append(found, listItems(name, n)...)
@@ -421,7 +428,7 @@ func listItems(name string, n *yaml.Node) []object {
 	kind, _ := node.Scalar(node.Lookup(n, "kind"))
 	items := node.Lookup(n, "items")
 	if !strings.HasSuffix(kind, "List") || items == nil || items.Kind != yaml.SequenceNode {
-		return []object{{name, n}}
+		return []object{{name: name, node: n}}
 	}
 	var found []object
 	for j, item := range items.Content {
@@ -518,8 +525,7 @@ func (r *job) verify(p input.Piece, text []byte, edits []edit.Edit, changes []ch
 	if err != nil {
 		return fmt.Errorf("%s: writing the change to %s: the edited text does not decode: %w", p.Name, strings.Join(names, ", "), err)
 	}
-	var po pieceOutcome
-	got, err := r.objects(p, doc, &po)
+	got, err := r.objects(p, doc)
 	if err != nil {
 		return err
 	}

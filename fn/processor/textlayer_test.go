@@ -221,3 +221,25 @@ func TestAFlowNullInAServiceWrittenWholeStaysNull(t *testing.T) {
 		}
 	}
 }
+
+// TestResultsFollowTheItemsWhateverTheLineEnds (issue 18.22): with an item that is not an object,
+// a CRLF list (read whole) gave that item's error before the results of the Services before it,
+// an LF list (read item by item) after them. Both now follow the items' order.
+func TestResultsFollowTheItemsWhateverTheLineEnds(t *testing.T) {
+	list := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: web, labels: {" + sticky + "}}\n  spec: {type: NodePort, ports: [{port: 80}]}\n-\n- a\n"
+	messages := func(in string) []string {
+		o, err := Process([]byte(in), Stream{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m []string
+		for _, r := range o.Results {
+			m = append(m, r.Message)
+		}
+		return m
+	}
+	lf, crlf := messages(list), messages(strings.ReplaceAll(list, "\n", "\r\n"))
+	if strings.Join(lf, "\n") != strings.Join(crlf, "\n") || !strings.HasPrefix(lf[3], "items[1] is null") {
+		t.Errorf("LF results:\n%s\nCRLF results:\n%s", strings.Join(lf, "\n"), strings.Join(crlf, "\n"))
+	}
+}
