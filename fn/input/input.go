@@ -167,12 +167,13 @@ func ReadWholeList(in []byte, why error) (*Input, error) {
 // when it decodes into Go values (firstRefusal). Errors name the line in the input.
 func (in *Input) Decode(p Piece) (*yaml.Node, error) {
 	if size := p.End - p.Start; p.Form != WholeList && size > MaxObject {
-		return nil, fmt.Errorf("%s is %.1f MiB; the function decodes objects of at most %d MiB (the API server takes requests of at most 3 MiB)",
-			p.Name, float64(size)/(1<<20), MaxObject>>20)
+		return nil, &TooLargeError{Name: p.Name, Size: size}
 	}
 	doc, err := in.whole, error(nil)
 	if p.Form != WholeList {
 		doc, err = DecodeOne(in.Text[p.Start:p.End])
+	} else if err := in.checkItemSizes(doc); err != nil {
+		return nil, err
 	}
 	if err == nil {
 		root := doc
@@ -189,6 +190,61 @@ func (in *Input) Decode(p Piece) (*yaml.Node, error) {
 		return nil, fmt.Errorf("%s is not valid YAML: %s", p.Name, inputLines(err.Error(), bytes.Count(in.Text[:p.Start], []byte{'\n'})))
 	}
 	return doc, nil
+}
+
+// TooLargeError is an object past MaxObject: refused however its list was read.
+type TooLargeError struct {
+	Name string // where it is: items[3], document 2
+	Size int    // its text's length in bytes
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s is %.1f MiB; the function decodes objects of at most %d MiB (the API server takes requests of at most 3 MiB)",
+		e.Name, float64(e.Size)/(1<<20), MaxObject>>20)
+}
+
+// checkItemSizes holds each item of a ResourceList read whole to MaxObject, as the items of a
+// scanned one are: an item's text runs from its position to the next item's, or to the end of
+// the text for the last (an upper bound: what follows the items counts too).
+func (in *Input) checkItemSizes(doc *yaml.Node) error {
+	if len(doc.Content) == 0 || len(in.Text) <= MaxObject {
+		return nil
+	}
+	items := node.Get(doc.Content[0], "items")
+	if items == nil || items.Kind != yaml.SequenceNode {
+		return nil
+	}
+	starts := lineOffsets(in.Text, items.Content)
+	for i, start := range starts {
+		end := len(in.Text)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		if end-start > MaxObject {
+			return &TooLargeError{Name: fmt.Sprintf("items[%d]", i), Size: end - start}
+		}
+	}
+	return nil
+}
+
+// lineOffsets is the offset of the start of each node's line, in one pass over text; the nodes
+// are in text order.
+func lineOffsets(text []byte, nodes []*yaml.Node) []int {
+	offsets := make([]int, len(nodes))
+	line, off := 1, 0
+	for i, n := range nodes {
+		for line < n.Line && off < len(text) {
+			next := bytes.IndexByte(text[off:], '\n')
+			if next < 0 {
+				off = len(text)
+				break
+			}
+			off += next + 1
+			line++
+		}
+		offsets[i] = off
+	}
+	return offsets
 }
 
 // lineNumber is how yaml.v3 and Decode name a line in an error.

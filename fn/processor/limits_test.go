@@ -91,3 +91,23 @@ func TestLargeInputWithoutFastPathIsRefused(t *testing.T) {
 		t.Errorf("the same list without CRs takes the fast path and must pass, got exit %d", code)
 	}
 }
+
+// TestAnObjectPastTheBoundIsRefusedInAResourceList (issue 18.11): one Service past MaxObject was
+// refused in a stream, but inside a ResourceList the whole-list fallback read it anyway, past
+// the bound, and exited 0. It is refused in every form: a scanned list, a list read whole (CRLF).
+func TestAnObjectPastTheBoundIsRefusedInAResourceList(t *testing.T) {
+	defer func(limit int) { input.MaxObject = limit }(input.MaxObject)
+	input.MaxObject = 4 << 10
+	var ports strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&ports, "    - {name: p%d, port: %d}\n", i, 1000+i)
+	}
+	list := header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: small}\n" +
+		"- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    labels: {" + sticky + "}\n  spec:\n    type: NodePort\n    ports:\n" + ports.String()
+	for name, in := range map[string]string{"scanned": list, "read whole": strings.ReplaceAll(list, "\n", "\r\n")} {
+		out, errOut, code := run([]byte(in))
+		if code != 1 || len(out) != 0 || !strings.Contains(string(errOut), "items[1] is 0.0 MiB; the function decodes objects of at most 0 MiB") {
+			t.Errorf("%s: exit %d, %d bytes out, stderr %q", name, code, len(out), errOut)
+		}
+	}
+}

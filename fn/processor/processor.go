@@ -111,9 +111,10 @@ func Process(in []byte, s Stream) (*Outcome, error) {
 		if err := s.checkList(); err != nil {
 			return nil, err
 		}
-	case err != nil && inp.Shape == input.ResourceList && inp.Pieces[0].Form == input.Entry:
+	case err != nil && inp.Shape == input.ResourceList && inp.Pieces[0].Form == input.Entry && !errors.As(err, new(*input.TooLargeError)):
 		// An item that does not read alone may read within its list: an alias to an anchor in
-		// another item. yaml.v3 decides, on the whole list.
+		// another item. yaml.v3 decides, on the whole list. An item too large stays refused:
+		// read whole, it would take the memory its bound is there to save.
 	default:
 		return o, err
 	}
