@@ -21,22 +21,38 @@ type refusal struct {
 
 // firstRefusal is the first refusal below n, by path; nil when yaml.v3 would decode n.
 func firstRefusal(n *yaml.Node, path string) *refusal {
+	return (&verdicts{open: map[*yaml.Node]bool{}}).first(n, path)
+}
+
+// verdicts walks a tree; open holds the collections being walked, so that an alias to one of
+// them, a value that contains itself, is seen (yaml.v3: "anchor ... value contains itself").
+type verdicts struct{ open map[*yaml.Node]bool }
+
+func (v *verdicts) first(n *yaml.Node, path string) *refusal {
+	if n.Kind == yaml.AliasNode && v.open[n.Alias] {
+		return &refusal{path, n, fmt.Sprintf("%s is *%s, an alias inside the value its anchor names, which would contain itself; YAML parsers that decode into objects (yaml.v3, kubectl) refuse it", orTop(path), n.Value)}
+	}
+	if len(n.Content) == 0 {
+		return nil
+	}
+	v.open[n] = true
+	defer delete(v.open, n)
 	switch n.Kind {
 	case yaml.DocumentNode:
 		for _, c := range n.Content {
-			if r := firstRefusal(c, path); r != nil {
+			if r := v.first(c, path); r != nil {
 				return r
 			}
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			if r := firstRefusal(c, fmt.Sprintf("%s[%d]", path, i)); r != nil {
+			if r := v.first(c, fmt.Sprintf("%s[%d]", path, i)); r != nil {
 				return r
 			}
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if r := pairRefusal(n.Content[i], n.Content[i+1], path); r != nil {
+			if r := v.pair(n.Content[i], n.Content[i+1], path); r != nil {
 				return r
 			}
 		}
@@ -44,22 +60,29 @@ func firstRefusal(n *yaml.Node, path string) *refusal {
 	return nil
 }
 
-func pairRefusal(k, v *yaml.Node, path string) *refusal {
-	key := node.Deref(k)
-	where := path
-	if where == "" {
-		where = "the top level"
+func orTop(path string) string {
+	if path == "" {
+		return "the top level"
 	}
+	return path
+}
+
+func (v *verdicts) pair(k, val *yaml.Node, path string) *refusal {
+	if r := v.first(k, path); r != nil {
+		return r
+	}
+	key := node.Deref(k)
+	where := orTop(path)
 	switch {
 	case key.Kind == yaml.MappingNode || key.Kind == yaml.SequenceNode:
 		return &refusal{path, k, fmt.Sprintf("%s has a key that is %s; YAML parsers that decode into objects (yaml.v3, kubectl) take only scalar keys", where, node.Describe(key))}
-	case k.Kind == yaml.ScalarNode && k.Tag == "!!merge" && !mergeable(v):
-		return &refusal{path, k, fmt.Sprintf("%s has a merge key (<<) whose value is %s; YAML parsers that decode into objects (yaml.v3, kubectl) merge only a mapping or a list of mappings", where, node.Describe(v))}
+	case k.Kind == yaml.ScalarNode && k.Tag == "!!merge" && !mergeable(val):
+		return &refusal{path, k, fmt.Sprintf("%s has a merge key (<<) whose value is %s; YAML parsers that decode into objects (yaml.v3, kubectl) merge only a mapping or a list of mappings", where, node.Describe(val))}
 	}
 	if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-		return nil // the merged mappings are checked where they are written
+		return v.first(val, path) // a merged value is checked for aliases to what contains it
 	}
-	return firstRefusal(v, joinPath(path, k.Value))
+	return v.first(val, joinPath(path, k.Value))
 }
 
 // mergeable is a merge key's value yaml.v3 accepts: a mapping, or a list of mappings, each

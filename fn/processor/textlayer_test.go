@@ -20,6 +20,7 @@ var textLayerInputs = map[string]string{
 	"an explicit key with no value (18.7)":                        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  ? sessionAffinity\n  ports: [{port: 80}]\n",
 	"a quoted annotation whose continuation is dedented (18.14)":  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\n  annotations:\n    a: \"x\n  y\"\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n",
 	"an apostrophe inside a plain scalar in flow (18.15)":         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec: {type: NodePort, ports: [{port: 80}], x: [it 's, b]}\n",
+	"an alias inside the value its anchor names (FuzzRun)":        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &labels\n    r: *labels\n",
 	"a merge key with a scalar in a Service (18.6)":               "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\nspec:\n  <<: LoadBalancer\n  type: NodePort\n  ports: [{port: 80}]\n",
 	"a list as a key in an untouched ConfigMap (18.21)":           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  [a]: b\n",
 	"a merge key with a number in an untouched ConfigMap (18.21)": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  <<: 1\n",
@@ -158,12 +159,14 @@ func TestAnAliasOutsideTheObjectsRefusesTheEditItWouldRead(t *testing.T) {
 
 // TestWhatYAMLv3RefusesIsRefusedInEveryForm (issues 18.6, 18.21): a merge key with a scalar
 // value in a Service had its line deleted and passed; a key that is a list, or a merge key with a
-// number, passed in an untouched object. yaml.v3 and kubectl refuse to decode each, so the
+// number, passed in an untouched object; an alias inside its own anchor's value overflowed the
+// stack (found by FuzzRun). yaml.v3 and kubectl refuse to decode each, so the
 // function refuses them too, as a stream, a ResourceList item or a List item.
 func TestWhatYAMLv3RefusesIsRefusedInEveryForm(t *testing.T) {
 	for name, want := range map[string]string{
 		"a merge key with a scalar in a Service (18.6)":               `spec has a merge key (<<) whose value is a string "LoadBalancer"`,
 		"a list as a key in an untouched ConfigMap (18.21)":           "data has a key that is a list",
+		"an alias inside the value its anchor names (FuzzRun)":        "metadata.labels.r is *labels, an alias inside the value its anchor names",
 		"a merge key with a number in an untouched ConfigMap (18.21)": `data has a merge key (<<) whose value is an integer "1"`,
 	} {
 		for _, c := range textLayerCases() {
