@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -185,13 +186,17 @@ func services(n int) string {
 func WriteLines(w io.Writer, results fn.Results, least fn.Severity) error {
 	for _, r := range results {
 		if rank(r.Severity) >= rank(least) {
-			if _, err := fmt.Fprintln(w, r.String()); err != nil {
+			if _, err := fmt.Fprintln(w, oneLine.Replace(r.String())); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
 }
+
+// oneLine keeps a result on its line: a name or value read from a multi-line scalar shows its
+// line breaks escaped, so each result is still one stderr line.
+var oneLine = strings.NewReplacer("\r", `\r`, "\n", `\n`)
 
 func rank(s fn.Severity) int {
 	switch s {
