@@ -182,7 +182,7 @@ func (in *Input) Decode(p Piece) (*yaml.Node, error) {
 		}
 		if path, n := node.FirstDuplicate(root, ""); n != nil {
 			err = fmt.Errorf("line %d: %s appears twice; YAML parsers disagree on which one counts, so give it once", n.Line, path)
-		} else if r := firstRefusal(root, ""); r != nil {
+		} else if r := firstRefusal(root); r != nil {
 			err = fmt.Errorf("line %d: %s", r.at.Line, r.why)
 		}
 	}

@@ -111,3 +111,29 @@ func TestAnObjectPastTheBoundIsRefusedInAResourceList(t *testing.T) {
 		}
 	}
 }
+
+// TestADeepFlowMappingStaysSmall (issue 18.9): an untouched ConfigMap holding a flow mapping
+// 4,000 deep with 100-character keys (0.4 MB) took 795 MB, yaml.v3 alone 18 MB: the checks for
+// keys given twice wrote a path at every level, depth times key length each. Paths are written
+// only for what is refused now.
+func TestADeepFlowMappingStaysSmall(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n  x: ")
+	for i := 0; i < 4000; i++ {
+		fmt.Fprintf(&b, "{%s%d: ", strings.Repeat("k", 100), i)
+	}
+	b.WriteString("v" + strings.Repeat("}", 4000) + "\n")
+	for name, in := range map[string]string{"stream": b.String(), "ResourceList": header + "- " + strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), "\n", "\n  ") + "\n"} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, errOut, code := run([]byte(in))
+		runtime.ReadMemStats(&after)
+		if code != 0 {
+			t.Errorf("%s: exit %d, stderr %s", name, code, errOut)
+		}
+		if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 64<<20 {
+			t.Errorf("%s: a %d-byte input made the run allocate %d MB", name, len(in), allocated>>20)
+		}
+	}
+}
