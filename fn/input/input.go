@@ -17,12 +17,14 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/itemscan"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/parallel"
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
 )
 
 // Shape is what kind of input the function was given.
@@ -99,9 +101,57 @@ func Read(in []byte) (*Input, error) {
 	}
 	input := &Input{Text: in, Shape: Stream}
 	for i, c := range chunks {
-		input.Pieces = append(input.Pieces, Piece{Start: c.start, End: c.end, Form: Document, Name: fmt.Sprintf("document %d", i+1), Decode: true})
+		name := fmt.Sprintf("document %d", i+1)
+		if c.end-c.start > MaxObject {
+			// A List (kubectl get -o yaml of a large cluster) is not one object: its items are,
+			// and each is held to the bound alone.
+			if items, ok := listItemPieces(in, c, name); ok {
+				input.Pieces = append(input.Pieces, items...)
+				continue
+			}
+		}
+		input.Pieces = append(input.Pieces, Piece{Start: c.start, End: c.end, Form: Document, Name: name, Decode: true})
 	}
 	return input, nil
+}
+
+// listItemPieces reads the stream document c as a kind: List (or any *List kind) whose items
+// itemscan finds in its text: one piece for each item, read as a ResourceList's items are. ok is
+// false for any other document, or one itemscan does not understand; it is then one piece.
+func listItemPieces(in []byte, c chunk, name string) ([]Piece, bool) {
+	start := c.start
+	if line := in[start:nextLine(in, start)]; yamltext.Marker(line, yamltext.DirectivesEnd) && len(bytes.TrimSpace(line)) == len(yamltext.DirectivesEnd) {
+		start += len(line) // a bare `---` before the List
+	}
+	plan, err := itemscan.Scan(in[start:c.end])
+	if err != nil || len(plan.Layout.Items) == 0 {
+		return nil, false
+	}
+	if kind, _ := node.Scalar(node.Get(plan.Root, "kind")); !strings.HasSuffix(kind, "List") {
+		return nil, false
+	}
+	pieces := make([]Piece, len(plan.Layout.Items))
+	errs := parallel.Map(len(pieces), func(i int) error {
+		item, err := plan.Classify(in[start:c.end], i)
+		span := plan.Layout.Items[i]
+		pieces[i] = Piece{Start: start + span.Start, End: start + span.End, Form: Entry, Name: fmt.Sprintf("%s.items[%d]", name, i),
+			Decode: item.Decode || !item.Valid, Service: item.Service}
+		return err
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, false
+		}
+	}
+	return pieces, true
+}
+
+// nextLine is the offset after the line break that ends the line at off, or the text's end.
+func nextLine(in []byte, off int) int {
+	if i := bytes.IndexByte(in[off:], '\n'); i >= 0 {
+		return off + i + 1
+	}
+	return len(in)
 }
 
 // readResourceList scans a ResourceList's items, or takes it whole when its text is not one

@@ -137,3 +137,27 @@ func TestADeepFlowMappingStaysSmall(t *testing.T) {
 		}
 	}
 }
+
+// TestAListPastTheObjectBoundIsReadItemByItem (issue 18.12): `kubectl get svc -A -o yaml` of a
+// 30,000-Service cluster, a 5.1 MB kind: List, was refused as "an object of more than 4 MiB": a
+// List is neither one object nor one request. Its items are found in its text and each is held to
+// the bound alone: the List passes, its Services are edited, and an item past the bound is still
+// refused by its name.
+func TestAListPastTheObjectBoundIsReadItemByItem(t *testing.T) {
+	defer func(limit int) { input.MaxObject = limit }(input.MaxObject)
+	input.MaxObject = 4 << 10
+	var items strings.Builder
+	for i := 0; i < 60; i++ {
+		fmt.Fprintf(&items, "- apiVersion: v1\n  kind: Service\n  metadata:\n    name: s%d\n    labels: {app: a%d}\n  spec:\n    type: NodePort\n    ports: [{port: 80}]\n", i, i)
+	}
+	sticky := "- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    labels: {" + sticky + "}\n  spec:\n    type: NodePort\n    ports: [{port: 80}]\n"
+	list := "---\napiVersion: v1\nkind: List\nitems:\n" + items.String() + sticky + "metadata:\n  resourceVersion: \"\"\n"
+	want := strings.Replace(list, sticky, sticky+"    sessionAffinity: ClientIP\n    sessionAffinityConfig:\n      clientIP:\n        timeoutSeconds: 10800\n    externalTrafficPolicy: Local\n", 1)
+	if out, errOut, code := run([]byte(list)); code != 0 || string(out) != want {
+		t.Errorf("exit %d, stderr %s, stdout:\n%s", code, errOut, truncate(string(out)))
+	}
+	big := strings.Replace(list, sticky, sticky+"    x: \""+strings.Repeat("x", 5<<10)+"\"\n", 1)
+	if _, errOut, code := run([]byte(big)); code != 1 || !strings.Contains(string(errOut), "document 1.items[60] is ") {
+		t.Errorf("an item past the bound: exit %d, stderr %s", code, errOut)
+	}
+}
