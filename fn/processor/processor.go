@@ -132,11 +132,21 @@ func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
 	}
 	cfg, errs := config.Decode(fc)
 	r := &job{in: inp, cfg: cfg, configOK: len(errs) == 0}
-	outcomes := parallel.Map(len(inp.Pieces), r.piece)
+	// Most pieces of a large input give nothing (a ConfigMap, a Deployment): they keep no
+	// outcome, so 200,000 documents hold 200,000 nil pointers, not 200,000 outcomes.
+	outcomes := parallel.Map(len(inp.Pieces), func(i int) *pieceOutcome {
+		if po := r.piece(i); !po.empty() {
+			return &po
+		}
+		return nil
+	})
 	o := &Outcome{Input: inp}
 	var counts report.Counts
 	var peers []peer
 	for _, po := range outcomes {
+		if po == nil {
+			continue
+		}
 		if po.err != nil {
 			return nil, po.err
 		}
@@ -184,6 +194,11 @@ type pieceOutcome struct {
 	rewritten int
 	peers     []peer // the selected Services, for the advice on unsupported ones
 	err       error  // the input is unusable
+}
+
+// empty reports whether po says nothing: no edit, result, count, peer or error.
+func (po *pieceOutcome) empty() bool {
+	return len(po.edits) == 0 && len(po.results) == 0 && po.counts == (report.Counts{}) && po.rewritten == 0 && len(po.peers) == 0 && po.err == nil
 }
 
 // peer is a selected Service as adviseUnsupported needs it. It holds the labels' node only, so a
