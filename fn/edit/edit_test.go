@@ -310,3 +310,50 @@ func FuzzDiff(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSessionOwners diffs each object of a list in one Session, falling back to Rewrite as the
+// processor does, and holds the anchor bookkeeping to what was written: every conflict's Owner is
+// the call number of an object that was written (issue 18.8: a failed Diff counted a call and
+// left its anchors behind, and refuseConflicts indexed past its list).
+func FuzzSessionOwners(f *testing.F) {
+	for _, seed := range []string{
+		"- metadata: {labels: &l {a: b}}\r  spec: {selector: *l}\n", // a lone CR: Diff refuses, Rewrite writes
+		"- spec: {type: a}\r- metadata: {labels: &l {a: b}}\n  spec: {selector: *l}\n- spec: {selector: *l}\n",
+		"- spec: !custom {type: NodePort}\n- spec: &s {type: NodePort}\n- spec: *s\n",
+		"- spec: &s\n    type: |2\n      NodePort\n- spec: *s\n",
+		"- metadata: {annotations: &a {x: y}}\n  spec: {}\n- metadata: {annotations: *a}\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var doc yaml.Node
+		if yaml.Unmarshal([]byte(in), &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.SequenceNode {
+			return
+		}
+		session := NewSession([]byte(in))
+		written := 0
+		for _, obj := range doc.Content[0].Content {
+			if obj.Kind != yaml.MappingNode {
+				continue
+			}
+			after, err := node.Resolve(obj, 10000)
+			if err != nil || node.Get(after, "spec") != nil && node.Get(after, "spec").Kind != yaml.MappingNode {
+				continue
+			}
+			node.SetScalar(node.EnsureMap(after, "spec"), "sessionAffinity", "ClientIP", yaml.NodeTagString)
+			_, err = session.Diff(obj, after)
+			if errors.Is(err, ErrCannotEdit) {
+				_, err = session.Rewrite(obj, after)
+			}
+			if err != nil {
+				return // the processor refuses the run: nothing is indexed
+			}
+			written++
+		}
+		for _, c := range session.Conflicts(&doc) {
+			if c.Anchor.Owner < 0 || c.Anchor.Owner >= written {
+				t.Fatalf("a conflict names call %d of %d written", c.Anchor.Owner, written)
+			}
+		}
+	})
+}
