@@ -22,14 +22,18 @@ func (s *source) start(n *yaml.Node) (int, error) {
 	if n.Anchor != "" && emptyNull(n) {
 		return s.pastAnchor(off), nil // `a: &x` is an anchored null: what replaces it goes after &x
 	}
-	tagged := false
-	for off < len(s.text) && (s.text[off] == '&' || s.text[off] == '!') {
-		if s.text[off] == '!' {
-			tagged = true
+	// n's own anchor and tag, in either order. A property past them belongs to n's first child
+	// (`&k key: v` as a mapping's first entry), which starts there.
+	anchor, tag := n.Anchor != "", n.Style&yaml.TaggedStyle != 0
+	for off < len(s.text) && (anchor && s.text[off] == '&' || tag && s.text[off] == '!') {
+		if s.text[off] == '&' {
+			anchor = false
+		} else {
+			tag = false
 		}
 		off = s.skipProperty(off)
 	}
-	if n.Style&yaml.TaggedStyle != 0 && !tagged || tagged && !keepsTag(n) {
+	if anchor || tag || n.Style&yaml.TaggedStyle != 0 && !keepsTag(n) {
 		return 0, fmt.Errorf("%w: the value at %d:%d has a tag", ErrCannotEdit, n.Line, n.Column)
 	}
 	return off, nil
@@ -104,16 +108,20 @@ func (s *source) pastTag(off int) int {
 }
 
 // pastAnchor is the offset just past the anchor token at off (&x), or off when there is none. An
-// anchor's name ends at a blank or a flow indicator.
+// anchor's name is what libyaml's scanner (yaml.v3) takes for one: letters, digits, _ and -, so
+// `&a: 1` is the anchor a on an empty key, not the anchor `a:`.
 func (s *source) pastAnchor(off int) int {
 	t := s.text
 	if off >= len(t) || t[off] != '&' {
 		return off
 	}
-	for off < len(t) && t[off] != ' ' && t[off] != '\t' && t[off] != '\r' && t[off] != '\n' && t[off] != ',' && t[off] != '}' && t[off] != ']' {
-		off++
+	for off++; off < len(t) && anchorChar(t[off]); off++ {
 	}
 	return off
+}
+
+func anchorChar(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-'
 }
 
 // explicitKey is the offset of the `?` that makes the key at off an explicit key (`? key`), or
