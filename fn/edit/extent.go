@@ -22,18 +22,23 @@ func (s *source) start(n *yaml.Node) (int, error) {
 	if n.Anchor != "" && emptyNull(n) {
 		return s.pastAnchor(off), nil // `a: &x` is an anchored null: what replaces it goes after &x
 	}
-	// n's own anchor and tag, in either order. A property past them belongs to n's first child
-	// (`&k key: v` as a mapping's first entry), which starts there.
-	anchor, tag := n.Anchor != "", n.Style&yaml.TaggedStyle != 0
+	// A scalar's properties are its own. A collection's are its anchor and tag, in either order;
+	// an anchor past them is its first child's (`&k key: v` as a mapping's first entry), which
+	// starts there. Any other tag there is not known to be either's, and is refused.
+	scalar := n.Kind == yaml.ScalarNode || n.Kind == yaml.AliasNode
+	anchor, tag := n.Anchor != "" || scalar, n.Style&yaml.TaggedStyle != 0 || scalar
+	tagged := false
 	for off < len(s.text) && (anchor && s.text[off] == '&' || tag && s.text[off] == '!') {
 		if s.text[off] == '&' {
 			anchor = false
 		} else {
-			tag = false
+			tag, tagged = false, true
 		}
 		off = s.skipProperty(off)
 	}
-	if anchor || tag || n.Style&yaml.TaggedStyle != 0 && !keepsTag(n) {
+	firstChildAnchor := len(n.Content) > 0 && n.Content[0].Anchor != ""
+	if off < len(s.text) && (s.text[off] == '!' || s.text[off] == '&' && !firstChildAnchor) ||
+		n.Style&yaml.TaggedStyle != 0 && !tagged || tagged && !keepsTag(n) {
 		return 0, fmt.Errorf("%w: the value at %d:%d has a tag", ErrCannotEdit, n.Line, n.Column)
 	}
 	return off, nil
