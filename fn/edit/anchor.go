@@ -19,6 +19,9 @@ type Session struct {
 	calls   int
 	changed map[*yaml.Node]*Anchor // anchored nodes an edit changed (or removed)
 	handled map[*yaml.Node]bool    // aliases to a changed anchor that read right after the edits
+	// undo takes back what the running Diff recorded: a Diff that fails (ErrCannotEdit) leaves
+	// the session as it found it, and its object gets the next call number, Rewrite's.
+	undo []func()
 }
 
 // Anchor is an anchored node an edit changed: what aliases to it read changes too.
@@ -34,21 +37,59 @@ func NewSession(text []byte) *Session {
 	return &Session{src: newSource(text), changed: map[*yaml.Node]*Anchor{}, handled: map[*yaml.Node]bool{}}
 }
 
-// Diff is Diff for the session's next object.
+// Diff is Diff for the session's next object. When it fails, the object is still the next one:
+// nothing of the attempt stays in the session.
 func (s *Session) Diff(before, after *yaml.Node) ([]Edit, error) {
-	defer func() { s.calls++ }()
 	if s.src.loneCR {
 		return nil, fmt.Errorf("%w: the text breaks a line with a lone carriage return", ErrCannotEdit)
 	}
-	return diff(&differ{src: s.src, step: indentStep(before), session: s}, before, after)
+	s.undo = s.undo[:0]
+	edits, err := diff(&differ{src: s.src, step: indentStep(before), session: s, owner: -1}, before, after)
+	if err != nil {
+		for i := len(s.undo) - 1; i >= 0; i-- {
+			s.undo[i]()
+		}
+		return nil, err
+	}
+	s.calls++
+	return edits, nil
 }
 
 // Rewrite is Rewrite for the session's next object: the anchors inside it are written out with
-// it, so aliases elsewhere to them would no longer find them.
+// it, so aliases elsewhere to them would no longer find them; its own aliases are written out as
+// the values they read, so none of them reads an edit.
 func (s *Session) Rewrite(before, after *yaml.Node) ([]Edit, error) {
 	defer func() { s.calls++ }()
+	s.undo = s.undo[:0]
 	(&differ{session: s}).lose(before, "")
+	walkPaths(before, "", func(n *yaml.Node, _ string) {
+		if n.Kind == yaml.AliasNode {
+			s.handle(n)
+		}
+	})
 	return rewrite(s.src, before, after)
+}
+
+// change records that the anchored node n now reads as an says.
+func (s *Session) change(n *yaml.Node, an *Anchor) {
+	old, had := s.changed[n]
+	s.changed[n] = an
+	s.undo = append(s.undo, func() {
+		if had {
+			s.changed[n] = old
+		} else {
+			delete(s.changed, n)
+		}
+	})
+}
+
+// handle records that the alias n reads right after the edits.
+func (s *Session) handle(n *yaml.Node) {
+	if s.handled[n] {
+		return
+	}
+	s.handled[n] = true
+	s.undo = append(s.undo, func() { delete(s.handled, n) })
 }
 
 // Conflicts lists, for each anchor an edit changed, an alias to it that would read the change
@@ -81,13 +122,14 @@ func (d *differ) anchored(b, a *yaml.Node) {
 		return
 	}
 	if an := d.session.changed[b]; an != nil {
-		if a == nil {
-			an.After = nil // written anew after all, without its anchor
+		if a == nil && an.After != nil {
+			lost := *an
+			lost.After = nil // written anew after all, without its anchor
+			d.session.change(b, &lost)
 		}
 		return
 	}
-	an := &Anchor{Node: b, After: a, Path: d.path, Owner: d.session.calls}
-	d.session.changed[b] = an
+	d.session.change(b, &Anchor{Node: b, After: a, Path: d.path, Owner: d.session.calls})
 }
 
 // lose records the anchors inside n, a value written anew or removed: aliases to them lose them.
@@ -108,7 +150,7 @@ func (d *differ) alias(b, a *yaml.Node) (ok bool, err error) {
 	if d.session == nil || b.Kind != yaml.AliasNode || d.session.changed[b.Alias] == nil {
 		return false, nil
 	}
-	d.session.handled[b] = true
+	d.session.handle(b)
 	if after := d.session.changed[b.Alias].After; after != nil && node.Equal(after, a) {
 		return true, nil
 	}

@@ -29,7 +29,8 @@ type Edit struct {
 // are touched: a changed scalar is replaced where it stands (its key, comment and line stay), a new
 // key is added at the end of its mapping in the mapping's own indentation or flow style, a removed
 // key's lines go. before and after must be mappings. A change that cannot be written so (a value
-// behind a tag or an anchor, a block scalar) is ErrCannotEdit.
+// behind a tag of its own such as !foo on a mapping, a block scalar that sets its indentation)
+// is ErrCannotEdit.
 func Diff(text []byte, before, after *yaml.Node) ([]Edit, error) {
 	return NewSession(text).Diff(before, after)
 }
@@ -73,6 +74,7 @@ type differ struct {
 
 	session *Session // the anchors edited in the text, and the aliases to them
 	path    string   // the field being diffed, for messages
+	owner   int      // the column of the key or entry dash that holds the value being diffed, from 0
 }
 
 func (d *differ) add(start, end int, text []byte) {
@@ -99,6 +101,7 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 		defer func() { d.path = path }()
 		for i := range b.Content {
 			d.path = fmt.Sprintf("%s[%d]", path, i)
+			d.owner = b.Column - 1
 			if err := d.node(b.Content[i], a.Content[i], flow); err != nil {
 				if errors.Is(err, errReplace) {
 					return fmt.Errorf("%w: an entry of a list changed its shape", ErrCannotEdit)
@@ -108,11 +111,7 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 		}
 		return nil
 	case b.Kind == yaml.ScalarNode && a.Kind == yaml.ScalarNode && !emptyNull(b):
-		start, err := d.src.start(b)
-		if err != nil {
-			return err
-		}
-		end, err := d.src.scalarEnd(b, start, flow)
+		start, end, err := d.src.scalarSpan(b, flow, d.owner)
 		if err != nil {
 			return err
 		}
@@ -152,6 +151,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 		}
 		kept[key.Value] = true
 		d.path = join(path, key.Value)
+		d.owner = b.Content[j].Column - 1
 		err := d.node(b.Content[j+1], value, flow)
 		if errors.Is(err, errReplace) {
 			err = d.replacePair(b.Content[j], b.Content[j+1], key, value, flow)
@@ -192,6 +192,7 @@ func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
 // pairSpan is where a key and its value stand in the text.
 func (d *differ) pairSpan(bk, bv *yaml.Node, flow bool) (start, end int, err error) {
 	if start, err = d.src.start(bk); err == nil {
+		start = d.src.explicitKey(start)
 		end, err = d.pairEnd(bk, bv, flow)
 	}
 	return start, end, err
@@ -200,14 +201,17 @@ func (d *differ) pairSpan(bk, bv *yaml.Node, flow bool) (start, end int, err err
 // pairEnd is where a key's value ends; for a value written as nothing, just past the key's colon.
 func (d *differ) pairEnd(bk, bv *yaml.Node, flow bool) (int, error) {
 	if !emptyNull(bv) {
-		return d.src.end(bv, flow)
+		return d.src.end(bv, flow, bk.Column-1)
 	}
 	if bv.Anchor != "" { // `a: &x`, an anchored null: it ends past its anchor, which stays
 		return d.src.start(bv)
 	}
-	keyEnd, err := d.src.end(bk, true)
+	keyEnd, err := d.src.end(bk, true, -1)
 	if err != nil {
 		return 0, err
+	}
+	if start, _ := d.src.start(bk); d.src.explicitKey(start) != start {
+		return d.src.explicitValueEnd(keyEnd), nil // `? key` alone, or `? key` then `:` alone
 	}
 	// The colon, if any, follows the key; a colon further on belongs to the next entry of a flow
 	// mapping (`{"a", b: c}`), where a key with no colon has a null value.
@@ -433,6 +437,7 @@ func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error)
 // scalar that holds a flow indicator is quoted.
 func renderScalar(n *yaml.Node, flow bool) []byte {
 	c := bare(n)
+	c.Style &^= yaml.LiteralStyle | yaml.FoldedStyle // a new value takes the old one's place on its line
 	text, err := encode(c, 2)
 	if err != nil || bytes.IndexByte(text, '\n') >= 0 || flow && c.Style == 0 && bytes.ContainsAny(text, ",[]{}") {
 		c.Style = yaml.DoubleQuotedStyle
@@ -457,13 +462,16 @@ func encode(n *yaml.Node, indent int) ([]byte, error) {
 }
 
 // bare is a deep copy of n with aliases resolved and no comments: a rendered value brings no
-// comment of its own into the text.
+// comment of its own into the text. A null written as nothing is written `null`.
 func bare(n *yaml.Node) *yaml.Node {
 	c := node.Resolved(n)
 	var strip func(*yaml.Node)
 	strip = func(x *yaml.Node) {
 		x.HeadComment, x.LineComment, x.FootComment = "", "", ""
 		x.Anchor = ""
+		if x.Kind == yaml.ScalarNode && x.Value == "" && x.ShortTag() == yaml.NodeTagNull {
+			x.Value = "null" // yaml.v3 writes a null read from nothing (`{a, b: 1}`) as '', a string
+		}
 		for _, y := range x.Content {
 			strip(y)
 		}
@@ -518,7 +526,7 @@ func rewrite(src *source, before, after *yaml.Node) ([]Edit, error) {
 		return nil, fmt.Errorf("%w: the object is anchored, and other objects may point at it", ErrCannotEdit)
 	}
 	flow := before.Style&yaml.FlowStyle != 0
-	end, err := src.end(before, flow)
+	end, err := src.end(before, flow, -1)
 	if err != nil {
 		return nil, err
 	}

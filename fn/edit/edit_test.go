@@ -143,6 +143,13 @@ func TestDiff(t *testing.T) {
 		want: "{\n    \"metadata\": {\n        \"name\": \"web\",\n        \"annotations\": {\n            \"a/b\": \"1800\"\n        }\n    },\n    \"spec\": {\n        \"type\": \"NodePort\",\n" +
 			"        \"sessionAffinity\": \"ClientIP\",\n        \"sessionAffinityConfig\": {\n            \"clientIP\": {\n                \"timeoutSeconds\": 10800\n            }\n        },\n        \"allocateLoadBalancerNodePorts\": false\n    }\n}\n",
 	}, {
+		name: "a JSON object indented with tabs gets its new entries indented with tabs (issue 18.23)",
+		in:   "{\n\t\"spec\": {\n\t\t\"type\": \"NodePort\"\n\t}\n}\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.EnsureMap(o, "spec", "sessionAffinityConfig", "clientIP"), "timeoutSeconds", "10800", yaml.NodeTagInt)
+		},
+		want: "{\n\t\"spec\": {\n\t\t\"type\": \"NodePort\",\n\t\t\"sessionAffinityConfig\": {\n\t\t\t\"clientIP\": {\n\t\t\t\t\"timeoutSeconds\": 10800\n\t\t\t}\n\t\t}\n\t}\n}\n",
+	}, {
 		name:   "an empty mapping inside JSON gets JSON entries",
 		in:     "{\"metadata\": {\"annotations\": {}}, \"spec\": {\"type\": \"ClusterIP\"}}",
 		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str) },
@@ -152,6 +159,36 @@ func TestDiff(t *testing.T) {
 		in:     "{\"metadata\": {\"annotations\": {\"k\": 5}}}",
 		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "it's \"1800\"", str) },
 		want:   "{\"metadata\": {\"annotations\": {\"k\": \"it's \\\"1800\\\"\"}}}",
+	}, {
+		name:   "a tagged scalar is edited in place (issue 18.7)",
+		in:     "spec:\n  type: &t !!str NodePort # c\n  x: 1\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", str) },
+		want:   "spec:\n  type: &t !!str LoadBalancer # c\n  x: 1\n",
+	}, {
+		name:   "a block scalar is replaced with all its lines, the next key and comments kept (issue 18.7)",
+		in:     "spec:\n  type: >-\n    Node\n\n    Port\n  # about x\n  x: 1\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", str) },
+		want:   "spec:\n  type: LoadBalancer\n  # about x\n  x: 1\n",
+	}, {
+		name:   "a block scalar under a list entry ends where its owner's next key starts",
+		in:     "ports:\n  - name: |\n      a\n    port: 80\n",
+		change: func(o *yaml.Node) { node.Get(o, "ports").Content[0].Content[1].Value = "b" },
+		want:   "ports:\n  - name: b\n    port: 80\n",
+	}, {
+		name:   "an explicit key with no value is written as a plain pair (issue 18.7)",
+		in:     "spec:\n  ? sessionAffinity # c\n  type: NodePort\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec:\n  sessionAffinity: ClientIP # c\n  type: NodePort\n",
+	}, {
+		name:   "an explicit key whose colon stands alone on the next line takes the colon along",
+		in:     "spec:\n  ? sessionAffinity\n  :\n  type: NodePort\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec:\n  sessionAffinity: ClientIP\n  type: NodePort\n",
+	}, {
+		name:   "a tagged mapping gains keys inside its tag (issue 18.7)",
+		in:     "spec: !!map\n  type: NodePort # c\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec: !!map\n  type: NodePort # c\n  sessionAffinity: ClientIP\n",
 	}, {
 		name: "an anchored mapping that gains a key keeps its anchor",
 		in:   "spec: &s # shared\n  type: NodePort\nx: *s\n",
@@ -201,10 +238,10 @@ func TestDiffRefusesWhatItCannotWriteInPlace(t *testing.T) {
 		name, in string
 		change   func(obj *yaml.Node)
 	}{
-		{"a tagged scalar", "spec:\n  type: !!str NodePort\n", func(o *yaml.Node) {
-			node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
+		{"a mapping under a tag of its own", "spec: !custom\n  type: NodePort\n", func(o *yaml.Node) {
+			node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", yaml.NodeTagString)
 		}},
-		{"a block scalar", "spec:\n  type: |\n    NodePort\n", func(o *yaml.Node) {
+		{"a block scalar that sets its indentation", "spec:\n  type: |2\n     NodePort\n", func(o *yaml.Node) {
 			node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
 		}},
 	} {
@@ -270,6 +307,53 @@ func FuzzDiff(f *testing.F) {
 		}
 		if len(got.Content) == 0 || !node.Equal(got.Content[0], after) {
 			t.Fatalf("the edited text does not read as the changed object:\n%s", out)
+		}
+	})
+}
+
+// FuzzSessionOwners diffs each object of a list in one Session, falling back to Rewrite as the
+// processor does, and holds the anchor bookkeeping to what was written: every conflict's Owner is
+// the call number of an object that was written (issue 18.8: a failed Diff counted a call and
+// left its anchors behind, and refuseConflicts indexed past its list).
+func FuzzSessionOwners(f *testing.F) {
+	for _, seed := range []string{
+		"- metadata: {labels: &l {a: b}}\r  spec: {selector: *l}\n", // a lone CR: Diff refuses, Rewrite writes
+		"- spec: {type: a}\r- metadata: {labels: &l {a: b}}\n  spec: {selector: *l}\n- spec: {selector: *l}\n",
+		"- spec: !custom {type: NodePort}\n- spec: &s {type: NodePort}\n- spec: *s\n",
+		"- spec: &s\n    type: |2\n      NodePort\n- spec: *s\n",
+		"- metadata: {annotations: &a {x: y}}\n  spec: {}\n- metadata: {annotations: *a}\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var doc yaml.Node
+		if yaml.Unmarshal([]byte(in), &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.SequenceNode {
+			return
+		}
+		session := NewSession([]byte(in))
+		written := 0
+		for _, obj := range doc.Content[0].Content {
+			if obj.Kind != yaml.MappingNode {
+				continue
+			}
+			after, err := node.Resolve(obj, 10000)
+			if err != nil || node.Get(after, "spec") != nil && node.Get(after, "spec").Kind != yaml.MappingNode {
+				continue
+			}
+			node.SetScalar(node.EnsureMap(after, "spec"), "sessionAffinity", "ClientIP", yaml.NodeTagString)
+			_, err = session.Diff(obj, after)
+			if errors.Is(err, ErrCannotEdit) {
+				_, err = session.Rewrite(obj, after)
+			}
+			if err != nil {
+				return // the processor refuses the run: nothing is indexed
+			}
+			written++
+		}
+		for _, c := range session.Conflicts(&doc) {
+			if c.Anchor.Owner < 0 || c.Anchor.Owner >= written {
+				t.Fatalf("a conflict names call %d of %d written", c.Anchor.Owner, written)
+			}
 		}
 	})
 }

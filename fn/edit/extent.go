@@ -5,49 +5,86 @@ import (
 	"fmt"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
 )
 
 // start is the offset where n's content begins: past its anchor, which stays as written, so that
-// what aliases it reads the edited content. A node written with a tag is not edited in place: a
-// new value could say something else under the old tag.
+// what aliases it reads the edited content; and past its tag. A collection's tag stays too: an
+// edit inside a `!!map` or `!!seq` keeps it what its tag says. A scalar's tag goes with the
+// scalar when the scalar is replaced (scalarSpan), so the new value says what it is itself. Any
+// other tag on a collection (`!foo`) is not the function's to keep true, and is refused.
 func (s *source) start(n *yaml.Node) (int, error) {
 	off, err := s.offset(n)
 	if err != nil {
 		return 0, err
 	}
-	switch {
-	case n.Anchor != "" && emptyNull(n):
-		off = s.pastAnchor(off) // `a: &x` is an anchored null: what replaces it goes after &x
-	case n.Anchor != "":
-		off = s.skipAnchor(off)
+	if n.Anchor != "" && emptyNull(n) {
+		return s.pastAnchor(off), nil // `a: &x` is an anchored null: what replaces it goes after &x
 	}
-	if n.Style&yaml.TaggedStyle != 0 || off < len(s.text) && (s.text[off] == '!' || s.text[off] == '&') && !emptyNull(n) {
+	// A scalar's properties are its own. A collection's are its anchor and tag, in either order;
+	// an anchor past them is its first child's (`&k key: v` as a mapping's first entry), which
+	// starts there. Any other tag there is not known to be either's, and is refused.
+	scalar := n.Kind == yaml.ScalarNode || n.Kind == yaml.AliasNode
+	anchor, tag := n.Anchor != "" || scalar, n.Style&yaml.TaggedStyle != 0 || scalar
+	tagged := false
+	for off < len(s.text) && (anchor && s.text[off] == '&' || tag && s.text[off] == '!') {
+		if s.text[off] == '&' {
+			anchor = false
+		} else {
+			tag, tagged = false, true
+		}
+		off = s.skipProperty(off)
+	}
+	firstChildAnchor := len(n.Content) > 0 && n.Content[0].Anchor != ""
+	if off < len(s.text) && (s.text[off] == '!' || s.text[off] == '&' && !firstChildAnchor) ||
+		n.Style&yaml.TaggedStyle != 0 && !tagged || tagged && !keepsTag(n) {
 		return 0, fmt.Errorf("%w: the value at %d:%d has a tag", ErrCannotEdit, n.Line, n.Column)
 	}
 	return off, nil
 }
 
-// pastAnchor is the offset just past the anchor token at off (&x), or off when there is none. An
-// anchor's name ends at a blank or a flow indicator.
-func (s *source) pastAnchor(off int) int {
-	t := s.text
-	if off >= len(t) || t[off] != '&' {
-		return off
+// keepsTag reports whether n's tag stays true whatever an edit does inside n or to it: a scalar's
+// goes with it, a collection's is the standard one for its kind.
+func keepsTag(n *yaml.Node) bool {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return true
+	case yaml.MappingNode:
+		return n.Tag == yaml.NodeTagMap
+	case yaml.SequenceNode:
+		return n.Tag == yaml.NodeTagSeq
 	}
-	for off < len(t) && t[off] != ' ' && t[off] != '\t' && t[off] != '\r' && t[off] != '\n' && t[off] != ',' && t[off] != '}' && t[off] != ']' {
-		off++
-	}
-	return off
+	return false
 }
 
-// skipAnchor is the offset of the content after the anchor at off: past the blanks, comments and
-// line breaks that follow it (a block mapping's first key is on the next line).
-func (s *source) skipAnchor(off int) int {
-	t := s.text
-	if off >= len(t) || t[off] != '&' {
-		return off
+// scalarSpan is where the scalar n stands in the text, from its tag (past its anchor, which
+// stays) to its end: what a new value replaces.
+func (s *source) scalarSpan(n *yaml.Node, flow bool, owner int) (start, end int, err error) {
+	content, err := s.start(n)
+	if err != nil {
+		return 0, 0, err
 	}
-	for off = s.pastAnchor(off); off < len(t); {
+	if end, err = s.scalarEnd(n, content, flow, owner); err != nil {
+		return 0, 0, err
+	}
+	start, _ = s.offset(n)
+	for start < content && s.text[start] != '!' {
+		start = s.skipProperty(start) // the anchor, when it comes first
+	}
+	return min(start, content), end, nil
+}
+
+// skipProperty is the offset of what follows the anchor or tag token at off: past the blanks,
+// comments and line breaks after it (a block mapping's first key is on the next line).
+func (s *source) skipProperty(off int) int {
+	t := s.text
+	if t[off] == '&' {
+		off = s.pastAnchor(off)
+	} else {
+		off = s.pastTag(off)
+	}
+	for off < len(t) {
 		switch t[off] {
 		case ' ', '\t', '\r', '\n':
 			off++
@@ -60,10 +97,88 @@ func (s *source) skipAnchor(off int) int {
 	return off
 }
 
+// pastTag is the offset just past the tag token at off (`!!str`, `!foo`, `!<tag:...>`): a tag
+// ends at a blank, or in a flow collection at a flow indicator.
+func (s *source) pastTag(off int) int {
+	t := s.text
+	if off+1 < len(t) && t[off+1] == '<' {
+		if i := bytes.IndexByte(t[off:], '>'); i >= 0 {
+			return off + i + 1
+		}
+	}
+	for off < len(t) && t[off] != ' ' && t[off] != '\t' && t[off] != '\r' && t[off] != '\n' && t[off] != ',' && t[off] != '}' && t[off] != ']' {
+		off++
+	}
+	return off
+}
+
+// pastAnchor is the offset just past the anchor token at off (&x), or off when there is none. An
+// anchor's name is what libyaml's scanner (yaml.v3) takes for one: letters, digits, _ and -, so
+// `&a: 1` is the anchor a on an empty key, not the anchor `a:`.
+func (s *source) pastAnchor(off int) int {
+	t := s.text
+	if off >= len(t) || t[off] != '&' {
+		return off
+	}
+	for off++; off < len(t) && anchorChar(t[off]); off++ {
+	}
+	return off
+}
+
+func anchorChar(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-'
+}
+
+// explicitKey is the offset of the `?` that makes the key at off an explicit key (`? key`), or
+// off when there is none: the `?` stands alone before the key, after the line's indentation or
+// a flow collection's `{` or `,`.
+func (s *source) explicitKey(off int) int {
+	t := s.text
+	i := off
+	for i > 0 && (t[i-1] == ' ' || t[i-1] == '\t') {
+		i--
+	}
+	if i == off || i == 0 || t[i-1] != '?' {
+		return off
+	}
+	q := i - 1
+	before := q
+	for before > 0 && (t[before-1] == ' ' || t[before-1] == '\t') {
+		before--
+	}
+	if before == 0 || t[before-1] == '\n' || t[before-1] == '\r' || t[before-1] == '{' || t[before-1] == ',' || t[before-1] == '-' {
+		return q
+	}
+	return off
+}
+
+// explicitValueEnd is where the null value of an explicit key ending at keyEnd ends: past a `:`
+// that stands alone on a later line (`? key` then `:`), or keyEnd when the key has no `:`.
+func (s *source) explicitValueEnd(keyEnd int) int {
+	t := s.text
+	i := keyEnd
+	for i < len(t) {
+		switch t[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+			continue
+		case '#':
+			i = s.lineEnd(i)
+			continue
+		}
+		break
+	}
+	if yamltext.Indicator(t[i:], ":") {
+		return i + 1
+	}
+	return keyEnd
+}
+
 // end is the offset just past n's text: the closing quote or bracket, the last character of a
-// plain scalar, or the end of the last line of a block collection. Comments after it are not part
-// of it.
-func (s *source) end(n *yaml.Node, flow bool) (int, error) {
+// plain scalar, or the end of the last line of a block collection or block scalar. Comments after
+// it are not part of it. owner is how many columns in the key or entry dash that holds n stands
+// (-1 when not known): a block scalar's lines are those indented deeper.
+func (s *source) end(n *yaml.Node, flow bool, owner int) (int, error) {
 	off, err := s.start(n)
 	if err != nil {
 		return 0, err
@@ -72,7 +187,7 @@ func (s *source) end(n *yaml.Node, flow bool) (int, error) {
 	case n.Kind == yaml.AliasNode:
 		return off + 1 + len(n.Value), nil
 	case n.Kind == yaml.ScalarNode:
-		return s.scalarEnd(n, off, flow)
+		return s.scalarEnd(n, off, flow, owner)
 	case n.Style&yaml.FlowStyle != 0 || flow:
 		return s.flowEnd(off)
 	}
@@ -84,7 +199,7 @@ func emptyNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Value == "" && n.Tag == yaml.NodeTagNull && n.Style == 0
 }
 
-func (s *source) scalarEnd(n *yaml.Node, off int, flow bool) (int, error) {
+func (s *source) scalarEnd(n *yaml.Node, off int, flow bool, owner int) (int, error) {
 	t := s.text
 	switch {
 	case emptyNull(n):
@@ -109,7 +224,7 @@ func (s *source) scalarEnd(n *yaml.Node, off int, flow bool) (int, error) {
 			}
 		}
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
-		return 0, fmt.Errorf("%w: a block scalar at %d:%d", ErrCannotEdit, n.Line, n.Column)
+		return s.blockScalarContentEnd(n, off, owner)
 	default:
 		end := plainEnd(t[off:s.lineEnd(off)], flow)
 		if string(t[off:off+end]) != n.Value {
@@ -186,18 +301,60 @@ func (s *source) flowEnd(off int) (int, error) {
 	return 0, fmt.Errorf("%w: the flow collection at offset %d has no end", ErrCannotEdit, off)
 }
 
+// quotedLines is the set of lines after the first of each quoted scalar under n that spans
+// lines: yaml.v3 reads such a scalar's continuation lines at any indentation, so they do not end
+// the collection whatever their indentation says.
+func (s *source) quotedLines(n *yaml.Node) map[int]bool {
+	var lines map[int]bool
+	var walk func(*yaml.Node)
+	walk = func(x *yaml.Node) {
+		if x.Kind == yaml.ScalarNode && x.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			start, err := s.start(x)
+			if err != nil {
+				return
+			}
+			end, err := s.scalarEnd(x, start, false, -1)
+			for i := s.lineOf(start) + 1; err == nil && i <= s.lineOf(end); i++ {
+				if lines == nil {
+					lines = map[int]bool{}
+				}
+				lines[i] = true
+			}
+			return
+		}
+		for _, c := range x.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return lines
+}
+
 // tokenStart reports whether the byte at i of a flow collection's text begins a token, as a
-// quote must to open a quoted scalar: after a bracket, a comma, a colon or a blank. A quote
-// anywhere else is a character of a plain scalar (`{a"}` is the key a").
+// quote must to open a quoted scalar: first in the collection's text, or after a bracket, a
+// comma, a colon or a question mark (blanks between allowed), or after an anchor or tag. A quote
+// anywhere else is a character of a plain scalar: `{a"}` is the key a", and `[it 's]` holds the
+// string "it 's", its apostrophe after a blank inside the scalar.
 func tokenStart(t []byte, i int) bool {
-	if i == 0 {
+	j := i
+	for j > 0 && (t[j-1] == ' ' || t[j-1] == '\t' || t[j-1] == '\n' || t[j-1] == '\r') {
+		j--
+	}
+	if j == 0 {
 		return true
 	}
-	switch t[i-1] {
-	case '{', '[', ',', ':', '?', ' ', '\t', '\n', '\r':
+	switch t[j-1] {
+	case '{', '[', ',', ':', '?':
 		return true
 	}
-	return false
+	if j == i {
+		return false // right after a character of a plain scalar
+	}
+	k := j // the token before the blanks: a property (&anchor, !tag) or a plain scalar
+	for k > 0 && t[k-1] != ' ' && t[k-1] != '\t' && t[k-1] != '\n' && t[k-1] != '\r' && t[k-1] != '{' && t[k-1] != '[' && t[k-1] != ',' {
+		k--
+	}
+	return t[k] == '&' || t[k] == '!'
 }
 
 // blockEnd is the end of the last line that belongs to the block collection n starting at off:
@@ -207,27 +364,26 @@ func tokenStart(t []byte, i int) bool {
 func (s *source) blockEnd(n *yaml.Node, off int) (int, error) {
 	col := s.column(off)
 	last := s.lineOf(off)
+	quoted := s.quotedLines(n)
 	for i := last + 1; i < len(s.lines); i++ {
+		if quoted[i] {
+			last = i // a quoted scalar's continuation, however indented
+			continue
+		}
 		ind, content := s.indentation(i)
 		if !content {
 			continue
 		}
 		line := s.text[s.lines[i]:s.lineEnd(s.lines[i])]
-		if ind == 0 && (isMarker(line, "---") || isMarker(line, "...")) {
+		if ind == 0 && (yamltext.Marker(line, yamltext.DirectivesEnd) || yamltext.Marker(line, yamltext.DocumentEnd)) {
 			break
 		}
-		if ind < col || ind == col && n.Kind == yaml.SequenceNode && !isMarker(line[ind:], "-") {
+		if ind < col || ind == col && n.Kind == yaml.SequenceNode && !yamltext.Indicator(line[ind:], "-") {
 			break
 		}
 		last = i
 	}
 	return s.lineEnd(s.lines[last]), nil
-}
-
-// isMarker reports whether line starts with indicator followed by a blank or the line's end.
-func isMarker(line []byte, indicator string) bool {
-	return bytes.HasPrefix(line, []byte(indicator)) &&
-		(len(line) == len(indicator) || line[len(indicator)] == ' ' || line[len(indicator)] == '\t')
 }
 
 // insertionEnd is the end of the line after which new keys of the block mapping b (its keys at
@@ -284,6 +440,37 @@ func lastLeaf(b *yaml.Node) (*yaml.Node, int) {
 		b = last
 	}
 	return nil, 0
+}
+
+// blockScalarContentEnd is the end of the last line of the block scalar n whose header (| or >)
+// is at off, and whose key or entry dash is owner columns in: its content is the lines after the
+// header indented deeper than owner and at least as deep as its first line with content, and the
+// blank lines among them (YAML 1.2 §8.1.1.1). A header with an explicit indentation (|2), or an
+// owner not known (-1), is refused.
+func (s *source) blockScalarContentEnd(n *yaml.Node, off, owner int) (int, error) {
+	header := s.text[off:s.lineEnd(off)]
+	if i := bytes.IndexByte(header, '#'); i >= 0 {
+		header = header[:i]
+	}
+	if owner < 0 || bytes.ContainsAny(header, "123456789") {
+		return 0, fmt.Errorf("%w: the block scalar at %d:%d", ErrCannotEdit, n.Line, n.Column)
+	}
+	end, indent := s.lineEnd(off), owner+1
+	for i := s.lineOf(off) + 1; i < s.lineCount(); i++ {
+		line := s.text[s.lines[i]:s.lineEnd(s.lines[i])]
+		content := bytes.TrimLeft(line, " ")
+		ind := len(line) - len(content)
+		switch {
+		case len(content) == 0 || ind < indent && len(bytes.Trim(content, " \t")) == 0:
+			continue // blank: content only when content follows
+		case ind < indent:
+			return end, nil
+		case end == s.lineEnd(off):
+			indent = ind // the first line with content sets the indentation
+		}
+		end = s.lineEnd(s.lines[i])
+	}
+	return end, nil
 }
 
 // blockScalarEnd extends end over the lines of the block scalar n that blockEnd does not count:

@@ -54,7 +54,7 @@ func (s *source) layout(m *yaml.Node) jsonLayout {
 		return l
 	}
 	k, v := m.Content[len(m.Content)-2], m.Content[len(m.Content)-1]
-	keyEnd, err := s.end(k, true)
+	keyEnd, err := s.end(k, true, -1)
 	valueStart, err2 := s.offset(v)
 	if err == nil && err2 == nil && !emptyNull(v) && keyEnd < valueStart {
 		if sep := string(s.text[keyEnd:valueStart]); strings.Trim(sep, " ") == ":" {
@@ -66,11 +66,14 @@ func (s *source) layout(m *yaml.Node) jsonLayout {
 	}
 	if open, err := s.offset(m); err == nil && k.Line > m.Line {
 		keyStart, _ := s.offset(k)
-		l.indent = strings.Repeat(" ", s.column(keyStart))
-		openLine := s.lines[s.lineOf(open)]
-		openIndent := len(s.text[openLine:open]) - len(bytes.TrimLeft(s.text[openLine:open], " "))
-		if step := s.column(keyStart) - openIndent; step > 0 {
-			l.step = strings.Repeat(" ", step)
+		// The indentation as written, tabs included (JSON allows them; YAML reads them as
+		// blanks inside a flow collection).
+		keyLine := s.text[s.lines[s.lineOf(keyStart)]:keyStart]
+		l.indent = string(keyLine[:len(keyLine)-len(bytes.TrimLeft(keyLine, " \t"))])
+		openLine := s.text[s.lines[s.lineOf(open)]:open]
+		openIndent := string(openLine[:len(openLine)-len(bytes.TrimLeft(openLine, " \t"))])
+		if strings.HasPrefix(l.indent, openIndent) && len(l.indent) > len(openIndent) {
+			l.step = l.indent[len(openIndent):]
 		}
 	}
 	return l

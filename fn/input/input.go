@@ -17,12 +17,14 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/itemscan"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/parallel"
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
 )
 
 // Shape is what kind of input the function was given.
@@ -99,9 +101,57 @@ func Read(in []byte) (*Input, error) {
 	}
 	input := &Input{Text: in, Shape: Stream}
 	for i, c := range chunks {
-		input.Pieces = append(input.Pieces, Piece{Start: c.start, End: c.end, Form: Document, Name: fmt.Sprintf("document %d", i+1), Decode: true})
+		name := fmt.Sprintf("document %d", i+1)
+		if c.end-c.start > MaxObject {
+			// A List (kubectl get -o yaml of a large cluster) is not one object: its items are,
+			// and each is held to the bound alone.
+			if items, ok := listItemPieces(in, c, name); ok {
+				input.Pieces = append(input.Pieces, items...)
+				continue
+			}
+		}
+		input.Pieces = append(input.Pieces, Piece{Start: c.start, End: c.end, Form: Document, Name: name, Decode: true})
 	}
 	return input, nil
+}
+
+// listItemPieces reads the stream document c as a kind: List (or any *List kind) whose items
+// itemscan finds in its text: one piece for each item, read as a ResourceList's items are. ok is
+// false for any other document, or one itemscan does not understand; it is then one piece.
+func listItemPieces(in []byte, c chunk, name string) ([]Piece, bool) {
+	start := c.start
+	if line := in[start:nextLine(in, start)]; yamltext.Marker(line, yamltext.DirectivesEnd) && len(bytes.TrimSpace(line)) == len(yamltext.DirectivesEnd) {
+		start += len(line) // a bare `---` before the List
+	}
+	plan, err := itemscan.Scan(in[start:c.end])
+	if err != nil || len(plan.Layout.Items) == 0 {
+		return nil, false
+	}
+	if kind, _ := node.Scalar(node.Get(plan.Root, "kind")); !strings.HasSuffix(kind, "List") {
+		return nil, false
+	}
+	pieces := make([]Piece, len(plan.Layout.Items))
+	errs := parallel.Map(len(pieces), func(i int) error {
+		item, err := plan.Classify(in[start:c.end], i)
+		span := plan.Layout.Items[i]
+		pieces[i] = Piece{Start: start + span.Start, End: start + span.End, Form: Entry, Name: fmt.Sprintf("%s.items[%d]", name, i),
+			Decode: item.Decode || !item.Valid, Service: item.Service}
+		return err
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, false
+		}
+	}
+	return pieces, true
+}
+
+// nextLine is the offset after the line break that ends the line at off, or the text's end.
+func nextLine(in []byte, off int) int {
+	if i := bytes.IndexByte(in[off:], '\n'); i >= 0 {
+		return off + i + 1
+	}
+	return len(in)
 }
 
 // readResourceList scans a ResourceList's items, or takes it whole when its text is not one
@@ -163,15 +213,17 @@ func ReadWholeList(in []byte, why error) (*Input, error) {
 
 // Decode decodes piece p of in: exactly one YAML document (comments alone count as none), in
 // which no mapping has a key twice (yaml.v3 refuses that when it decodes into Go values, and
-// kubectl and the API server disagree on which one counts). Errors name the line in the input.
+// kubectl and the API server disagree on which one counts), and nothing else yaml.v3 refuses
+// when it decodes into Go values (firstRefusal). Errors name the line in the input.
 func (in *Input) Decode(p Piece) (*yaml.Node, error) {
 	if size := p.End - p.Start; p.Form != WholeList && size > MaxObject {
-		return nil, fmt.Errorf("%s is %.1f MiB; the function decodes objects of at most %d MiB (the API server takes requests of at most 3 MiB)",
-			p.Name, float64(size)/(1<<20), MaxObject>>20)
+		return nil, &TooLargeError{Name: p.Name, Size: size}
 	}
 	doc, err := in.whole, error(nil)
 	if p.Form != WholeList {
 		doc, err = DecodeOne(in.Text[p.Start:p.End])
+	} else if err := in.checkItemSizes(doc); err != nil {
+		return nil, err
 	}
 	if err == nil {
 		root := doc
@@ -180,12 +232,69 @@ func (in *Input) Decode(p Piece) (*yaml.Node, error) {
 		}
 		if path, n := node.FirstDuplicate(root, ""); n != nil {
 			err = fmt.Errorf("line %d: %s appears twice; YAML parsers disagree on which one counts, so give it once", n.Line, path)
+		} else if r := firstRefusal(root); r != nil {
+			err = fmt.Errorf("line %d: %s", r.at.Line, r.why)
 		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s is not valid YAML: %s", p.Name, inputLines(err.Error(), bytes.Count(in.Text[:p.Start], []byte{'\n'})))
 	}
 	return doc, nil
+}
+
+// TooLargeError is an object past MaxObject: refused however its list was read.
+type TooLargeError struct {
+	Name string // where it is: items[3], document 2
+	Size int    // its text's length in bytes
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s is %.1f MiB; the function decodes objects of at most %d MiB (the API server takes requests of at most 3 MiB)",
+		e.Name, float64(e.Size)/(1<<20), MaxObject>>20)
+}
+
+// checkItemSizes holds each item of a ResourceList read whole to MaxObject, as the items of a
+// scanned one are: an item's text runs from its position to the next item's, or to the end of
+// the text for the last (an upper bound: what follows the items counts too).
+func (in *Input) checkItemSizes(doc *yaml.Node) error {
+	if len(doc.Content) == 0 || len(in.Text) <= MaxObject {
+		return nil
+	}
+	items := node.Get(doc.Content[0], "items")
+	if items == nil || items.Kind != yaml.SequenceNode {
+		return nil
+	}
+	starts := lineOffsets(in.Text, items.Content)
+	for i, start := range starts {
+		end := len(in.Text)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		if end-start > MaxObject {
+			return &TooLargeError{Name: fmt.Sprintf("items[%d]", i), Size: end - start}
+		}
+	}
+	return nil
+}
+
+// lineOffsets is the offset of the start of each node's line, in one pass over text; the nodes
+// are in text order.
+func lineOffsets(text []byte, nodes []*yaml.Node) []int {
+	offsets := make([]int, len(nodes))
+	line, off := 1, 0
+	for i, n := range nodes {
+		for line < n.Line && off < len(text) {
+			next := bytes.IndexByte(text[off:], '\n')
+			if next < 0 {
+				off = len(text)
+				break
+			}
+			off += next + 1
+			line++
+		}
+		offsets[i] = off
+	}
+	return offsets
 }
 
 // lineNumber is how yaml.v3 and Decode name a line in an error.

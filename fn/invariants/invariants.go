@@ -334,6 +334,20 @@ func readStream(in []byte) ([]*yaml.Node, error) {
 		if _, dup := node.FirstDuplicate(root, ""); dup != nil {
 			return nil, fmt.Errorf("line %d: a key twice", dup.Line)
 		}
+		if err := decodable(&doc); err != nil {
+			return nil, err
+		}
 		docs = append(docs, root)
 	}
+}
+
+// decodable is yaml.v3's verdict on decoding doc into Go values, as kubectl does: complex keys
+// and merge keys with scalars are refused. An alias bomb, which the function passes unexpanded,
+// is not judged here.
+func decodable(doc *yaml.Node) error {
+	var v any
+	if err := doc.Decode(&v); err != nil && !strings.Contains(err.Error(), "excessive aliasing") {
+		return err
+	}
+	return nil
 }

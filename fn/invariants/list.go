@@ -47,6 +47,9 @@ func readList(in []byte) (*list, error) {
 	if path, dup := node.FirstDuplicate(root, ""); dup != nil {
 		return nil, fmt.Errorf("%s twice", path)
 	}
+	if err := decodable(doc); err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	for _, f := range node.Fields(root) {
 		if seen[f.Key] {

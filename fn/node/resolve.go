@@ -3,6 +3,8 @@ package node
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -143,8 +145,8 @@ func Equal(a, b *yaml.Node) bool {
 		return Equal(Resolved(a), Resolved(b))
 	case a.Kind != b.Kind || a.ShortTag() != b.ShortTag() || len(a.Content) != len(b.Content):
 		return false
-	case a.Kind == yaml.ScalarNode && a.Value != b.Value:
-		return false
+	case a.Kind == yaml.ScalarNode && a.Value != b.Value && a.ShortTag() != yaml.NodeTagNull:
+		return false // every null is the same null, written `~`, `null` or nothing
 	}
 	if a.Kind == yaml.MappingNode && scalarKeys(a) && scalarKeys(b) {
 		return sameFields(a, b)
@@ -222,8 +224,39 @@ func Deref(n *yaml.Node) *yaml.Node {
 }
 
 // FirstDuplicate returns the first key, by path below n, that a mapping holds twice, and that
-// key's second node; "" and nil when there is none. Linear in n's size.
+// key's second node; "" and nil when there is none. Linear in n's size: the path is written only
+// for the key found (a path built at every level would cost depth times key length at each, 795
+// MB for a 0.4 MB flow mapping 4,000 deep, issue 18.9).
 func FirstDuplicate(n *yaml.Node, path string) (string, *yaml.Node) {
+	var at Path
+	if path != "" {
+		at = Path{path}
+	}
+	return at.firstDuplicate(n)
+}
+
+// Path is a field path kept as its parts while a tree is walked, written out only when needed.
+type Path []string
+
+// String writes the path: keys joined by dots, list indices in brackets.
+func (p Path) String() string {
+	var b strings.Builder
+	for i, part := range p {
+		if i > 0 && !strings.HasPrefix(part, "[") {
+			b.WriteByte('.')
+		}
+		b.WriteString(part)
+	}
+	return b.String()
+}
+
+// Index is the path of the list entry i under p.
+func (p Path) Index(i int) Path { return append(p, "["+strconv.Itoa(i)+"]") }
+
+// Key is the path of key under p.
+func (p Path) Key(key string) Path { return append(p, key) }
+
+func (p Path) firstDuplicate(n *yaml.Node) (string, *yaml.Node) {
 	if n.Kind == yaml.MappingNode {
 		seen := make(map[string]bool, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -232,34 +265,27 @@ func FirstDuplicate(n *yaml.Node, path string) (string, *yaml.Node) {
 				continue
 			}
 			if seen[k.Value] {
-				return join(path, k.Value), k
+				return p.Key(k.Value).String(), k
 			}
 			seen[k.Value] = true
 		}
 	}
 	for i, c := range n.Content {
-		sub := path
+		sub := p
 		switch n.Kind {
 		case yaml.MappingNode:
 			if i%2 == 0 && c.Kind == yaml.ScalarNode {
 				continue
 			}
 			if i%2 == 1 {
-				sub = join(path, n.Content[i-1].Value)
+				sub = p.Key(n.Content[i-1].Value)
 			}
 		case yaml.SequenceNode:
-			sub = fmt.Sprintf("%s[%d]", path, i)
+			sub = p.Index(i)
 		}
-		if p, dup := FirstDuplicate(c, sub); dup != nil {
-			return p, dup
+		if path, dup := sub.firstDuplicate(c); dup != nil { // parts past sub's are the walk's scratch
+			return path, dup
 		}
 	}
 	return "", nil
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/sticky-services/set-session-affinity/fn/input"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/report"
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
 )
 
 // Write writes a run's output. edits are sorted, in the input's offsets. A stream's results also
@@ -45,10 +46,12 @@ func writeStream(stdout, stderr io.Writer, text []byte, edits []edit.Edit, resul
 }
 
 func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, results fn.Results, out report.Output) error {
+	results = Tagged(results)
 	tail := results
 	if !appendable(in) {
-		// Results go into the list as yaml.v3 reads it: joined to the results it already has, or
-		// inside a list written in flow style, or before its end marker.
+		// Results go into the list as yaml.v3 reads it: in place of this function's earlier
+		// results, after those of others, inside a list written in flow style or indented, or
+		// before its end marker.
 		e, err := resultsEdits(in, results)
 		if err != nil {
 			return err
@@ -70,24 +73,58 @@ func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, res
 	return out.WriteLines(stderr, results)
 }
 
-// appendable reports whether results can follow the list's last line as a top-level key.
+// The tag every result this function writes into a ResourceList carries, so that a run over its
+// own output replaces its earlier results instead of adding a second, contradicting set, and
+// leaves the results of other functions of a kpt pipeline alone. A result's tags are "set by
+// external tools to store and retrieve arbitrary metadata" (krm-functions-sdk go/fn/result.go).
+const (
+	TagKey   = "function"
+	TagValue = report.FunctionName
+)
+
+// Tagged returns results, each a copy carrying the function's tag.
+func Tagged(results fn.Results) fn.Results {
+	out := make(fn.Results, len(results))
+	for i, r := range results {
+		c := *r
+		c.Tags = make(map[string]string, len(r.Tags)+1)
+		for k, v := range r.Tags {
+			c.Tags[k] = v
+		}
+		c.Tags[TagKey] = TagValue
+		out[i] = &c
+	}
+	return out
+}
+
+// ownResult reports whether a result entry of the input was written by this function: it carries
+// the tag.
+func ownResult(entry *yaml.Node) bool {
+	v, ok := node.Scalar(node.Get(entry, "tags", TagKey))
+	return ok && v == TagValue
+}
+
+// appendable reports whether results can follow the list's last line as a top-level key: the
+// list is a block mapping at column 0 without results, and its text ends with a line break and
+// no end marker.
 func appendable(in *input.Input) bool {
 	t := in.Text
-	if len(t) == 0 || t[len(t)-1] != '\n' || in.Root.Style&yaml.FlowStyle != 0 || node.Get(in.Root, "results") != nil {
+	if len(t) == 0 || t[len(t)-1] != '\n' || in.Root.Style&yaml.FlowStyle != 0 || in.Root.Column != 1 || node.Get(in.Root, "results") != nil {
 		return false
 	}
 	// A list is one document (fn/input), so an end marker can only be its last line of content.
 	for rest := bytes.TrimRight(t, " \t\r\n"); len(rest) > 0; {
 		line := rest[bytes.LastIndexByte(rest, '\n')+1:]
 		if trimmed := bytes.TrimLeft(line, " \t"); len(trimmed) > 0 && trimmed[0] != '#' {
-			return !(bytes.HasPrefix(line, []byte("...")) && len(bytes.TrimRight(line[3:], " \t\r")) == 0)
+			return !yamltext.Marker(line, yamltext.DocumentEnd)
 		}
 		rest = bytes.TrimRight(rest[:len(rest)-len(line)], " \t\r\n")
 	}
 	return true
 }
 
-// resultsEdits writes the results into the list's root mapping, after the results it has.
+// resultsEdits writes the results into the list's root mapping: in place of the results it has,
+// which keep their place, anchor and style, and lose only this function's earlier entries.
 func resultsEdits(in *input.Input, results fn.Results) ([]edit.Edit, error) {
 	resultsText, err := report.AppendYAML(nil, results)
 	if err != nil {
@@ -97,26 +134,102 @@ func resultsEdits(in *input.Input, results fn.Results) ([]edit.Edit, error) {
 	if err := yaml.Unmarshal(resultsText, &doc); err != nil {
 		return nil, err
 	}
-	after := *in.Root
-	after.Content = append([]*yaml.Node(nil), in.Root.Content...)
 	ours := node.Get(doc.Content[0], "results")
 	if ours == nil {
 		return nil, nil
 	}
-	if theirs := node.Get(&after, "results"); theirs != nil && theirs.Kind == yaml.SequenceNode {
-		joined := *theirs
-		joined.Content = append(append([]*yaml.Node(nil), theirs.Content...), ours.Content...)
-		node.Remove(&after, "results")
-		node.Append(&after, "results", &joined)
-	} else {
-		node.Remove(&after, "results")
+	after := *in.Root
+	after.Content = append([]*yaml.Node(nil), in.Root.Content...)
+	if i := keyIndex(in.Root, "results"); i < 0 {
 		node.Append(&after, "results", ours)
+	} else {
+		joined, err := join(in.Root, in.Root.Content[i+1], ours)
+		if err != nil {
+			return nil, err
+		}
+		after.Content[i+1] = joined
 	}
 	es, err := edit.Diff(in.Text, in.Root, &after)
 	if err != nil {
 		return nil, fmt.Errorf("adding the results to the list: %w", err)
 	}
 	return es, nil
+}
+
+// join is the list's results as they are to be: the entries of theirs that other functions
+// wrote, then ours. theirs keeps its anchor, tag and style; an alias that reads it (or an entry
+// of it) would read the new results too, so that is refused.
+func join(root, theirs, ours *yaml.Node) (*yaml.Node, error) {
+	switch {
+	case theirs.Kind == yaml.AliasNode:
+		return nil, fmt.Errorf("the ResourceList's results is an alias (*%s); write the list of results itself", theirs.Value)
+	case node.IsNull(theirs):
+		joined := *ours
+		joined.Anchor = theirs.Anchor
+		return &joined, refuseReaders(root, theirs)
+	case theirs.Kind != yaml.SequenceNode:
+		return nil, fmt.Errorf("the ResourceList's results is %s; want a list of results", node.Describe(theirs))
+	}
+	if err := refuseReaders(root, theirs); err != nil {
+		return nil, err
+	}
+	joined := *theirs
+	joined.Content = nil
+	for _, entry := range theirs.Content {
+		if !ownResult(entry) {
+			joined.Content = append(joined.Content, entry)
+		}
+	}
+	joined.Content = append(joined.Content, ours.Content...)
+	return &joined, nil
+}
+
+// refuseReaders is an error when an alias anywhere under root reads results or a part of it: the
+// new results would change what it reads.
+func refuseReaders(root, results *yaml.Node) error {
+	anchored := map[*yaml.Node]bool{}
+	collectAnchors(results, anchored)
+	if len(anchored) == 0 {
+		return nil
+	}
+	if alias := findAlias(root, anchored); alias != nil {
+		return fmt.Errorf("line %d: *%s reads the ResourceList's results (or a part of them), which this run replaces; write the value itself instead of the alias",
+			alias.Line, alias.Value)
+	}
+	return nil
+}
+
+func collectAnchors(n *yaml.Node, into map[*yaml.Node]bool) {
+	if n.Anchor != "" {
+		into[n] = true
+	}
+	for _, c := range n.Content {
+		collectAnchors(c, into)
+	}
+}
+
+func findAlias(n *yaml.Node, anchored map[*yaml.Node]bool) *yaml.Node {
+	if n.Kind == yaml.AliasNode {
+		if anchored[n.Alias] {
+			return n
+		}
+		return nil
+	}
+	for _, c := range n.Content {
+		if a := findAlias(c, anchored); a != nil {
+			return a
+		}
+	}
+	return nil
+}
+
+func keyIndex(m *yaml.Node, key string) int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
+			return i
+		}
+	}
+	return -1
 }
 
 // merge joins two sorted lists of edits that do not overlap.

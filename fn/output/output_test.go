@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -12,20 +13,37 @@ import (
 )
 
 // Results go into a ResourceList as yaml.v3 reads it: after the list, before an end marker,
-// joined to results already there, inside a list written in flow style, with CRLF kept.
+// joined to results already there, inside a list written in flow style or indented, with CRLF
+// kept; this function's earlier results are replaced, never added to.
 func TestResultsJoinTheList(t *testing.T) {
 	results := fn.Results{{Severity: fn.Info, Message: "done"}}
-	for _, tc := range []struct{ name, in, want string }{
-		{"appended", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n",
-			"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: done\n  severity: info\n"},
-		{"before an end marker", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n...\n",
-			"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: done\n  severity: info\n...\n"},
-		{"joined to earlier results", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: earlier\n",
-			"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: earlier\n- message: done\n  severity: info\n"},
-		{"a list in flow style", `{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": []}` + "\n",
-			`{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [], "results": [{"message": "done", "severity": "info"}]}` + "\n"},
-		{"CRLF", "apiVersion: config.kubernetes.io/v1\r\nkind: ResourceList\r\nitems: []\r\n",
-			"apiVersion: config.kubernetes.io/v1\r\nkind: ResourceList\r\nitems: []\r\nresults:\r\n- message: done\r\n  severity: info\r\n"},
+	const done = "- message: done\n  severity: info\n  tags:\n    function: set-session-affinity\n"
+	const head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n"
+	for _, tc := range []struct{ name, in, want, err string }{
+		{name: "appended", in: head, want: head + "results:\n" + done},
+		{name: "before an end marker", in: head + "...\n", want: head + "results:\n" + done + "...\n"},
+		{name: "an end marker with a comment is still the end (issue 18.2)", in: head + "... # end of list\n",
+			want: head + "results:\n" + done + "... # end of list\n"},
+		{name: "an indented list gets results at its own indentation (issue 18.1)",
+			in:   "  apiVersion: config.kubernetes.io/v1\n  kind: ResourceList\n  items: []\n",
+			want: "  apiVersion: config.kubernetes.io/v1\n  kind: ResourceList\n  items: []\n  results:\n  " + strings.ReplaceAll(strings.TrimSuffix(done, "\n"), "\n", "\n  ") + "\n"},
+		{name: "joined to earlier results", in: head + "results:\n- message: earlier\n",
+			want: head + "results:\n- message: earlier\n" + done},
+		{name: "a rerun replaces this function's results and keeps another function's (issue 17.9)",
+			in:   head + "results:\n- message: other\n  tags: {function: set-labels}\n- message: old\n  severity: info\n  tags:\n    function: set-session-affinity\n- message: old summary\n  tags: {function: set-session-affinity}\n",
+			want: head + "results:\n- message: other\n  tags: {function: set-labels}\n" + done},
+		{name: "results under an anchor no alias reads are written anew, without it", in: head + "results: &r\n- message: earlier\n",
+			want: head + "results:\n- message: earlier\n" + done},
+		{name: "results an alias reads are refused, not dropped or changed under it (issue 18.3)",
+			in:  "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nresults: &prev []\nitems: []\nfunctionConfig: {apiVersion: v1, kind: ConfigMap, data: {x: *prev}}\n",
+			err: "line 5: *prev reads the ResourceList's results"},
+		{name: "results under a !!seq tag keep it (issue 18.13)", in: head + "results: !!seq []\n",
+			want: head + "results: !!seq [{message: done, severity: info, tags: {function: set-session-affinity}}]\n"},
+		{name: "results that are not a list are refused", in: head + "results: done\n",
+			err: `the ResourceList's results is a string "done"; want a list of results`},
+		{name: "a list in flow style", in: `{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": []}` + "\n",
+			want: `{"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [], "results": [{"message": "done", "severity": "info", "tags": {"function": "set-session-affinity"}}]}` + "\n"},
+		{name: "CRLF", in: strings.ReplaceAll(head, "\n", "\r\n"), want: strings.ReplaceAll(head+"results:\n"+done, "\n", "\r\n")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in, err := input.Read([]byte(tc.in))
@@ -38,8 +56,12 @@ func TestResultsJoinTheList(t *testing.T) {
 				}
 			}
 			var out, errOut bytes.Buffer
-			if err := Write(&out, &errOut, in, nil, results, report.Output{}); err != nil {
-				t.Fatal(err)
+			err = Write(&out, &errOut, in, nil, results, report.Output{})
+			if tc.err != "" || err != nil {
+				if err == nil || tc.err == "" || !strings.Contains(err.Error(), tc.err) {
+					t.Errorf("error %v, want one saying %q", err, tc.err)
+				}
+				return
 			}
 			if out.String() != tc.want {
 				t.Errorf("got\n%s\nwant\n%s", out.String(), tc.want)

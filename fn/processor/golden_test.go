@@ -167,6 +167,28 @@ func TestIdempotent(t *testing.T) {
 	}
 }
 
+// TestRerunReplacesItsOwnResults (issue 17.9) feeds every golden list's output, results and
+// all, to the function again: the earlier results must be replaced, not joined by a second,
+// contradicting set, so the output is byte for byte that of a run over the list without them;
+// and a third run changes nothing at all.
+func TestRerunReplacesItsOwnResults(t *testing.T) {
+	for _, g := range goldenCases(t) {
+		if !bytes.Contains(g.stdout, []byte("\nresults:\n")) {
+			continue // a stream, or nothing written
+		}
+		t.Run(filepath.Base(g.dir), func(t *testing.T) {
+			second, _, _ := run(g.stdout)
+			fresh, _, _ := run(withoutResults(g.stdout))
+			if !bytes.Equal(second, fresh) {
+				t.Errorf("a run over the output with its results:\n%s\nwithout them:\n%s", second, fresh)
+			}
+			if third, _, _ := run(second); !bytes.Equal(third, second) {
+				t.Errorf("a third run changed the output:\n%s\nsecond run:\n%s", third, second)
+			}
+		})
+	}
+}
+
 // withoutResults cuts the results a run appended to a list, so the list can be fed in again.
 func withoutResults(out []byte) []byte {
 	if i := bytes.LastIndex(out, []byte("\nresults:\n")); i >= 0 {

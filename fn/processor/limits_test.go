@@ -91,3 +91,73 @@ func TestLargeInputWithoutFastPathIsRefused(t *testing.T) {
 		t.Errorf("the same list without CRs takes the fast path and must pass, got exit %d", code)
 	}
 }
+
+// TestAnObjectPastTheBoundIsRefusedInAResourceList (issue 18.11): one Service past MaxObject was
+// refused in a stream, but inside a ResourceList the whole-list fallback read it anyway, past
+// the bound, and exited 0. It is refused in every form: a scanned list, a list read whole (CRLF).
+func TestAnObjectPastTheBoundIsRefusedInAResourceList(t *testing.T) {
+	defer func(limit int) { input.MaxObject = limit }(input.MaxObject)
+	input.MaxObject = 4 << 10
+	var ports strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&ports, "    - {name: p%d, port: %d}\n", i, 1000+i)
+	}
+	list := header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: small}\n" +
+		"- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    labels: {" + sticky + "}\n  spec:\n    type: NodePort\n    ports:\n" + ports.String()
+	for name, in := range map[string]string{"scanned": list, "read whole": strings.ReplaceAll(list, "\n", "\r\n")} {
+		out, errOut, code := run([]byte(in))
+		if code != 1 || len(out) != 0 || !strings.Contains(string(errOut), "items[1] is 0.0 MiB; the function decodes objects of at most 0 MiB") {
+			t.Errorf("%s: exit %d, %d bytes out, stderr %q", name, code, len(out), errOut)
+		}
+	}
+}
+
+// TestADeepFlowMappingStaysSmall (issue 18.9): an untouched ConfigMap holding a flow mapping
+// 4,000 deep with 100-character keys (0.4 MB) took 795 MB, yaml.v3 alone 18 MB: the checks for
+// keys given twice wrote a path at every level, depth times key length each. Paths are written
+// only for what is refused now.
+func TestADeepFlowMappingStaysSmall(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n  x: ")
+	for i := 0; i < 4000; i++ {
+		fmt.Fprintf(&b, "{%s%d: ", strings.Repeat("k", 100), i)
+	}
+	b.WriteString("v" + strings.Repeat("}", 4000) + "\n")
+	for name, in := range map[string]string{"stream": b.String(), "ResourceList": header + "- " + strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), "\n", "\n  ") + "\n"} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, errOut, code := run([]byte(in))
+		runtime.ReadMemStats(&after)
+		if code != 0 {
+			t.Errorf("%s: exit %d, stderr %s", name, code, errOut)
+		}
+		if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 64<<20 {
+			t.Errorf("%s: a %d-byte input made the run allocate %d MB", name, len(in), allocated>>20)
+		}
+	}
+}
+
+// TestAListPastTheObjectBoundIsReadItemByItem (issue 18.12): `kubectl get svc -A -o yaml` of a
+// 30,000-Service cluster, a 5.1 MB kind: List, was refused as "an object of more than 4 MiB": a
+// List is neither one object nor one request. Its items are found in its text and each is held to
+// the bound alone: the List passes, its Services are edited, and an item past the bound is still
+// refused by its name.
+func TestAListPastTheObjectBoundIsReadItemByItem(t *testing.T) {
+	defer func(limit int) { input.MaxObject = limit }(input.MaxObject)
+	input.MaxObject = 4 << 10
+	var items strings.Builder
+	for i := 0; i < 60; i++ {
+		fmt.Fprintf(&items, "- apiVersion: v1\n  kind: Service\n  metadata:\n    name: s%d\n    labels: {app: a%d}\n  spec:\n    type: NodePort\n    ports: [{port: 80}]\n", i, i)
+	}
+	sticky := "- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    labels: {" + sticky + "}\n  spec:\n    type: NodePort\n    ports: [{port: 80}]\n"
+	list := "---\napiVersion: v1\nkind: List\nitems:\n" + items.String() + sticky + "metadata:\n  resourceVersion: \"\"\n"
+	want := strings.Replace(list, sticky, sticky+"    sessionAffinity: ClientIP\n    sessionAffinityConfig:\n      clientIP:\n        timeoutSeconds: 10800\n    externalTrafficPolicy: Local\n", 1)
+	if out, errOut, code := run([]byte(list)); code != 0 || string(out) != want {
+		t.Errorf("exit %d, stderr %s, stdout:\n%s", code, errOut, truncate(string(out)))
+	}
+	big := strings.Replace(list, sticky, sticky+"    x: \""+strings.Repeat("x", 5<<10)+"\"\n", 1)
+	if _, errOut, code := run([]byte(big)); code != 2 || !strings.Contains(string(errOut), "document 1.items[60] is ") {
+		t.Errorf("an item past the bound: exit %d (want 2, unusable input), stderr %s", code, errOut)
+	}
+}

@@ -29,6 +29,7 @@ import (
 	"github.com/sticky-services/set-session-affinity/fn/report"
 	"github.com/sticky-services/set-session-affinity/fn/rules"
 	"github.com/sticky-services/set-session-affinity/fn/selection"
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
 )
 
 // Name prefixes what the function prints on stderr.
@@ -77,6 +78,9 @@ type Outcome struct {
 // ResourceList 1 on any failure, as kpt and kustomize expect; for a stream 1 for error findings and
 // 2 for unusable input or config (exitCode).
 func Run(in []byte, s Stream, stdout, stderr io.Writer) int {
+	if yamltext.CROnly(in) {
+		stdout = yamltext.CRWriter(stdout) // Process reads it with \n; the output goes back to \r
+	}
 	o, err := Process(in, s)
 	if err == nil {
 		out := s.Output
@@ -111,6 +115,9 @@ func exitCode(in []byte, o *Outcome, err error) int {
 
 // Process decides a run over in. An error means the input as a whole is unusable.
 func Process(in []byte, s Stream) (*Outcome, error) {
+	if yamltext.CROnly(in) {
+		in = yamltext.ToLF(in)
+	}
 	inp, err := input.Read(in)
 	if err != nil {
 		return nil, err
@@ -131,9 +138,10 @@ func Process(in []byte, s Stream) (*Outcome, error) {
 		if err := s.checkList(); err != nil {
 			return nil, err
 		}
-	case err != nil && inp.Shape == input.ResourceList && inp.Pieces[0].Form == input.Entry:
+	case err != nil && inp.Shape == input.ResourceList && inp.Pieces[0].Form == input.Entry && !errors.As(err, new(*input.TooLargeError)):
 		// An item that does not read alone may read within its list: an alias to an anchor in
-		// another item. yaml.v3 decides, on the whole list.
+		// another item. yaml.v3 decides, on the whole list. An item too large stays refused:
+		// read whole, it would take the memory its bound is there to save.
 	default:
 		return o, err
 	}
@@ -151,11 +159,21 @@ func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
 	}
 	cfg, errs := config.Decode(fc)
 	r := &job{in: inp, cfg: cfg, configOK: len(errs) == 0}
-	outcomes := parallel.Map(len(inp.Pieces), r.piece)
+	// Most pieces of a large input give nothing (a ConfigMap, a Deployment): they keep no
+	// outcome, so 200,000 documents hold 200,000 nil pointers, not 200,000 outcomes.
+	outcomes := parallel.Map(len(inp.Pieces), func(i int) *pieceOutcome {
+		if po := r.piece(i); !po.empty() {
+			return &po
+		}
+		return nil
+	})
 	o := &Outcome{Input: inp}
 	var counts report.Counts
 	var peers []peer
 	for _, po := range outcomes {
+		if po == nil {
+			continue
+		}
 		if po.err != nil {
 			return nil, po.err
 		}
@@ -206,6 +224,11 @@ type pieceOutcome struct {
 	err       error  // the input is unusable
 }
 
+// empty reports whether po says nothing: no edit, result, count, peer or error.
+func (po *pieceOutcome) empty() bool {
+	return len(po.edits) == 0 && len(po.results) == 0 && po.counts.IsZero() && po.rewritten == 0 && len(po.peers) == 0 && po.err == nil
+}
+
 // peer is a selected Service as adviseUnsupported needs it. It holds the labels' node only, so a
 // large run keeps no decoded piece alive for it.
 type peer struct {
@@ -238,10 +261,13 @@ func adviseUnsupported(cfg config.Config, peers []peer) {
 	}
 }
 
-// object is an object of a piece with the name messages give it.
+// object is an object of a piece with the name messages give it. An item that is not an object
+// stands in the list too, with the error result it gets (notObject), so that results keep the
+// input's order whatever form the piece was read in.
 type object struct {
-	name string
-	node *yaml.Node
+	name      string
+	node      *yaml.Node
+	notObject *fn.Result
 }
 
 // piece decodes piece i when it may hold a Service and processes its objects.
@@ -260,20 +286,24 @@ func (r *job) piece(i int) (po pieceOutcome) {
 		po.err = err
 		return po
 	}
-	objects, err := r.objects(p, doc, &po)
+	objects, err := r.objects(p, doc)
 	if err != nil || !r.configOK {
 		po.err = err
 		return po
 	}
 	var changes []change
 	for _, obj := range objects {
+		if obj.notObject != nil {
+			changes = append(changes, change{obj: obj, results: fn.Results{obj.notObject}})
+			continue
+		}
 		after, results, counts, peer := r.object(obj)
 		if peer != nil {
 			po.peers = append(po.peers, *peer)
 		}
 		changes = append(changes, change{obj, after, results, counts, ""}) // every object, in input order
 	}
-	edits, rewritten, err := r.edits(p, text, changes)
+	edits, rewritten, err := r.edits(p, text, doc, changes)
 	po.rewritten, po.err = rewritten, err
 	for _, c := range changes {
 		po.results = append(po.results, c.results...)
@@ -306,7 +336,7 @@ type change struct {
 // an alias would read a change its object is not to have, the object that holds the anchor is
 // refused (an error naming it, the field, the anchor and the reader), and the others are edited
 // again without it.
-func (r *job) edits(p input.Piece, text []byte, changes []change) ([]edit.Edit, int, error) {
+func (r *job) edits(p input.Piece, text []byte, doc *yaml.Node, changes []change) ([]edit.Edit, int, error) {
 	for {
 		session := edit.NewSession(text)
 		var edits []edit.Edit
@@ -327,7 +357,7 @@ func (r *job) edits(p input.Piece, text []byte, changes []change) ([]edit.Edit, 
 			edits = append(edits, es...)
 			written = append(written, i)
 		}
-		if !refuseConflicts(session, changes, written) {
+		if !refuseConflicts(session, changes, written, p.Name, doc) {
 			if len(edits) == 0 {
 				return nil, 0, nil
 			}
@@ -337,21 +367,30 @@ func (r *job) edits(p input.Piece, text []byte, changes []change) ([]edit.Edit, 
 }
 
 // refuseConflicts refuses each change whose edit of an anchor an alias would read against its
-// object's will, and reports whether it refused any.
-func refuseConflicts(session *edit.Session, changes []change, written []int) bool {
+// object's will, and reports whether it refused any. The readers are the piece's objects, then
+// the rest of its document (doc, named piece): a List's own fields, a ResourceList's
+// functionConfig.
+func refuseConflicts(session *edit.Session, changes []change, written []int, piece string, doc *yaml.Node) bool {
 	refused := false
-	for _, reader := range changes {
-		obj := reader.obj
-		for _, c := range session.Conflicts(obj.node) {
-			owner := &changes[written[c.Anchor.Owner]]
-			if owner.refused != "" {
-				continue
-			}
-			owner.refused = fmt.Sprintf("the anchor &%s here is also read by %s (%s) at %s, through *%s, which the change would change too; nothing is changed: give one of them its own copy of the value instead of the alias",
-				c.Anchor.Node.Anchor, obj.name, describe(obj.node), c.AliasPath, c.Anchor.Node.Anchor)
-			owner.refuse(c.Anchor.Path)
-			refused = true
+	refuse := func(c edit.Conflict, reader string) {
+		owner := &changes[written[c.Anchor.Owner]]
+		if owner.refused != "" {
+			return
 		}
+		owner.refused = fmt.Sprintf("the anchor &%s here is also read by %s at %s, through *%s, which the change would change too; nothing is changed: give one of them its own copy of the value instead of the alias",
+			c.Anchor.Node.Anchor, reader, c.AliasPath, c.Anchor.Node.Anchor)
+		owner.refuse(c.Anchor.Path)
+		refused = true
+	}
+	for _, reader := range changes {
+		for _, c := range session.Conflicts(reader.obj.node) {
+			refuse(c, fmt.Sprintf("%s (%s)", reader.obj.name, describe(reader.obj.node)))
+		}
+	}
+	// An alias inside an object was seen above, and its anchor's owner refused; what is left are
+	// aliases outside every object.
+	for _, c := range session.Conflicts(doc) {
+		refuse(c, piece)
 	}
 	return refused
 }
@@ -387,7 +426,7 @@ func describe(n *yaml.Node) string {
 // objects lists the objects of a decoded piece: the document's, the entry, or the whole list's
 // items; a List's items stand in for the List. A ResourceList item that is not an object is an
 // error result; a stream document that is not an object makes the input unusable.
-func (r *job) objects(p input.Piece, doc *yaml.Node, po *pieceOutcome) ([]object, error) {
+func (r *job) objects(p input.Piece, doc *yaml.Node) ([]object, error) {
 	if len(doc.Content) == 0 {
 		return nil, nil // comments only
 	}
@@ -395,8 +434,8 @@ func (r *job) objects(p input.Piece, doc *yaml.Node, po *pieceOutcome) ([]object
 	var found []object
 	add := func(name string, n *yaml.Node) {
 		if node.Deref(n).Kind != yaml.MappingNode {
-			po.results = append(po.results, &fn.Result{Severity: fn.Error,
-				Message: fmt.Sprintf("%s is %s; every item must be an object (it is passed through unchanged)", name, node.Describe(n))})
+			found = append(found, object{name: name, node: n, notObject: &fn.Result{Severity: fn.Error,
+				Message: fmt.Sprintf("%s is %s; every item must be an object (it is passed through unchanged)", name, node.Describe(n))}})
 			return
 		}
 		found = append(found, listItems(name, n)...)
@@ -433,7 +472,7 @@ func listItems(name string, n *yaml.Node) []object {
 	kind, _ := node.Scalar(node.Lookup(n, "kind"))
 	items := node.Lookup(n, "items")
 	if !strings.HasSuffix(kind, "List") || items == nil || items.Kind != yaml.SequenceNode {
-		return []object{{name, n}}
+		return []object{{name: name, node: n}}
 	}
 	var found []object
 	for j, item := range items.Content {
@@ -572,8 +611,7 @@ func (r *job) verify(p input.Piece, text []byte, edits []edit.Edit, changes []ch
 	if err != nil {
 		return fmt.Errorf("%s: writing the change to %s: the edited text does not decode: %w", p.Name, strings.Join(names, ", "), err)
 	}
-	var po pieceOutcome
-	got, err := r.objects(p, doc, &po)
+	got, err := r.objects(p, doc)
 	if err != nil {
 		return err
 	}

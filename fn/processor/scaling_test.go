@@ -10,7 +10,8 @@ import (
 )
 
 // TestScalesLinearly holds every dimension of the input to linear time: doubling the labels,
-// ports, annotations or selector keys of one Service, or the items or comment lines of a list,
+// ports, annotations or selector keys of one Service, the items or comment lines of a list, the
+// depth of a flow mapping, the documents of a stream or the items of a kind: List,
 // may at most about double the run (time(2n)/time(n) <= 2.5; a quadratic step gives 4). It
 // times runs, so it is not part of `make test` (a loaded machine could fail it); `make
 // test-scaling` runs it, as `make bench` does.
@@ -31,6 +32,16 @@ func TestScalesLinearly(t *testing.T) {
 		}},
 		{"items", 20000, func(n int) string {
 			return list(repeat("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c%d}\n", n))
+		}},
+		{"depth of an untouched flow mapping", 4000, func(n int) string {
+			return list("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: deep}\n  data:\n    x: " +
+				repeat("{"+strings.Repeat("k", 100)+"%d: ", n) + "v" + strings.Repeat("}", n) + "\n")
+		}},
+		{"documents", 20000, func(n int) string {
+			return repeat("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c%d}\n", n)
+		}},
+		{"List items", 20000, func(n int) string {
+			return "apiVersion: v1\nkind: List\nitems:\n" + repeat("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c%d}\n", n)
 		}},
 		{"comment lines", 50000, func(n int) string {
 			return list(repeat("# comment %d\n", n) + "- " + strings.TrimPrefix(service("", "", "    ports: [{port: 80}]\n"), header+"- "))

@@ -30,6 +30,8 @@ const listResults = `results:
     apiVersion: v1
     kind: Service
     name: web
+  tags:
+    function: set-session-affinity
 - message: 'set to "ClientIP": kube-proxy keeps each client IP on one pod'
   severity: info
   resourceRef:
@@ -39,6 +41,8 @@ const listResults = `results:
   field:
     path: spec.sessionAffinity
     proposedValue: ClientIP
+  tags:
+    function: set-session-affinity
 - message: 'set to 10800: how long kube-proxy remembers a client''s pod'
   severity: info
   resourceRef:
@@ -48,6 +52,8 @@ const listResults = `results:
   field:
     path: spec.sessionAffinityConfig.clientIP.timeoutSeconds
     proposedValue: 10800
+  tags:
+    function: set-session-affinity
 - message: 'set to "Local": keeps the client IP, which Cluster replaces with a node address, so affinity keys on the real client'
   severity: info
   resourceRef:
@@ -57,6 +63,8 @@ const listResults = `results:
   field:
     path: spec.externalTrafficPolicy
     proposedValue: Local
+  tags:
+    function: set-session-affinity
 - message: 'with Local, a node without a ready pod of this Service drops the traffic sent to its node port: send clients only to nodes that run a pod, or use a LoadBalancer, whose health checks skip such nodes'
   severity: warning
   resourceRef:
@@ -65,8 +73,12 @@ const listResults = `results:
     name: web
   field:
     path: spec.externalTrafficPolicy
+  tags:
+    function: set-session-affinity
 - message: 'provider auto (assumed alibaba: 1), mode mutate: 1 Service updated, 0 already compliant, 0 not selected (skipped), 0 failed'
   severity: info
+  tags:
+    function: set-session-affinity
 `
 
 func runStream(t *testing.T, in string) (string, string, int) {

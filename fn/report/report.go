@@ -167,6 +167,12 @@ func (c *Counts) AddProvider(name string, assumed bool) {
 	c.Providers[name]++
 }
 
+// IsZero reports whether c counts nothing.
+func (c Counts) IsZero() bool {
+	return c.Updated == 0 && c.Compliant == 0 && c.NotSelected == 0 && c.Failed == 0 &&
+		c.Skipped == 0 && c.LoadBalancers == 0 && len(c.Providers) == 0
+}
+
 // Add adds o to c.
 func (c *Counts) Add(o Counts) {
 	c.Updated += o.Updated
@@ -270,13 +276,17 @@ func services(n int) string {
 func WriteLines(w io.Writer, results fn.Results, least fn.Severity) error {
 	for _, r := range results {
 		if rank(r.Severity) >= rank(least) {
-			if _, err := fmt.Fprintln(w, r.String()); err != nil {
+			if _, err := fmt.Fprintln(w, oneLine.Replace(r.String())); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
 }
+
+// oneLine keeps a result on its line: a name or value read from a multi-line scalar shows its
+// line breaks escaped, so each result is still one stderr line.
+var oneLine = strings.NewReplacer("\r", `\r`, "\n", `\n`)
 
 func rank(s fn.Severity) int {
 	switch s {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
@@ -65,5 +66,18 @@ func TestSummaryCountsProviders(t *testing.T) {
 		if got := Summary(tc.counts, tc.cfg).Message; !strings.HasPrefix(got, tc.want) {
 			t.Errorf("got  %s\nwant %s...", got, tc.want)
 		}
+	}
+}
+
+// TestAResultWithALineBreakIsOneStderrLine (found by FuzzRun): a kind read from a multi-line
+// scalar put its line break in the stderr line, so one error made two lines.
+func TestAResultWithALineBreakIsOneStderrLine(t *testing.T) {
+	var b strings.Builder
+	results := fn.Results{{Severity: fn.Error, Message: "bad", ResourceRef: &fn.ResourceRef{Kind: "a\nb\rc"}}}
+	if err := WriteLines(&b, results, fn.Error); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); strings.Count(got, "\n") != 1 || strings.Contains(got, "\r") || !strings.Contains(got, `a\nb\rc`) {
+		t.Errorf("stderr %q; want one line with the breaks escaped", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -15,7 +16,7 @@ import (
 // Encoding through reflection costs more than the rest of a large run, so the common results are
 // written by hand; any result holding a value outside what is handled here (a string with control
 // or non-ASCII characters, surrounding spaces or a number-like start; a value that is neither
-// string nor int; tags; an empty object) is encoded by yaml.v3 itself.
+// string nor int; a tag key that is not plain; an empty object) is encoded by yaml.v3 itself.
 func AppendYAML(b []byte, results fn.Results) ([]byte, error) {
 	if len(results) == 0 {
 		return b, nil
@@ -120,7 +121,7 @@ func (e *entryWriter) object(indent, name string, empty bool) {
 
 func appendResult(b []byte, r *fn.Result) ([]byte, bool) {
 	const top, nested = "  ", "    "
-	e := &entryWriter{b: b, ok: r.Tags == nil}
+	e := &entryWriter{b: b, ok: true}
 	e.str(top, "message", r.Message)
 	e.str(top, "severity", string(r.Severity))
 	if ref := r.ResourceRef; ref != nil && e.ok {
@@ -143,10 +144,40 @@ func appendResult(b []byte, r *fn.Result) ([]byte, bool) {
 			e.any(nested, "index", f.Index)
 		}
 	}
+	if len(r.Tags) > 0 && e.ok {
+		e.object(top, "tags", false)
+		keys := make([]string, 0, len(r.Tags))
+		for k := range r.Tags {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys) // yaml.v3 writes a map's keys sorted
+		for _, k := range keys {
+			e.tag(nested, k, r.Tags[k])
+		}
+	}
 	if !e.ok || e.fields == 0 {
 		return b, false
 	}
 	return e.b, true
+}
+
+// tag writes one `key: value` of a result's tags: plain keys only (the ones this function sets);
+// any other key goes to yaml.v3.
+func (e *entryWriter) tag(indent, key, value string) {
+	if key == "" || readsAs(key) != readsAsString || !plainAllowed(key) || !e.ok {
+		e.ok = false
+		return
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] <= 0x20 || key[i] > 0x7e {
+			e.ok = false
+			return
+		}
+	}
+	e.key(indent, key)
+	e.b = append(e.b, ' ')
+	e.b, e.ok = appendString(e.b, value)
+	e.b = append(e.b, '\n')
 }
 
 // appendString writes s as yaml.v3 writes a string map value in block context: plain when it

@@ -59,6 +59,7 @@ func TestAppendYAMLWritesWhatYAMLv3Writes(t *testing.T) {
 		&fn.Result{Message: "m", File: &fn.File{}},
 		&fn.Result{Message: "m", File: &fn.File{Index: -1}},
 		&fn.Result{Message: "m", Tags: map[string]string{"b": "2", "a": "1"}},
+		&fn.Result{Message: "m", Tags: map[string]string{"function": "set-session-affinity", "x y": "true", "": "", "<<": "z", "1": "a: b", "?": "new\nline"}},
 	)
 	got, err := AppendYAML(nil, results)
 	if err != nil {
@@ -74,6 +75,10 @@ func TestAppendYAMLWritesCommonResultsByHand(t *testing.T) {
 		r := &fn.Result{Message: s, Severity: fn.Info, Field: &fn.Field{Path: "p", ProposedValue: s}}
 		if _, ok := appendResult(nil, r); !ok {
 			t.Errorf("%q goes to yaml.v3", s)
+		}
+		r.Tags = map[string]string{"function": "set-session-affinity"}
+		if _, ok := appendResult(nil, r); !ok {
+			t.Errorf("%q with the function's tag goes to yaml.v3", s)
 		}
 	}
 }
