@@ -5,27 +5,34 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sticky-services/set-session-affinity/fn/jsontext"
 	"github.com/sticky-services/set-session-affinity/fn/provider"
 )
 
 // setJSONField sets field to want inside a JSON object annotation, keeping its other fields. An
 // equal number counts as the same value, so `30` and `"30"` are both left alone.
 func setJSONField(current string, present bool, field, want string) (string, string) {
-	obj := map[string]any{}
-	if present {
-		if err := json.Unmarshal([]byte(current), &obj); err != nil {
-			return "", fmt.Sprintf("is not a JSON object (%v); want for example {%q: %q}", err, field, want)
+	if !present {
+		b, err := json.Marshal(map[string]string{field: want})
+		if err != nil {
+			return "", err.Error()
 		}
-		if fmt.Sprint(obj[field]) == want {
-			return current, ""
-		}
+		return string(b), ""
 	}
-	obj[field] = want
-	b, err := json.Marshal(obj) // sorted keys: deterministic
+	obj := map[string]any{}
+	if err := json.Unmarshal([]byte(current), &obj); err != nil {
+		return "", fmt.Sprintf("is not a JSON object (%v); want for example {%q: %q}", err, field, want)
+	}
+	if fmt.Sprint(obj[field]) == want {
+		return current, ""
+	}
+	// The user's other members stay as written: decoding and encoding again would round big
+	// numbers, rewrite 1e2 as 100, sort the keys and escape < (issue 18.4).
+	out, err := jsontext.SetField(current, field, want)
 	if err != nil {
 		return "", err.Error()
 	}
-	return string(b), ""
+	return out, ""
 }
 
 // jsonField returns the field of a JSON object annotation as text, when it is a whole number
