@@ -333,3 +333,62 @@ func mutatingLimit(s policyService, findings []goldens.Finding, denial string) s
 	}
 	return ""
 }
+
+// TestMutatingPolicyCost: the server creates every generated mutating policy, and each repairs the
+// worst case (validator's worstCase: 100 ports, 100 listeners, 101 annotations, 50 labels, with
+// sessionAffinity None) within its CEL budget, so the validating policy then admits it. Then the
+// limit: the policies' expressions walk the annotations (provider signals), so a Service with
+// 1000, 2000 and 4000 annotations must be repaired too, and the time each takes is reported.
+func TestMutatingPolicyCost(t *testing.T) {
+	needServer(t)
+	theServerJudge.ensureNamespace(t, t.Context(), "default")
+	for _, c := range policyCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			vap, vapBinding := generatePolicy(t, c)
+			defer installPolicy(t, c, vap, vapBinding)()
+			mp, mpBinding := generateMutating(t, c)
+			defer installMutating(t, c, mp, mpBinding)()
+			start := time.Now()
+			v, obj := serverObject(t, "default", worstCase(t, c, false))
+			took := time.Since(start)
+			if !v.Accepted {
+				t.Fatalf("the worst case without ClientIP was not repaired and admitted: %s", v)
+			}
+			if got := stickyFields(obj)["spec.sessionAffinity"]; got != "ClientIP" {
+				t.Fatalf("the worst case came back with sessionAffinity %q; want ClientIP", got)
+			}
+			report("mutating cost "+c.name, "created; worst case (100 ports, 100 listeners, 101 annotations) repaired and admitted in %v", took.Round(time.Millisecond))
+			if c.name != "alibaba" {
+				return
+			}
+			// Beyond 4000 a dry run takes longer than the client's 30 s (the time grows with the
+			// square of the annotations: see the README's admission section).
+			var times []string
+			for n := 1000; n <= 4000; n *= 2 {
+				start := time.Now()
+				v, obj := serverObject(t, "default", manyAnnotations(c, n))
+				if !v.Accepted || stickyFields(obj)["spec.sessionAffinity"] != "ClientIP" {
+					t.Errorf("%d annotations: not repaired within the CEL budget: %.300s", n, v.Message)
+					break
+				}
+				times = append(times, fmt.Sprintf("%d annotations in %v", n, time.Since(start).Round(10*time.Millisecond)))
+			}
+			report("mutating cost limit", "repaired within the CEL budget: %s", strings.Join(times, ", "))
+		})
+	}
+}
+
+// manyAnnotations is a LoadBalancer Service with n short annotations and sessionAffinity None.
+func manyAnnotations(c policyCase, n int) []byte {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: Service\nmetadata:\n  name: many-annotations\n  labels:\n")
+	for k, v := range c.probe {
+		fmt.Fprintf(&b, "    %s: %q\n", k, v)
+	}
+	b.WriteString("  annotations:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "    n.example.com/k%d: v\n", i)
+	}
+	b.WriteString("spec:\n  type: LoadBalancer\n  sessionAffinity: None\n  ports: [{port: 80}]\n")
+	return []byte(b.String())
+}
