@@ -86,4 +86,3 @@ func stableObject(t *testing.T, obj map[string]any) []byte {
 	}
 	return []byte(b.String())
 }
-
