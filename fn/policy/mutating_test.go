@@ -187,3 +187,23 @@ func TestMutatingPolicyReinvokesAndPatchesOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestDenialsTellKubectlUsersServiceFields: a kubectl user denied for load-balancer fields on a
+// ClusterIP Service is told the Service field to set, not a function setting they do not have.
+func TestDenialsTellKubectlUsersServiceFields(t *testing.T) {
+	pol, _, err := Build(configFor(t, nil), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, v := range pol.Spec.(PolicySpec).Validations {
+		text := v.Message + v.MessageExpression
+		if strings.Contains(text, "promoteToLoadBalancer") {
+			t.Errorf("a denial names the function setting promoteToLoadBalancer: %s", v.Message)
+		}
+		found = found || strings.Contains(text, "set spec.type: LoadBalancer")
+	}
+	if !found {
+		t.Error("no denial tells the user to set spec.type: LoadBalancer")
+	}
+}
