@@ -84,3 +84,17 @@ func (c *Client) DryRunCreateObject(ctx context.Context, namespace string, manif
 	}
 	return v, body, nil
 }
+
+// DryRunUpdateObject is DryRunUpdate that also returns the object the server would store (JSON);
+// nil when the server refuses.
+func (c *Client) DryRunUpdateObject(ctx context.Context, path string, manifest []byte) (validator.Verdict, []byte, error) {
+	resp, body, err := c.do(ctx, http.MethodPut, path+"?dryRun=All&fieldValidation=Strict", "application/yaml", manifest)
+	if err != nil {
+		return validator.Verdict{}, nil, err
+	}
+	v, err := verdictOf(resp, body, path)
+	if err != nil || !v.Accepted {
+		return v, nil, err
+	}
+	return v, body, nil
+}
