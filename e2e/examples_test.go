@@ -26,7 +26,7 @@ var update = flag.Bool("update", false, "rewrite the examples' expected files fr
 // testedExamples is every example folder these tests run; TestExamplesAreAllTested fails when a
 // folder is added without a test. seed-article is a golden of fn/processor's tests.
 var testedExamples = []string{
-	"admission-policy", "argocd-cmp", "ci-gate", "helm-post-renderer", "kustomize-container", "kustomize-exec",
+	"admission-mutating", "admission-policy", "argocd-cmp", "ci-gate", "helm-post-renderer", "kustomize-container", "kustomize-exec",
 	"seed-article", "set-session-affinity-eval", "set-session-affinity-eval-exec",
 	"set-session-affinity-render", "set-session-affinity-render-exec",
 }

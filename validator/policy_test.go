@@ -136,7 +136,7 @@ func runFunctionArgs(stdin []byte, args ...string) (string, string, error) {
 // generatePolicy runs `set-session-affinity policy` for c and returns the policy and the binding.
 func generatePolicy(t *testing.T, c policyCase, extra ...string) (policy, binding []byte) {
 	t.Helper()
-	args := append([]string{"policy", "--name", c.policyName()}, c.flags()...)
+	args := append([]string{"policy", "--mutating=false", "--name", c.policyName()}, c.flags()...)
 	stdout, stderr, err := runFunctionArgs(nil, append(args, extra...)...)
 	if err != nil {
 		t.Fatalf("set-session-affinity %s: %v\n%s", strings.Join(args, " "), err, stderr)

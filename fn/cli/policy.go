@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/labels"
+
 	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/policy"
 	"github.com/sticky-services/set-session-affinity/fn/processor"
@@ -19,7 +21,8 @@ const PolicyCommand = "policy"
 func runPolicy(args []string, stdout, stderr io.Writer) int {
 	o := &options{keys: map[string]string{}}
 	var help bool
-	var name, actions string
+	var name, actions, namespaces string
+	validating, mutating := true, true
 	fs := flag.NewFlagSet(processor.Name+" "+PolicyCommand, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.BoolVar(&help, "help", false, "")
@@ -27,6 +30,9 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.configFile, "config", "", "")
 	fs.StringVar(&name, "name", policy.DefaultName, "")
 	fs.StringVar(&actions, "validation-actions", policy.Deny, "")
+	fs.StringVar(&namespaces, "namespace-selector", "", "")
+	fs.BoolVar(&validating, "validating", true, "")
+	fs.BoolVar(&mutating, "mutating", true, "")
 	o.configFlags(fs)
 	rest, err := parseArgs(fs, args)
 	if err != nil {
@@ -56,11 +62,11 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 			list = append(list, a)
 		}
 	}
-	pol, binding, err := policy.Build(cfg, policy.Options{Name: name, ValidationActions: list})
+	objs, err := buildPolicies(cfg, name, list, namespaces, validating, mutating)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("%s: %w", PolicyCommand, err))
 	}
-	out, err := policy.Render(pol, binding)
+	out, err := policy.Render(objs...)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("%s: %w", PolicyCommand, err))
 	}
@@ -70,12 +76,46 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// buildPolicies returns the mutating policy and binding, then the validating ones, each pair
+// unless left out: in that order the reader sees what is written before what is judged.
+func buildPolicies(cfg config.Config, name string, actions []string, namespaces string, validating, mutating bool) ([]policy.Object, error) {
+	if !validating && !mutating {
+		return nil, fmt.Errorf("--validating=false and --mutating=false leave nothing to print; keep at least one")
+	}
+	opts := policy.Options{Name: name, ValidationActions: actions}
+	if namespaces != "" {
+		sel, err := labels.Parse(namespaces)
+		if err != nil {
+			return nil, fmt.Errorf("--namespace-selector %q: %s; want a label selector such as team=web or env notin (dev)", namespaces, err.Error())
+		}
+		opts.NamespaceSelector = sel
+	}
+	var objs []policy.Object
+	if mutating {
+		p, b, err := policy.BuildMutating(cfg, opts)
+		if err != nil {
+			return nil, err
+		}
+		objs = append(objs, p, b)
+	}
+	if validating {
+		p, b, err := policy.Build(cfg, opts)
+		if err != nil {
+			return nil, err
+		}
+		objs = append(objs, p, b)
+	}
+	return objs, nil
+}
+
 func policyUsage() string {
 	var b strings.Builder
-	b.WriteString(`set-session-affinity policy prints a ValidatingAdmissionPolicy and a ValidatingAdmissionPolicyBinding
-(admissionregistration.k8s.io/v1, CEL; Kubernetes 1.30 or newer) that deny a CREATE or UPDATE of a
-core v1 Service that --mode validate would fail, with the same selector, provider, timeouts and
-messages. What only the function can check is listed in the policy's
+	b.WriteString(`set-session-affinity policy prints a MutatingAdmissionPolicy and its binding
+(admissionregistration.k8s.io/v1; Kubernetes 1.36 or newer) that write into a CREATE or UPDATE of a
+core v1 Service what the function would write, then a ValidatingAdmissionPolicy and its binding
+(Kubernetes 1.30 or newer) that deny one --mode validate would fail, with the same selector,
+provider, timeouts and messages. The API server runs mutating admission first, so the validating
+policy judges the mutated Service. What only the function does is listed in each policy's
 ` + policy.LimitsAnnotation + ` annotation.
 
 Usage:
@@ -97,7 +137,10 @@ Flags (the function's config, as in plain YAML mode; flags override --config):
 		line("--"+flagName(k.Name)+value, fmt.Sprintf("%s; default %s", k.Summary, k.Default))
 	}
 	line("--validation-actions LIST", "the binding's validationActions: Deny, Warn, Audit, comma separated; default Deny")
-	line("--name NAME", "the policy's and the binding's name; default "+policy.DefaultName)
+	line("--namespace-selector SELECTOR", "both bindings apply only in namespaces whose labels match (kubectl syntax); default every namespace")
+	line("--mutating=false", "leave out the MutatingAdmissionPolicy and its binding (clusters before 1.36)")
+	line("--validating=false", "leave out the ValidatingAdmissionPolicy and its binding")
+	line("--name NAME", "the policies' and the bindings' name; default "+policy.DefaultName)
 	line("--help", "this text")
 	return b.String()
 }

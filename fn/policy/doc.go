@@ -5,6 +5,10 @@
 // cluster without going through a render step (kubectl apply, kubectl edit, a plain helm install)
 // is held to the same rules.
 //
+// BuildMutating makes the MutatingAdmissionPolicy and its binding from the same config and data:
+// JSON patches that write what mutate mode writes, which the API server applies before the
+// validating policy judges the Service (mutating.go).
+//
 // Build turns a validated config.Config into the two objects; Render writes them as YAML. The
 // policy takes no parameters: the config is compiled into its expressions.
 //

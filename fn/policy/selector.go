@@ -81,3 +81,23 @@ func selectorOf(sel labels.Selector) (selector, error) {
 	}
 	return out, nil
 }
+
+// namespaceSelector converts a kubectl-syntax selector for a binding's namespaceSelector: nil
+// selects every namespace. Unlike the Service selector it has no CEL beside it, so `>` and `<`,
+// which no LabelSelector can say, are refused.
+func namespaceSelector(sel labels.Selector) (*MatchResources, error) {
+	if sel == nil || sel.Empty() {
+		return nil, nil
+	}
+	reqs, _ := sel.Requirements()
+	for _, r := range reqs {
+		if op := map[selection.Operator]string{selection.GreaterThan: ">", selection.LessThan: "<"}[r.Operator()]; op != "" {
+			return nil, fmt.Errorf("namespace selector %q: operator %q has no LabelSelector form; allowed =, ==, !=, in, notin, exists (key), !key", sel.String(), op)
+		}
+	}
+	s, err := selectorOf(sel)
+	if err != nil {
+		return nil, fmt.Errorf("namespace selector: %w", err)
+	}
+	return &MatchResources{NamespaceSelector: s.labelSelector}, nil
+}

@@ -25,7 +25,7 @@ const (
 	WhyHeadless      = "a headless Service (clusterIP: None) is not proxied by kube-proxy, so session affinity cannot apply"
 	WhyLBField       = "may not be used when type is ClusterIP, so the API server rejects the Service"
 	WhyLBAnnotation  = "is a load-balancer annotation, and no controller acts on it when type is ClusterIP"
-	FixLBOnly        = "remove it, or set promoteToLoadBalancer: true to make this a LoadBalancer Service"
+	FixLBOnly        = "remove it, or set spec.type: LoadBalancer (a cloud load balancer, possibly reachable from the internet)"
 	WhyPromote       = "this creates a cloud load balancer, possibly reachable from the internet"
 	WhyLegacy        = "which the controller reads first"
 	UnderSelector    = underSelector

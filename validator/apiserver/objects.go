@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -67,4 +68,33 @@ func verdictOf(resp *http.Response, body []byte, path string) (validator.Verdict
 	v := validator.FromStatus(status)
 	v.Warnings = warnings
 	return v, nil
+}
+
+// DryRunCreateObject is DryRunCreate that also returns the object the server would store (JSON),
+// after defaulting and mutating admission; nil when the server refuses.
+func (c *Client) DryRunCreateObject(ctx context.Context, namespace string, manifest []byte) (validator.Verdict, []byte, error) {
+	path := "/api/v1/namespaces/" + url.PathEscape(namespace) + "/services?dryRun=All&fieldValidation=Strict"
+	resp, body, err := c.do(ctx, http.MethodPost, path, "application/yaml", manifest)
+	if err != nil {
+		return validator.Verdict{}, nil, err
+	}
+	v, err := verdictOf(resp, body, path)
+	if err != nil || !v.Accepted {
+		return v, nil, err
+	}
+	return v, body, nil
+}
+
+// DryRunUpdateObject is DryRunUpdate that also returns the object the server would store (JSON);
+// nil when the server refuses.
+func (c *Client) DryRunUpdateObject(ctx context.Context, path string, manifest []byte) (validator.Verdict, []byte, error) {
+	resp, body, err := c.do(ctx, http.MethodPut, path+"?dryRun=All&fieldValidation=Strict", "application/yaml", manifest)
+	if err != nil {
+		return validator.Verdict{}, nil, err
+	}
+	v, err := verdictOf(resp, body, path)
+	if err != nil || !v.Accepted {
+		return v, nil, err
+	}
+	return v, body, nil
 }
