@@ -53,7 +53,9 @@ func TestPolicyUpdateAndWarn(t *testing.T) {
 	}{
 		{"unchanged", updateService, false},
 		{"affinity dropped", strings.Replace(updateService, "sessionAffinity: ClientIP", "sessionAffinity: None", 1), true},
-		{"timeout changed", strings.Replace(updateService, "10800", "600", 1), true},
+		// A valid timeout the Service states is the user's word: with no timeout in the config,
+		// validate mode keeps it, and so does the policy (issue 17).
+		{"timeout changed to another valid value", strings.Replace(updateService, "10800", "600", 1), false},
 		// The old object carries the label, so objectSelector matches; the new one does not, and
 		// validate mode would not select it: the policy's matchCondition lets it through.
 		{"label dropped and affinity dropped", strings.Replace(strings.Replace(updateService,
