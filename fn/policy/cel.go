@@ -308,7 +308,7 @@ func (g *generator) overrides() []Validation {
 			continue
 		}
 		if _, problem := p.Persistence.InUnit(g.cfg.PersistenceTimeoutSeconds); problem != "" {
-			msg := fmt.Sprintf("metadata.annotations[%s]: not set, and persistenceTimeoutSeconds from the config: %s for provider %s; set the annotation on this Service", ta, problem, p.Name)
+			msg := fmt.Sprintf("metadata.annotations[%s]: not set, and the persistence timeout this policy was generated with: %s for provider %s; set the annotation on this Service", ta, problem, p.Name)
 			vs = append(vs, rule(fmt.Sprintf("%s && variables.provider == %s", other, q(p.Name)), has(ta), msg, ""))
 		}
 	}
@@ -472,8 +472,8 @@ func (g *generator) controller(p *provider.Profile, guard string) (Validation, [
 	}
 	advice := `"or choose the provider of that class"`
 	if len(owners) > 0 {
-		advice = fmt.Sprintf(`({%s}[?variables.class].hasValue() ? "or use provider " + {%s}[variables.class] + " (config key provider, or annotation %s)" : "or choose the provider of that class")`,
-			strings.Join(owners, ", "), strings.Join(owners, ", "), config.ProviderAnnotation)
+		advice = fmt.Sprintf(`({%s}[?variables.class].hasValue() ? "or set annotation %s: " + {%s}[variables.class] + " on this Service" : "or choose the provider of that class")`,
+			strings.Join(owners, ", "), config.ProviderAnnotation, strings.Join(owners, ", "))
 	}
 	msg := fmt.Sprintf(`"spec.loadBalancerClass: " + (%s ? %s : variables.class == "" ? %s : "%s does not handle loadBalancerClass \"" + variables.class + "\", so none of its annotations take effect; allowed %s, " + %s)`,
 		unhandled, q(c.Unhandled),

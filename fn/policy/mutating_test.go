@@ -191,17 +191,25 @@ func TestMutatingPolicyReinvokesAndPatchesOnly(t *testing.T) {
 // TestDenialsTellKubectlUsersServiceFields: a kubectl user denied for load-balancer fields on a
 // ClusterIP Service is told the Service field to set, not a function setting they do not have.
 func TestDenialsTellKubectlUsersServiceFields(t *testing.T) {
-	pol, _, err := Build(configFor(t, nil), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A kubectl user has the Service's fields and annotations, not the function's settings.
+	settings := []string{"promoteToLoadBalancer", "config key", "from the config", "clientIPTimeoutSeconds", "persistenceTimeoutSeconds"}
 	found := false
-	for _, v := range pol.Spec.(PolicySpec).Validations {
-		text := v.Message + v.MessageExpression
-		if strings.Contains(text, "promoteToLoadBalancer") {
-			t.Errorf("a denial names the function setting promoteToLoadBalancer: %s", v.Message)
+	// The persistence timeout 30 fits alibaba but not huawei (whole minutes), so the policy
+	// carries the rule that asks a huawei Service for its own annotation.
+	for _, data := range []map[string]string{nil, {"persistenceTimeoutSeconds": "30"}, {"provider": "alibaba"}} {
+		pol, _, err := Build(configFor(t, data), Options{})
+		if err != nil {
+			t.Fatal(err)
 		}
-		found = found || strings.Contains(text, "set spec.type: LoadBalancer")
+		for _, v := range pol.Spec.(PolicySpec).Validations {
+			text := v.Message + v.MessageExpression
+			for _, setting := range settings {
+				if strings.Contains(text, setting) {
+					t.Errorf("config %v: a denial names the function's setting %q: %s", data, setting, v.Message)
+				}
+			}
+			found = found || strings.Contains(text, "set spec.type: LoadBalancer")
+		}
 	}
 	if !found {
 		t.Error("no denial tells the user to set spec.type: LoadBalancer")
