@@ -238,6 +238,13 @@ func TestQuickStartSetUpIsTwoMakeCommands(t *testing.T) {
 	if got := strings.Join(setup[0].words, " "); got != "make demo" {
 		t.Fatalf("the first set-up command is `%s`; this test runs `make demo`", got)
 	}
+	// The second runs the tests, and it is the command CI runs: .ci/run calls what README gives.
+	if got := strings.Join(setup[1].words, " "); got != "make test" {
+		t.Errorf("the second set-up command is `%s`; want `make test`, the tests", got)
+	}
+	if ci := readFile(t, filepath.Join(repoRoot, ".ci", "run")); !regexp.MustCompile(`(?m)^make test$`).MatchString(ci) {
+		t.Errorf(".ci/run does not run `make test`, README's test command")
+	}
 	// BIN names the binary TestMain built from this tree, newer than every source, so make runs
 	// the demo without building into the repository's bin/.
 	stdout, stderr, code := runTool(t, repoRoot, "make", "--no-print-directory", "demo", "BIN="+fnBin)
