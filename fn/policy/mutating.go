@@ -311,15 +311,7 @@ func mergedItems(p *provider.Profile, set provider.Set) []Named {
 // function accepted (config.Decode). They carry the validating policy's name, so the pair is
 // found together.
 func BuildMutating(cfg config.Config, opts Options) (policy, binding Object, err error) {
-	name := opts.Name
-	if name == "" {
-		name = DefaultName
-	}
-	sel, err := selectorOf(cfg.Selector)
-	if err != nil {
-		return Object{}, Object{}, err
-	}
-	ns, err := namespaceSelector(opts.NamespaceSelector)
+	name, sel, ns, err := opts.target(cfg)
 	if err != nil {
 		return Object{}, Object{}, err
 	}

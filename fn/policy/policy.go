@@ -117,23 +117,31 @@ type MatchResources struct {
 	NamespaceSelector *LabelSelector `yaml:"namespaceSelector,omitempty"`
 }
 
+// target is what both policies and their bindings share: their name, the Services they select
+// (the config's selector) and the namespaces they apply in.
+func (opts Options) target(cfg config.Config) (name string, sel selector, ns *MatchResources, err error) {
+	name = opts.Name
+	if name == "" {
+		name = DefaultName
+	}
+	if sel, err = selectorOf(cfg.Selector); err != nil {
+		return "", selector{}, nil, err
+	}
+	if ns, err = namespaceSelector(opts.NamespaceSelector); err != nil {
+		return "", selector{}, nil, err
+	}
+	return name, sel, ns, nil
+}
+
 // Build returns the ValidatingAdmissionPolicy and its binding for cfg, a config the function
 // accepted (config.Decode). The policy admits a Service exactly when the function's validate mode
 // passes it or does not select it, except for Limits.
 func Build(cfg config.Config, opts Options) (policy, binding Object, err error) {
-	name := opts.Name
-	if name == "" {
-		name = DefaultName
-	}
 	actions, err := validationActions(opts.ValidationActions)
 	if err != nil {
 		return Object{}, Object{}, err
 	}
-	sel, err := selectorOf(cfg.Selector)
-	if err != nil {
-		return Object{}, Object{}, err
-	}
-	ns, err := namespaceSelector(opts.NamespaceSelector)
+	name, sel, ns, err := opts.target(cfg)
 	if err != nil {
 		return Object{}, Object{}, err
 	}
