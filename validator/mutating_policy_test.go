@@ -32,7 +32,7 @@ const (
 // documented limits (fn/policy MutatingLimits).
 const (
 	limitMisplaced = "affinity keys under spec.selector: the function moves them, the mutating policy cannot, the validating policy denies naming where they belong"
-	limitKept      = "a value the Service states is kept by the mutating policy (the user's word, spec 8) where this build's function and validating policy still want the config's"
+	limitJSON      = "an existing JSON annotation (Huawei's session-affinity-option): CEL cannot parse JSON, so the mutating policy leaves it and the validating policy denies naming the value to write"
 )
 
 // generateMutating runs `set-session-affinity policy --validating=false` for c.
@@ -324,12 +324,9 @@ func mutatingLimit(s policyService, findings []goldens.Finding, denial string) s
 	}) {
 		return limitMisplaced
 	}
-	// The Service's own value, under the field's key or (Alibaba) its legacy spelling.
-	legacy := strings.Replace(field, "/alibaba-cloud-loadbalancer-", "/alicloud-loadbalancer-", 1)
-	for _, f := range []string{field, legacy} {
-		if v := valueAt(s.node, f); v != nil && !isZero(v) {
-			return limitKept
-		}
+	if key, ok := strings.CutPrefix(field, "metadata.annotations["); ok && valueAt(s.node, field) != nil &&
+		strings.HasPrefix(key, "kubernetes.io/elb.session-affinity-option") {
+		return limitJSON
 	}
 	return ""
 }

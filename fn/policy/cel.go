@@ -500,7 +500,7 @@ func (g *generator) set(p *provider.Profile, guard string, set provider.Set) (er
 	// wantPersistence).
 	kept := "false"
 	if set.Persistence {
-		wanted = fmt.Sprintf("string(variables.persistenceSeconds / %d)", p.Persistence.Unit.Seconds)
+		wanted = g.persistenceInUnit(p)
 		kept = "variables.persistenceSeconds == 0"
 	}
 	field := q("metadata.annotations[" + set.Key + "]")
@@ -581,6 +581,15 @@ func (g *generator) legacyValue(p *provider.Profile, set provider.Set) string {
 	fallback, _ := per.InUnit(g.cfg.PersistenceTimeoutSeconds)
 	return fmt.Sprintf("(variables.persistenceSeconds != 0 ? string(variables.persistenceSeconds / %d) : %s ? %s : %s)",
 		per.Unit.Seconds, intInRange(stated, per.Range), stated, q(strconv.Itoa(fallback)))
+}
+
+// persistenceInUnit is the CEL string of the persistence timeout to write, and to name in a
+// denial, when the Service states none that may be kept, in p's unit: the override annotation's or
+// the config's explicit value (variables.persistenceSeconds), else, where that is 0 because nobody
+// set one, the config's default, which is what the function writes.
+func (g *generator) persistenceInUnit(p *provider.Profile) string {
+	return fmt.Sprintf("string((variables.persistenceSeconds != 0 ? variables.persistenceSeconds : %d) / %d)",
+		g.cfg.PersistenceTimeoutSeconds, p.Persistence.Unit.Seconds)
 }
 
 // listenerVar names the variable that holds p's listener annotation split into entries, each

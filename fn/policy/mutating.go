@@ -242,7 +242,7 @@ func (g *generator) setRule(p *provider.Profile, guard string, set provider.Set)
 		})
 	case provider.JSONField:
 		// Only a missing annotation is written; an existing one is the validating policy's.
-		want := fmt.Sprintf("string(variables.persistenceSeconds / %d)", p.Persistence.Unit.Seconds)
+		want := g.persistenceInUnit(p)
 		rs = append(rs, patchRule{
 			name:  p.Name + " " + set.Key,
 			guard: fmt.Sprintf("%s && !(%s in %s)", guard, q(set.Key), ann),
@@ -266,7 +266,7 @@ func (g *generator) setRule(p *provider.Profile, guard string, set provider.Set)
 // Service's own value under any of the key's spellings when p allows it; else the config's.
 func (g *generator) wantedPersistence(p *provider.Profile, cur string) string {
 	per := p.Persistence
-	configured := fmt.Sprintf("string(variables.persistenceSeconds / %d)", per.Unit.Seconds)
+	configured := g.persistenceInUnit(p)
 	if g.cfg.Sources.PersistenceTimeout == config.FromConfig {
 		return configured
 	}
