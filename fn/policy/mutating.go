@@ -321,20 +321,14 @@ func BuildMutating(cfg config.Config, opts Options) (policy, binding Object, err
 		mutations = append(mutations, r.mutation())
 	}
 	spec := MutatingPolicySpec{
-		FailurePolicy: "Fail",
-		MatchConstraints: Match{
-			ObjectSelector: sel.labelSelector,
-			ResourceRules: []ResourceRule{{
-				APIGroups: []string{""}, APIVersions: []string{"v1"},
-				Operations: []string{"CREATE", "UPDATE"}, Resources: []string{"services"},
-			}},
-		},
+		FailurePolicy:      "Fail",
+		MatchConstraints:   servicesMatching(sel),
 		MatchConditions:    g.matchConditions(sel),
 		Variables:          append(g.variables(), g.mutatingVariables()...),
 		Mutations:          mutations,
 		ReinvocationPolicy: "IfNeeded",
 	}
-	labels := map[string]string{"app.kubernetes.io/managed-by": "set-session-affinity"}
+	labels := managedBy()
 	meta := Metadata{
 		Name:   name,
 		Labels: labels,
