@@ -92,10 +92,9 @@ func hasChange(findings []Finding) bool {
 // LoadBalancer reports whether the selected Service svc is a LoadBalancer after the run, or
 // would be in validate mode: the Services a load balancer's persistence applies to.
 func LoadBalancer(svc *yaml.Node, cfg config.Config) bool {
+	// Which annotations count as load-balancer fields is the same under every provider
+	// (loadBalancerAnnotations), so the Service's provider need not be resolved again here.
 	s := &service{obj: svc, cfg: cfg}
-	if r := ResolveProvider(svc, cfg); r.Profile != nil {
-		s.cfg.Provider = r.Profile
-	}
 	switch s.serviceType() {
 	case "LoadBalancer":
 		return true
