@@ -289,6 +289,11 @@ func TestRunResultsOnceForAllFiles(t *testing.T) {
 	if strings.Count(stderr, unused) != 1 {
 		t.Errorf("stderr:\n%s\nwant %q once, for the run", stderr, unused)
 	}
+	// The summary counts every file's Services by provider, as a single run's does.
+	_, stderr, _ = runIn(t, dir, []string{"-v", "lb", "np"}, "")
+	if !strings.Contains(stderr, "provider auto (assumed alibaba: 2), mode mutate: 2 Services updated") {
+		t.Errorf("stderr:\n%s\nwant a summary naming the providers of both files' Services", stderr)
+	}
 }
 
 // TestTerminalHint: with a terminal on stdin and no file, a line on stderr says the function

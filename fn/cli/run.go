@@ -141,17 +141,12 @@ func runResults(runs []done, cfg config.Config) []report.Located {
 	for _, r := range runs {
 		own := len(report.RunResults(r.outcome.Counts, cfg))
 		all = append(all, r.results[:len(r.results)-own]...)
-		total = addCounts(total, r.outcome.Counts)
+		total.Add(r.outcome.Counts)
 	}
 	for _, res := range report.RunResults(total, cfg) {
 		all = append(all, report.Located{Result: res})
 	}
 	return all
-}
-
-func addCounts(a, b report.Counts) report.Counts {
-	return report.Counts{Updated: a.Updated + b.Updated, Compliant: a.Compliant + b.Compliant, NotSelected: a.NotSelected + b.NotSelected,
-		Failed: a.Failed + b.Failed, Skipped: a.Skipped + b.Skipped, LoadBalancers: a.LoadBalancers + b.LoadBalancers}
 }
 
 // fileName is how findings name a source: its path, or nothing for stdin.

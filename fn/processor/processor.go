@@ -180,7 +180,7 @@ func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
 		o.Edits = append(o.Edits, po.edits...)
 		o.Results = append(o.Results, po.results...)
 		o.Rewritten += po.rewritten
-		addCounts(&counts, po.counts)
+		counts.Add(po.counts)
 		peers = append(peers, po.peers...)
 	}
 	adviseUnsupported(cfg, peers)
@@ -307,7 +307,7 @@ func (r *job) piece(i int) (po pieceOutcome) {
 	po.rewritten, po.err = rewritten, err
 	for _, c := range changes {
 		po.results = append(po.results, c.results...)
-		addCounts(&po.counts, c.counts)
+		po.counts.Add(c.counts)
 	}
 	if err != nil || len(edits) == 0 {
 		return po
@@ -665,5 +665,3 @@ func count(c *report.Counts, o rules.Outcome) {
 		c.Skipped++
 	}
 }
-
-func addCounts(total *report.Counts, c report.Counts) { total.Add(c) }
