@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -335,7 +336,10 @@ func mutatingLimit(s policyService, findings []goldens.Finding, denial string) s
 // worst case (validator's worstCase: 100 ports, 100 listeners, 101 annotations, 50 labels, with
 // sessionAffinity None) within its CEL budget, so the validating policy then admits it. Then the
 // limit: the policies' expressions walk the annotations (provider signals), so a Service with
-// 1000, 2000 and 4000 annotations must be repaired too, and the time each takes is reported.
+// 1000 annotations must be repaired too, and the time it takes is reported. The larger sizes
+// (2000, 4000) take seconds that grow with the square of the annotations and with the machine's
+// load, against the client's 30 s: they run only with SSA_COST_LIMIT=1, outside the CI gate, which
+// must not fail by load.
 func TestMutatingPolicyCost(t *testing.T) {
 	needServer(t)
 	theServerJudge.ensureNamespace(t, t.Context(), "default")
@@ -358,10 +362,12 @@ func TestMutatingPolicyCost(t *testing.T) {
 			if c.name != "alibaba" {
 				return
 			}
-			// Beyond 4000 a dry run takes longer than the client's 30 s (the time grows with the
-			// square of the annotations: see the README's admission section).
+			largest := 1000
+			if os.Getenv("SSA_COST_LIMIT") == "1" {
+				largest = 4000 // beyond it a dry run outlasts the client's 30 s (docs/admission.md)
+			}
 			var times []string
-			for n := 1000; n <= 4000; n *= 2 {
+			for n := 1000; n <= largest; n *= 2 {
 				start := time.Now()
 				v, obj := serverObject(t, "default", manyAnnotations(c, n))
 				if !v.Accepted || stickyFields(obj)["spec.sessionAffinity"] != "ClientIP" {
