@@ -25,7 +25,7 @@ type options struct {
 	help, version bool
 	configFile    string
 	// out is where plain mode sends results besides the stderr lines.
-	out report.Output
+	out report.Destinations
 	// keys holds the config keys set by flags, by config key name.
 	keys map[string]string
 	// flagOrder keeps the order the keys were documented in, for a stable config.
@@ -110,7 +110,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, version stri
 	if err != nil {
 		return fail(stderr, err)
 	}
-	return processor.Run(in, processor.Stream{Config: fc, FromCommandLine: o.configFile != "" || len(o.keys) > 0, Output: o.out}, stdout, stderr)
+	return processor.Run(in, processor.StreamOptions{Config: fc, FromCommandLine: o.configFile != "" || len(o.keys) > 0, Output: o.out}, stdout, stderr)
 }
 
 // readAll reads the input into a buffer of its size: a file's size is known up front; a pipe is
@@ -188,7 +188,7 @@ func (o *options) functionConfig() (*yaml.Node, error) {
 			flags = append(flags, key)
 		}
 	}
-	if m := node.Get(fc, "metadata"); m == nil || m.Kind == yaml.MappingNode {
+	if m := node.AsWritten(fc, "metadata"); m == nil || m.Kind == yaml.MappingNode {
 		annotations := node.EnsureMap(fc, "metadata", "annotations")
 		node.SetScalar(annotations, config.PlainAnnotation, "true", yaml.NodeTagString)
 		if o.configFile != "" {
@@ -201,7 +201,7 @@ func (o *options) functionConfig() (*yaml.Node, error) {
 	if len(flags) == 0 {
 		return fc, nil
 	}
-	typed := node.Get(fc, "kind") != nil && node.Get(fc, "kind").Value == config.Kind
+	typed := node.AsWritten(fc, "kind") != nil && node.AsWritten(fc, "kind").Value == config.Kind
 	target := fc
 	if !typed {
 		target = node.EnsureMap(fc, "data")

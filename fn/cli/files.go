@@ -183,13 +183,13 @@ func kustomizationPatches(path string, patches map[string]bool) error {
 	}
 	root, dir := k.Content[0], filepath.Dir(path)
 	for _, field := range []string{"patches", "patchesStrategicMerge", "patchesJson6902", "replacements"} {
-		list := node.Get(root, field)
+		list := node.AsWritten(root, field)
 		if list == nil || list.Kind != yaml.SequenceNode {
 			continue
 		}
 		for _, entry := range list.Content {
 			file, _ := node.Scalar(entry)
-			if p, ok := node.Scalar(node.Get(entry, "path")); ok {
+			if p, ok := node.Scalar(node.AsWritten(entry, "path")); ok {
 				file = p
 			}
 			if file != "" && !strings.Contains(file, "\n") {
@@ -231,8 +231,8 @@ func notAManifest(text []byte) string {
 		if root.Kind != yaml.MappingNode {
 			return fmt.Sprintf("document %d is %s, not an object (a JSON patch?)", i, node.Describe(root))
 		}
-		kind, _ := node.Scalar(node.Lookup(root, "kind"))
-		apiVersion, _ := node.Scalar(node.Lookup(root, "apiVersion"))
+		kind, _ := node.Scalar(node.AsDecoded(root, "kind"))
+		apiVersion, _ := node.Scalar(node.AsDecoded(root, "apiVersion"))
 		switch {
 		case kind == "" || apiVersion == "":
 			return fmt.Sprintf("document %d has no apiVersion and kind: not a Kubernetes object (a values file, a patch?)", i)

@@ -69,7 +69,7 @@ func findObjects(text []byte) map[string]locatedObject {
 			root = root.Content[0]
 		}
 		if p.Form == input.WholeList {
-			root = node.Get(root, "items")
+			root = node.AsWritten(root, "items")
 		}
 		addObjects(found, root, offset)
 	}
@@ -92,8 +92,8 @@ func addObjects(found map[string]locatedObject, n *yaml.Node, offset int) {
 	if n.Kind != yaml.MappingNode {
 		return
 	}
-	kind, _ := node.Scalar(node.Lookup(n, "kind"))
-	if items := node.Lookup(n, "items"); strings.HasSuffix(kind, "List") && items != nil && items.Kind == yaml.SequenceNode {
+	kind, _ := node.Scalar(node.AsDecoded(n, "kind"))
+	if items := node.AsDecoded(n, "items"); strings.HasSuffix(kind, "List") && items != nil && items.Kind == yaml.SequenceNode {
 		addObjects(found, items, offset)
 		return
 	}
@@ -145,7 +145,7 @@ func entry(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
 			return m.Content[i], m.Content[i+1]
 		}
 	}
-	v := node.Lookup(m, key)
+	v := node.AsDecoded(m, key)
 	return v, v
 }
 

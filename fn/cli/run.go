@@ -32,10 +32,10 @@ func hintTerminal(stdin io.Reader, stderr io.Writer) {
 	}
 }
 
-// done is a file's run: its outcome and where its results are.
+// done is a file's run: its plan and where its results are.
 type done struct {
 	src     source
-	outcome *processor.Outcome
+	plan    *processor.Plan
 	results []report.Located
 }
 
@@ -110,12 +110,12 @@ func (o *options) checkCombination(paths []string, cfg config.Config) error {
 // ResourceList among files) and an invalid config stop the run with exit code 2, naming each
 // file.
 func (o *options) process(sources []source, fc *yaml.Node, stderr io.Writer) ([]done, int) {
-	stream := processor.Stream{Config: fc, FromCommandLine: true}
+	stream := processor.StreamOptions{Config: fc, FromCommandLine: true}
 	var runs []done
 	code := exitOK
 	for _, src := range sources {
-		outcome, err := processor.Process(src.text, stream)
-		if err == nil && outcome.Input.Shape == input.ResourceList {
+		plan, err := processor.Process(src.text, stream)
+		if err == nil && plan.Input.Shape == input.ResourceList {
 			err = errors.New("is a ResourceList; give it on stdin alone, without --output or --in-place, to run it as a KRM function")
 		}
 		if err != nil {
@@ -123,11 +123,11 @@ func (o *options) process(sources []source, fc *yaml.Node, stderr io.Writer) ([]
 			code = exitUsage
 			continue
 		}
-		if outcome.ConfigInvalid {
-			_ = report.WriteText(stderr, locate("", nil, outcome.Results))
+		if plan.ConfigInvalid {
+			_ = report.WriteText(stderr, locate("", nil, plan.Results))
 			return nil, exitUsage
 		}
-		runs = append(runs, done{src: src, outcome: outcome, results: locate(fileName(src.name), src.text, outcome.Results)})
+		runs = append(runs, done{src: src, plan: plan, results: locate(fileName(src.name), src.text, plan.Results)})
 	}
 	return runs, code
 }
@@ -139,9 +139,9 @@ func runResults(runs []done, cfg config.Config) []report.Located {
 	var all []report.Located
 	var total report.Counts
 	for _, r := range runs {
-		own := len(report.RunResults(r.outcome.Counts, cfg))
+		own := len(report.RunResults(r.plan.Counts, cfg))
 		all = append(all, r.results[:len(r.results)-own]...)
-		total.Add(r.outcome.Counts)
+		total.Add(r.plan.Counts)
 	}
 	for _, res := range report.RunResults(total, cfg) {
 		all = append(all, report.Located{Result: res})
@@ -195,7 +195,7 @@ func (o *options) writeFindings(stdout, stderr io.Writer, all []report.Located, 
 		}
 		results[i] = &r
 	}
-	return report.Output{ResultsFile: o.out.ResultsFile}.Write(io.Discard, results)
+	return report.Destinations{ResultsFile: o.out.ResultsFile}.Write(io.Discard, results)
 }
 
 // writeDocuments writes each changed file back with --in-place; otherwise, with text output, the
@@ -203,8 +203,8 @@ func (o *options) writeFindings(stdout, stderr io.Writer, all []report.Located, 
 func (o *options) writeDocuments(stdout io.Writer, runs []done) error {
 	if o.inPlace {
 		for _, r := range runs {
-			if len(r.outcome.Edits) > 0 {
-				if err := writeBack(r.src, edit.Apply(r.src.text, r.outcome.Edits)); err != nil {
+			if len(r.plan.Edits) > 0 {
+				if err := writeBack(r.src, edit.Apply(r.src.text, r.plan.Edits)); err != nil {
 					return err
 				}
 			}
@@ -216,7 +216,7 @@ func (o *options) writeDocuments(stdout io.Writer, runs []done) error {
 	}
 	var out bytes.Buffer
 	for i, r := range runs {
-		text := edit.Apply(r.src.text, r.outcome.Edits)
+		text := edit.Apply(r.src.text, r.plan.Edits)
 		if i > 0 && len(bytes.TrimSpace(text)) > 0 && !bytes.HasPrefix(text, []byte("---")) {
 			out.WriteString("---\n")
 		}

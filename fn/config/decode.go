@@ -130,7 +130,7 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 	values := fc
 	c.Origin.Prefix = pathPrefix(kind)
 	if kind == "ConfigMap" {
-		values = node.Get(fc, "data")
+		values = node.AsWritten(fc, "data")
 	}
 	for _, f := range node.Fields(values) {
 		if _, ok := lookupKey(f.Key); ok && !c.Origin.Flags[f.Key] {
@@ -143,7 +143,7 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 	}
 	for _, e := range errs {
 		if _, ok := lookupKey(e.Key); ok {
-			v, _ := node.Scalar(node.Get(values, e.Key))
+			v, _ := node.Scalar(node.AsWritten(values, e.Key))
 			if where := c.Origin.Blame(e.Key, e.Path, v); where != e.Path {
 				e.Where = where
 			}
@@ -156,10 +156,10 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 // as keys of the object the command line builds, so every explicit setting is a key.
 func sourcesOf(values *yaml.Node) Sources {
 	var s Sources
-	if node.Get(values, "clientIPTimeoutSeconds") != nil {
+	if node.AsWritten(values, "clientIPTimeoutSeconds") != nil {
 		s.ClientIPTimeout = FromConfig
 	}
-	if node.Get(values, "persistenceTimeoutSeconds") != nil {
+	if node.AsWritten(values, "persistenceTimeoutSeconds") != nil {
 		s.PersistenceTimeout = FromConfig
 	}
 	return s
@@ -174,7 +174,7 @@ func pathPrefix(kind string) string {
 
 // checkMetadata: the object's metadata is the orchestrators' (ignored), but it must be an object.
 func checkMetadata(fc *yaml.Node) []*Error {
-	if m := node.Get(fc, "metadata"); !node.IsNull(m) && m.Kind != yaml.MappingNode {
+	if m := node.AsWritten(fc, "metadata"); !node.IsNull(m) && m.Kind != yaml.MappingNode {
 		return []*Error{{Path: "metadata", Key: "metadata", Msg: "must be an object, got " + node.Describe(m)}}
 	}
 	return nil

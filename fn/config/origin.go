@@ -36,7 +36,7 @@ type Origin struct {
 
 func originOf(fc *yaml.Node) Origin {
 	text := func(key string) string {
-		v, _ := node.Scalar(node.Get(fc, "metadata", "annotations", key))
+		v, _ := node.Scalar(node.AsWritten(fc, "metadata", "annotations", key))
 		return v
 	}
 	o := Origin{Plain: text(PlainAnnotation) == "true", File: text(FileAnnotation), Flags: map[string]bool{}, Keys: map[string]bool{}}

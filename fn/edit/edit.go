@@ -464,7 +464,7 @@ func encode(n *yaml.Node, indent int) ([]byte, error) {
 // bare is a deep copy of n with aliases resolved and no comments: a rendered value brings no
 // comment of its own into the text. A null written as nothing is written `null`.
 func bare(n *yaml.Node) *yaml.Node {
-	c := node.Resolved(n)
+	c := node.ResolveUnbounded(n)
 	var strip func(*yaml.Node)
 	strip = func(x *yaml.Node) {
 		x.HeadComment, x.LineComment, x.FootComment = "", "", ""

@@ -34,30 +34,30 @@ func TestDiff(t *testing.T) {
 	}{{
 		name:   "a replaced scalar keeps its line and comment",
 		in:     "spec:\n  type: ClusterIP # was the article's\n  ports: [{port: 80}]\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str) },
 		want:   "spec:\n  type: LoadBalancer # was the article's\n  ports: [{port: 80}]\n",
 	}, {
 		name:   "a replaced quoted scalar keeps its quotes",
 		in:     "metadata:\n  annotations:\n    a: '5'\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "a", "1800", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "metadata", "annotations"), "a", "1800", str) },
 		want:   "metadata:\n  annotations:\n    a: '1800'\n",
 	}, {
 		name: "a new key goes at the end of its mapping, in its indentation",
 		in:   "spec:\n    ports:\n    - port: 80\n    selector: {app: x}\n# trailing comment\n",
 		change: func(o *yaml.Node) {
-			node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str)
+			node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str)
 			node.SetScalar(node.EnsureMap(o, "spec", "sessionAffinityConfig", "clientIP"), "timeoutSeconds", "10800", yaml.NodeTagInt)
 		},
 		want: "spec:\n    ports:\n    - port: 80\n    selector: {app: x}\n    sessionAffinity: ClientIP\n    sessionAffinityConfig:\n        clientIP:\n            timeoutSeconds: 10800\n# trailing comment\n",
 	}, {
 		name:   "a flow mapping stays flow, its other entries as written; JSON-style keys make new entries JSON",
 		in:     "metadata:\n  annotations: {\"a\":\"b\"}\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "1800", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "metadata", "annotations"), "k", "1800", str) },
 		want:   "metadata:\n  annotations: {\"a\":\"b\",\"k\":\"1800\"}\n",
 	}, {
 		name:   "an empty flow mapping gets its first entry",
 		in:     "metadata:\n  annotations: {}\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v,w", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "metadata", "annotations"), "k", "v,w", str) },
 		want:   "metadata:\n  annotations: {k: \"v,w\"}\n",
 	}, {
 		name:   "a key with no value becomes a block mapping",
@@ -68,41 +68,41 @@ func TestDiff(t *testing.T) {
 		name: "flow nulls and JSON spacing around a change stay as written",
 		in:   "spec:\n  ports: [{\"name\":\"udp-53\",\"port\":53}, {port: 54, appProtocol}]\n  type: NodePort\n",
 		change: func(o *yaml.Node) {
-			node.SetScalar(node.Get(o, "spec"), "externalTrafficPolicy", "Local", str)
+			node.SetScalar(node.AsWritten(o, "spec"), "externalTrafficPolicy", "Local", str)
 		},
 		want: "spec:\n  ports: [{\"name\":\"udp-53\",\"port\":53}, {port: 54, appProtocol}]\n  type: NodePort\n  externalTrafficPolicy: Local\n",
 	}, {
 		name: "a key moves: its lines go, it is added where it belongs with its comment",
 		in:   "spec:\n  selector:\n    app: x\n    sessionAffinity: ClientIP # moved\n  type: ClusterIP\n",
 		change: func(o *yaml.Node) {
-			v := node.Remove(node.Get(o, "spec", "selector"), "sessionAffinity")
-			node.Append(node.Get(o, "spec"), "sessionAffinity", v)
+			v := node.Remove(node.AsWritten(o, "spec", "selector"), "sessionAffinity")
+			node.Append(node.AsWritten(o, "spec"), "sessionAffinity", v)
 		},
 		want: "spec:\n  selector:\n    app: x\n  type: ClusterIP\n  sessionAffinity: ClientIP # moved\n",
 	}, {
 		name:   "an entry of a compact list gets a key",
 		in:     "- apiVersion: v1\n  kind: Service\n  spec:\n    type: NodePort\n- apiVersion: v1\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "externalTrafficPolicy", "Local", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "externalTrafficPolicy", "Local", str) },
 		want:   "- apiVersion: v1\n  kind: Service\n  spec:\n    type: NodePort\n    externalTrafficPolicy: Local\n- apiVersion: v1\n",
 	}, {
 		name:   "a key removed from a flow mapping takes its comma",
 		in:     "spec:\n  selector: {app: x, sessionAffinity: ClientIP, tier: web}\n",
-		change: func(o *yaml.Node) { node.Remove(node.Get(o, "spec", "selector"), "sessionAffinity") },
+		change: func(o *yaml.Node) { node.Remove(node.AsWritten(o, "spec", "selector"), "sessionAffinity") },
 		want:   "spec:\n  selector: {app: x, tier: web}\n",
 	}, {
 		name:   "a value reached by an alias that does not change keeps the alias",
 		in:     "metadata:\n  labels: &l {app: x}\nspec:\n  selector: *l\n  type: NodePort\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str) },
 		want:   "metadata:\n  labels: &l {app: x}\nspec:\n  selector: *l\n  type: LoadBalancer\n",
 	}, {
 		name:   "the last key of a text with no final newline",
 		in:     "spec:\n  type: NodePort",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
 		want:   "spec:\n  type: NodePort\n  sessionAffinity: ClientIP",
 	}, {
 		name:   "new lines end as the line they follow, in a text whose first lines end in CRLF",
 		in:     "--- # a CRLF document's marker\r\nspec:\n  type: NodePort\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
 		want:   "--- # a CRLF document's marker\r\nspec:\n  type: NodePort\n  sessionAffinity: ClientIP\n",
 	}, {
 		name: "new lines in a CRLF text end in CRLF",
@@ -114,31 +114,31 @@ func TestDiff(t *testing.T) {
 	}, {
 		name:   "a comment indented under the last entry stays with it; shallower comments and blank lines stay after the new key",
 		in:     "spec:\n  ports:\n  - port: 80\n\n    # targetPort: 8080\n  # externalTrafficPolicy: Cluster\n\n# trailing\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
 		want:   "spec:\n  ports:\n  - port: 80\n\n    # targetPort: 8080\n  sessionAffinity: ClientIP\n  # externalTrafficPolicy: Cluster\n\n# trailing\n",
 	}, {
 		name:   "a key after a keep-chomping block scalar goes after its kept blank lines",
 		in:     "metadata:\n  annotations:\n    snippet: |+\n      line one\n\n      \nspec:\n  type: LoadBalancer\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "metadata", "annotations"), "k", "v", str) },
 		want:   "metadata:\n  annotations:\n    snippet: |+\n      line one\n\n      \n    k: v\nspec:\n  type: LoadBalancer\n",
 	}, {
 		name:   "a folded keep-chomping scalar that ends the text keeps its blank line",
 		in:     "metadata:\n  annotations:\n    snippet: >+\n      line one\n\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "metadata", "annotations"), "k", "v", str) },
 		want:   "metadata:\n  annotations:\n    snippet: >+\n      line one\n\n    k: v\n",
 	}, {
 		name:   "a block scalar's last line that starts with # is its content, not a comment",
 		in:     "metadata:\n  annotations:\n    snippet: |\n      a\n      # b\n  name: x\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "metadata", "annotations"), "k", "v", str) },
 		want:   "metadata:\n  annotations:\n    snippet: |\n      a\n      # b\n    k: v\n  name: x\n",
 	}, {
 		name: "a JSON object written one entry a line gets its new entries so, in its indentation",
 		in:   "{\n    \"metadata\": {\n        \"name\": \"web\"\n    },\n    \"spec\": {\n        \"type\": \"NodePort\"\n    }\n}\n",
 		change: func(o *yaml.Node) {
 			node.SetScalar(node.EnsureMap(o, "metadata", "annotations"), "a/b", "1800", str)
-			node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str)
+			node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str)
 			node.SetScalar(node.EnsureMap(o, "spec", "sessionAffinityConfig", "clientIP"), "timeoutSeconds", "10800", yaml.NodeTagInt)
-			node.SetScalar(node.Get(o, "spec"), "allocateLoadBalancerNodePorts", "false", yaml.NodeTagBool)
+			node.SetScalar(node.AsWritten(o, "spec"), "allocateLoadBalancerNodePorts", "false", yaml.NodeTagBool)
 		},
 		want: "{\n    \"metadata\": {\n        \"name\": \"web\",\n        \"annotations\": {\n            \"a/b\": \"1800\"\n        }\n    },\n    \"spec\": {\n        \"type\": \"NodePort\",\n" +
 			"        \"sessionAffinity\": \"ClientIP\",\n        \"sessionAffinityConfig\": {\n            \"clientIP\": {\n                \"timeoutSeconds\": 10800\n            }\n        },\n        \"allocateLoadBalancerNodePorts\": false\n    }\n}\n",
@@ -152,68 +152,70 @@ func TestDiff(t *testing.T) {
 	}, {
 		name:   "an empty mapping inside JSON gets JSON entries",
 		in:     "{\"metadata\": {\"annotations\": {}}, \"spec\": {\"type\": \"ClusterIP\"}}",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "metadata", "annotations"), "k", "v", str) },
 		want:   "{\"metadata\": {\"annotations\": {\"k\": \"v\"}}, \"spec\": {\"type\": \"ClusterIP\"}}",
 	}, {
-		name:   "a string that replaces a JSON number is double-quoted",
-		in:     "{\"metadata\": {\"annotations\": {\"k\": 5}}}",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "it's \"1800\"", str) },
-		want:   "{\"metadata\": {\"annotations\": {\"k\": \"it's \\\"1800\\\"\"}}}",
+		name: "a string that replaces a JSON number is double-quoted",
+		in:   "{\"metadata\": {\"annotations\": {\"k\": 5}}}",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.AsWritten(o, "metadata", "annotations"), "k", "it's \"1800\"", str)
+		},
+		want: "{\"metadata\": {\"annotations\": {\"k\": \"it's \\\"1800\\\"\"}}}",
 	}, {
 		name:   "a tagged scalar is edited in place (issue 18.7)",
 		in:     "spec:\n  type: &t !!str NodePort # c\n  x: 1\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str) },
 		want:   "spec:\n  type: &t !!str LoadBalancer # c\n  x: 1\n",
 	}, {
 		name:   "a block scalar is replaced with all its lines, the next key and comments kept (issue 18.7)",
 		in:     "spec:\n  type: >-\n    Node\n\n    Port\n  # about x\n  x: 1\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str) },
 		want:   "spec:\n  type: LoadBalancer\n  # about x\n  x: 1\n",
 	}, {
 		name:   "a block scalar under a list entry ends where its owner's next key starts",
 		in:     "ports:\n  - name: |\n      a\n    port: 80\n",
-		change: func(o *yaml.Node) { node.Get(o, "ports").Content[0].Content[1].Value = "b" },
+		change: func(o *yaml.Node) { node.AsWritten(o, "ports").Content[0].Content[1].Value = "b" },
 		want:   "ports:\n  - name: b\n    port: 80\n",
 	}, {
 		name:   "an explicit key with no value is written as a plain pair (issue 18.7)",
 		in:     "spec:\n  ? sessionAffinity # c\n  type: NodePort\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
 		want:   "spec:\n  sessionAffinity: ClientIP # c\n  type: NodePort\n",
 	}, {
 		name:   "an explicit key whose colon stands alone on the next line takes the colon along",
 		in:     "spec:\n  ? sessionAffinity\n  :\n  type: NodePort\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
 		want:   "spec:\n  sessionAffinity: ClientIP\n  type: NodePort\n",
 	}, {
 		name:   "a tagged mapping gains keys inside its tag (issue 18.7)",
 		in:     "spec: !!map\n  type: NodePort # c\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
 		want:   "spec: !!map\n  type: NodePort # c\n  sessionAffinity: ClientIP\n",
 	}, {
 		name: "an anchored mapping that gains a key keeps its anchor",
 		in:   "spec: &s # shared\n  type: NodePort\nx: *s\n",
 		change: func(o *yaml.Node) {
-			node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str)
-			node.SetScalar(node.Get(o, "x"), "sessionAffinity", "ClientIP", str) // what the alias reads after the edit
+			node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str)
+			node.SetScalar(node.AsWritten(o, "x"), "sessionAffinity", "ClientIP", str) // what the alias reads after the edit
 		},
 		want: "spec: &s # shared\n  type: NodePort\n  sessionAffinity: ClientIP\nx: *s\n",
 	}, {
 		name:   "an alias that is to read what its anchor read before the anchor's edit is written out",
 		in:     "spec: &s\n  type: NodePort\nx: *s\n",
-		change: func(o *yaml.Node) { node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
 		want:   "spec: &s\n  type: NodePort\n  sessionAffinity: ClientIP\nx:\n  type: NodePort\n",
 	}, {
 		name: "an anchored flow mapping and an anchored scalar are edited after their anchors",
 		in:   "metadata:\n  annotations: &a {}\nspec:\n  type: &t ClusterIP\n",
 		change: func(o *yaml.Node) {
-			node.SetScalar(node.Get(o, "metadata", "annotations"), "k", "v", str)
-			node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", str)
+			node.SetScalar(node.AsWritten(o, "metadata", "annotations"), "k", "v", str)
+			node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str)
 		},
 		want: "metadata:\n  annotations: &a {k: v}\nspec:\n  type: &t LoadBalancer\n",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := object(t, tc.in)
-			after := node.Resolved(before)
+			after := node.ResolveUnbounded(before)
 			tc.change(after)
 			edits, err := Diff([]byte(tc.in), before, after)
 			if err != nil {
@@ -239,15 +241,15 @@ func TestDiffRefusesWhatItCannotWriteInPlace(t *testing.T) {
 		change   func(obj *yaml.Node)
 	}{
 		{"a mapping under a tag of its own", "spec: !custom\n  type: NodePort\n", func(o *yaml.Node) {
-			node.SetScalar(node.Get(o, "spec"), "sessionAffinity", "ClientIP", yaml.NodeTagString)
+			node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", yaml.NodeTagString)
 		}},
 		{"a block scalar that sets its indentation", "spec:\n  type: |2\n     NodePort\n", func(o *yaml.Node) {
-			node.SetScalar(node.Get(o, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
+			node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := object(t, tc.in)
-			after := node.Resolved(before)
+			after := node.ResolveUnbounded(before)
 			tc.change(after)
 			if _, err := Diff([]byte(tc.in), before, after); !errors.Is(err, ErrCannotEdit) {
 				t.Fatalf("got %v, want ErrCannotEdit", err)
@@ -283,14 +285,14 @@ func FuzzDiff(f *testing.F) {
 			return // yaml.v3 ignores text after a flow root (`{}0:`); the pipeline's read-back check refuses such edits
 		}
 		after, err := node.Resolve(before, 10000)
-		if err != nil || node.Get(after, "spec") != nil && node.Get(after, "spec").Kind != yaml.MappingNode ||
-			node.Get(after, "metadata") != nil && node.Get(after, "metadata").Kind != yaml.MappingNode {
+		if err != nil || node.AsWritten(after, "spec") != nil && node.AsWritten(after, "spec").Kind != yaml.MappingNode ||
+			node.AsWritten(after, "metadata") != nil && node.AsWritten(after, "metadata").Kind != yaml.MappingNode {
 			return
 		}
 		spec := node.EnsureMap(after, "spec")
 		node.SetScalar(spec, "sessionAffinity", "ClientIP", yaml.NodeTagString)
-		node.Remove(node.Get(spec, "selector"), "sessionAffinity")
-		if a := node.Get(after, "metadata", "annotations"); a == nil || a.Kind == yaml.MappingNode || node.IsNull(a) {
+		node.Remove(node.AsWritten(spec, "selector"), "sessionAffinity")
+		if a := node.AsWritten(after, "metadata", "annotations"); a == nil || a.Kind == yaml.MappingNode || node.IsNull(a) {
 			node.SetScalar(node.EnsureMap(after, "metadata", "annotations"), "k", "1800", yaml.NodeTagString)
 		}
 		edits, err := Diff([]byte(in), before, after)
@@ -337,7 +339,7 @@ func FuzzSessionOwners(f *testing.F) {
 				continue
 			}
 			after, err := node.Resolve(obj, 10000)
-			if err != nil || node.Get(after, "spec") != nil && node.Get(after, "spec").Kind != yaml.MappingNode {
+			if err != nil || node.AsWritten(after, "spec") != nil && node.AsWritten(after, "spec").Kind != yaml.MappingNode {
 				continue
 			}
 			node.SetScalar(node.EnsureMap(after, "spec"), "sessionAffinity", "ClientIP", yaml.NodeTagString)

@@ -21,9 +21,9 @@ func ExampleDiff() {
 		panic(err)
 	}
 	before := doc.Content[0]
-	after := node.Resolved(before)
-	node.SetScalar(node.Get(after, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
-	node.SetScalar(node.Get(after, "spec"), "externalTrafficPolicy", "Local", yaml.NodeTagString)
+	after := node.ResolveUnbounded(before)
+	node.SetScalar(node.AsWritten(after, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
+	node.SetScalar(node.AsWritten(after, "spec"), "externalTrafficPolicy", "Local", yaml.NodeTagString)
 
 	edits, err := edit.Diff(text, before, after)
 	if err != nil {

@@ -127,7 +127,7 @@ func listItemPieces(in []byte, c chunk, name string) ([]Piece, bool) {
 	if err != nil || len(plan.Layout.Items) == 0 {
 		return nil, false
 	}
-	if kind, _ := node.Scalar(node.Get(plan.Root, "kind")); !strings.HasSuffix(kind, "List") {
+	if kind, _ := node.Scalar(node.AsWritten(plan.Root, "kind")); !strings.HasSuffix(kind, "List") {
 		return nil, false
 	}
 	pieces := make([]Piece, len(plan.Layout.Items))
@@ -168,7 +168,7 @@ func readResourceList(in []byte) (*Input, error) {
 	if err := checkHeader(plan.Root); err != nil {
 		return nil, err
 	}
-	input.FunctionConfig = node.Get(plan.Root, "functionConfig")
+	input.FunctionConfig = node.AsWritten(plan.Root, "functionConfig")
 	input.Pieces = make([]Piece, len(plan.Layout.Items))
 	errs := parallel.Map(len(plan.Layout.Items), func(i int) error {
 		item, err := plan.Classify(in, i)
@@ -203,11 +203,11 @@ func ReadWholeList(in []byte, why error) (*Input, error) {
 	if err := checkHeader(root); err != nil {
 		return nil, err
 	}
-	items := node.Get(root, "items")
+	items := node.AsWritten(root, "items")
 	if !node.IsNull(items) && items.Kind != yaml.SequenceNode {
 		return nil, fmt.Errorf("ResourceList items is %s; want a list of objects", node.Describe(items))
 	}
-	return &Input{Text: in, Shape: ResourceList, Root: root, FunctionConfig: node.Get(root, "functionConfig"), whole: doc,
+	return &Input{Text: in, Shape: ResourceList, Root: root, FunctionConfig: node.AsWritten(root, "functionConfig"), whole: doc,
 		Pieces: []Piece{{Start: 0, End: len(in), Form: WholeList, Name: "the ResourceList", Decode: true}}}, nil
 }
 
@@ -260,7 +260,7 @@ func (in *Input) checkItemSizes(doc *yaml.Node) error {
 	if len(doc.Content) == 0 || len(in.Text) <= MaxObject {
 		return nil
 	}
-	items := node.Get(doc.Content[0], "items")
+	items := node.AsWritten(doc.Content[0], "items")
 	if items == nil || items.Kind != yaml.SequenceNode {
 		return nil
 	}
@@ -340,8 +340,8 @@ func checkHeader(root *yaml.Node) error {
 		}
 		seen[f.Key] = true
 	}
-	apiVersion, _ := node.Scalar(node.Get(root, "apiVersion"))
-	if kind, _ := node.Scalar(node.Lookup(root, "kind")); kind != "ResourceList" {
+	apiVersion, _ := node.Scalar(node.AsWritten(root, "apiVersion"))
+	if kind, _ := node.Scalar(node.AsDecoded(root, "kind")); kind != "ResourceList" {
 		return errNotResourceList
 	}
 	for _, v := range apiVersions {

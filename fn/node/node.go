@@ -26,9 +26,9 @@ func Fields(m *yaml.Node) []Field {
 	return fields
 }
 
-// Get follows path through mapping nodes and returns the value, or nil when any step is missing
+// AsWritten follows path through mapping nodes and returns the value, or nil when any step is missing
 // or is not a map.
-func Get(n *yaml.Node, path ...string) *yaml.Node {
+func AsWritten(n *yaml.Node, path ...string) *yaml.Node {
 	for _, key := range path {
 		if n == nil || n.Kind != yaml.MappingNode {
 			return nil
@@ -127,7 +127,7 @@ func Append(m *yaml.Node, key string, v *yaml.Node) {
 // SetScalar sets m[key] to value with the given tag. An existing value keeps its comments, and its
 // quoting as long as the new value can still be written that way; a new key goes at the end.
 func SetScalar(m *yaml.Node, key, value, tag string) {
-	n := Get(m, key)
+	n := AsWritten(m, key)
 	if n == nil {
 		n = &yaml.Node{Kind: yaml.ScalarNode}
 		Append(m, key, n)

@@ -40,14 +40,14 @@ func TestGetEnsureRemove(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := rn.YNode()
-	if v, ok := Scalar(Get(root, "spec", "selector", "app")); !ok || v != "web" {
+	if v, ok := Scalar(AsWritten(root, "spec", "selector", "app")); !ok || v != "web" {
 		t.Errorf("Get spec.selector.app = %q, %v", v, ok)
 	}
-	if Get(root, "spec", "list", "x") != nil {
+	if AsWritten(root, "spec", "list", "x") != nil {
 		t.Error("Get through a list must return nil")
 	}
 	EnsureMap(root, "spec", "sessionAffinityConfig", "clientIP")
-	if removed := Remove(Get(root, "spec", "selector"), "app"); removed == nil || removed.Value != "web" {
+	if removed := Remove(AsWritten(root, "spec", "selector"), "app"); removed == nil || removed.Value != "web" {
 		t.Errorf("Remove returned %v", removed)
 	}
 	want := "spec:\n  selector: {}\n  list: [a]\n  sessionAffinityConfig:\n    clientIP: {}\n"
@@ -88,7 +88,7 @@ func TestInt(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v := Get(rn.YNode(), "v")
+			v := AsWritten(rn.YNode(), "v")
 			got, ok := Int(v)
 			if got != tc.want || ok != tc.ok {
 				t.Errorf("Int = %d, %v; want %d, %v", got, ok, tc.want, tc.ok)
@@ -129,7 +129,7 @@ func TestBool(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, ok := Bool(Get(rn.YNode(), "v"))
+			got, ok := Bool(AsWritten(rn.YNode(), "v"))
 			if got != tc.want || ok != tc.ok {
 				t.Errorf("Bool = %v, %v; want %v, %v", got, ok, tc.want, tc.ok)
 			}

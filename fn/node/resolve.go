@@ -25,8 +25,8 @@ func Resolve(n *yaml.Node, maxNodes int) (*yaml.Node, error) {
 	return c, nil
 }
 
-// Resolved is Resolve without a bound, for nodes already resolved or known to be small.
-func Resolved(n *yaml.Node) *yaml.Node {
+// ResolveUnbounded is Resolve without a bound, for nodes already resolved or known to be small.
+func ResolveUnbounded(n *yaml.Node) *yaml.Node {
 	c, _ := Resolve(n, 0)
 	return c
 }
@@ -142,7 +142,7 @@ func Equal(a, b *yaml.Node) bool {
 	case a == nil || b == nil:
 		return a == b
 	case a.Kind == yaml.MappingNode && b.Kind == yaml.MappingNode && (hasMerge(a) || hasMerge(b)):
-		return Equal(Resolved(a), Resolved(b))
+		return Equal(ResolveUnbounded(a), ResolveUnbounded(b))
 	case a.Kind != b.Kind || a.ShortTag() != b.ShortTag() || len(a.Content) != len(b.Content):
 		return false
 	case a.Kind == yaml.ScalarNode && a.Value != b.Value && a.ShortTag() != yaml.NodeTagNull:
@@ -185,9 +185,9 @@ func sameFields(a, b *yaml.Node) bool {
 	return true
 }
 
-// Lookup returns m[key] as yaml.v3 reads it, without copying: through an alias, and from a merged
+// AsDecoded returns m[key] as yaml.v3 reads it, without copying: through an alias, and from a merged
 // map when m does not set the key itself. nil when absent or m is not a mapping.
-func Lookup(m *yaml.Node, key string) *yaml.Node {
+func AsDecoded(m *yaml.Node, key string) *yaml.Node {
 	m = Deref(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
@@ -207,7 +207,7 @@ func Lookup(m *yaml.Node, key string) *yaml.Node {
 			maps = v.Content
 		}
 		for _, merged := range maps {
-			if found := Lookup(merged, key); found != nil {
+			if found := AsDecoded(merged, key); found != nil {
 				return found
 			}
 		}

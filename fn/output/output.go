@@ -1,6 +1,6 @@
 // Package output is where edits become output: the input's bytes with the edits made, and the
 // results. A ResourceList gets its results appended as the list's `results` (and its warnings and
-// errors as stderr lines, where report.Output says); a stream gets them as stderr lines, and no
+// errors as stderr lines, where report.Destinations says); a stream gets them as stderr lines, and no
 // documents at all when any is an error, so a pipeline never applies half a result. Every byte no
 // edit touches is copied through as it came.
 package output
@@ -23,14 +23,14 @@ import (
 
 // Write writes a run's output. edits are sorted, in the input's offsets. A stream's results also
 // go where out says.
-func Write(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, results fn.Results, out report.Output) error {
+func Write(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, results fn.Results, out report.Destinations) error {
 	if in.Shape == input.Stream {
 		return writeStream(stdout, stderr, in.Text, edits, results, out)
 	}
 	return writeList(stdout, stderr, in, edits, results, out)
 }
 
-func writeStream(stdout, stderr io.Writer, text []byte, edits []edit.Edit, results fn.Results, out report.Output) error {
+func writeStream(stdout, stderr io.Writer, text []byte, edits []edit.Edit, results fn.Results, out report.Destinations) error {
 	if err := out.Write(stderr, results); err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func writeStream(stdout, stderr io.Writer, text []byte, edits []edit.Edit, resul
 	return nil
 }
 
-func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, results fn.Results, out report.Output) error {
+func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, results fn.Results, out report.Destinations) error {
 	results = Tagged(results)
 	tail := results
 	if !appendable(in) {
@@ -100,7 +100,7 @@ func Tagged(results fn.Results) fn.Results {
 // ownResult reports whether a result entry of the input was written by this function: it carries
 // the tag.
 func ownResult(entry *yaml.Node) bool {
-	v, ok := node.Scalar(node.Get(entry, "tags", TagKey))
+	v, ok := node.Scalar(node.AsWritten(entry, "tags", TagKey))
 	return ok && v == TagValue
 }
 
@@ -109,7 +109,7 @@ func ownResult(entry *yaml.Node) bool {
 // no end marker.
 func appendable(in *input.Input) bool {
 	t := in.Text
-	if len(t) == 0 || t[len(t)-1] != '\n' || in.Root.Style&yaml.FlowStyle != 0 || in.Root.Column != 1 || node.Get(in.Root, "results") != nil {
+	if len(t) == 0 || t[len(t)-1] != '\n' || in.Root.Style&yaml.FlowStyle != 0 || in.Root.Column != 1 || node.AsWritten(in.Root, "results") != nil {
 		return false
 	}
 	// A list is one document (fn/input), so an end marker can only be its last line of content.
@@ -134,7 +134,7 @@ func resultsEdits(in *input.Input, results fn.Results) ([]edit.Edit, error) {
 	if err := yaml.Unmarshal(resultsText, &doc); err != nil {
 		return nil, err
 	}
-	ours := node.Get(doc.Content[0], "results")
+	ours := node.AsWritten(doc.Content[0], "results")
 	if ours == nil {
 		return nil, nil
 	}

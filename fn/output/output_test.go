@@ -56,7 +56,7 @@ func TestResultsJoinTheList(t *testing.T) {
 				}
 			}
 			var out, errOut bytes.Buffer
-			err = Write(&out, &errOut, in, nil, results, report.Output{})
+			err = Write(&out, &errOut, in, nil, results, report.Destinations{})
 			if tc.err != "" || err != nil {
 				if err == nil || tc.err == "" || !strings.Contains(err.Error(), tc.err) {
 					t.Errorf("error %v, want one saying %q", err, tc.err)

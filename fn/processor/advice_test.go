@@ -193,7 +193,7 @@ func TestUnsupportedAdvice(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			in := adviceList(tc.selector, tc.services, nil)
 			var out, errOut bytes.Buffer
-			if code := Run([]byte(in), Stream{}, &out, &errOut); code != 1 {
+			if code := Run([]byte(in), StreamOptions{}, &out, &errOut); code != 1 {
 				t.Fatalf("exit code %d, want 1; stderr:\n%s", code, errOut.String())
 			}
 			suggested := map[string]bool{}
@@ -253,7 +253,7 @@ func TestUnsupportedAdvice(t *testing.T) {
 			out.Reset()
 			errOut.Reset()
 			followed := adviceList(sel, tc.services, asked)
-			if code := Run([]byte(followed), Stream{}, &out, &errOut); code != 0 || strings.Contains(errOut.String(), "[error]") {
+			if code := Run([]byte(followed), StreamOptions{}, &out, &errOut); code != 0 || strings.Contains(errOut.String(), "[error]") {
 				t.Fatalf("following the advice: exit code %d, stderr:\n%s", code, errOut.String())
 			}
 			supported := 0

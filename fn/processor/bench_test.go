@@ -13,7 +13,7 @@ func BenchmarkRun(b *testing.B) {
 	in := listgen.Generate(1000)
 	b.SetBytes(int64(len(in)))
 	for b.Loop() {
-		if code := Run(in, Stream{}, io.Discard, io.Discard); code != 0 {
+		if code := Run(in, StreamOptions{}, io.Discard, io.Discard); code != 0 {
 			b.Fatalf("exit code %d", code)
 		}
 	}

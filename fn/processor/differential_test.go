@@ -16,11 +16,11 @@ import (
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
 	"github.com/sticky-services/set-session-affinity/fn/input"
-	"github.com/sticky-services/set-session-affinity/fn/invariants"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/report"
 	"github.com/sticky-services/set-session-affinity/fn/rules"
 	"github.com/sticky-services/set-session-affinity/fn/selection"
+	"github.com/sticky-services/set-session-affinity/internal/invariants"
 	"github.com/sticky-services/set-session-affinity/internal/listgen"
 )
 
@@ -67,13 +67,13 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 	var fc *yaml.Node
 	list := len(docs) == 1 && kindOf(docs[0]) == "ResourceList"
 	if list {
-		switch v, _ := node.Scalar(node.Get(docs[0], "apiVersion")); v {
+		switch v, _ := node.Scalar(node.AsWritten(docs[0], "apiVersion")); v {
 		case "config.kubernetes.io/v1", "config.kubernetes.io/v1beta1":
 		default:
 			return nil, fmt.Errorf("ResourceList apiVersion %q", v)
 		}
-		fc = node.Get(docs[0], "functionConfig")
-		switch items := node.Get(docs[0], "items"); {
+		fc = node.AsWritten(docs[0], "functionConfig")
+		switch items := node.AsWritten(docs[0], "items"); {
 		case node.IsNull(items):
 		case items.Kind == yaml.SequenceNode:
 			objects = items.Content
@@ -129,7 +129,7 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 		var findings []rules.Finding
 		if selection.Selected(obj, cfg.Selector) {
 			var outcome rules.Outcome
-			peers = append(peers, peer{labels: node.Get(obj, "metadata", "labels")})
+			peers = append(peers, peer{labels: node.AsWritten(obj, "metadata", "labels")})
 			resolved := rules.ResolveProvider(obj, cfg)
 			outcome, findings = rules.Apply(obj, cfg)
 			countSelected(&counts, resolved, obj, cfg, outcome)
@@ -157,7 +157,7 @@ func identity(n *yaml.Node) string {
 	text := func(path ...string) string {
 		v := n
 		for _, k := range path {
-			v = node.Lookup(v, k)
+			v = node.AsDecoded(v, k)
 		}
 		s, _ := node.Scalar(v)
 		return s
@@ -166,7 +166,7 @@ func identity(n *yaml.Node) string {
 }
 
 func kindOf(n *yaml.Node) string {
-	k, _ := node.Scalar(node.Lookup(n, "kind"))
+	k, _ := node.Scalar(node.AsDecoded(n, "kind"))
 	return k
 }
 
@@ -174,8 +174,8 @@ func kindOf(n *yaml.Node) string {
 func compareWithOracle(in []byte, streamConfig *yaml.Node) string {
 	want, oracleErr := oracle(in, streamConfig)
 	var stdout, stderr bytes.Buffer
-	code := Run(in, Stream{Config: streamConfig}, &stdout, &stderr)
-	o, err := Process(in, Stream{Config: streamConfig})
+	code := Run(in, StreamOptions{Config: streamConfig}, &stdout, &stderr)
+	o, err := Process(in, StreamOptions{Config: streamConfig})
 	switch {
 	case (err != nil) != (oracleErr != nil):
 		return fmt.Sprintf("the pipeline says %v, the oracle %v", err, oracleErr)
@@ -332,7 +332,7 @@ func TestDifferential(t *testing.T) {
 		if diff := compareWithOracle(c.in, c.config); diff != "" {
 			t.Errorf("%s: %s\ninput:\n%s", c.name, diff, c.in)
 		}
-		if o, err := Process(c.in, Stream{Config: c.config}); err == nil && o.Rewritten > 0 {
+		if o, err := Process(c.in, StreamOptions{Config: c.config}); err == nil && o.Rewritten > 0 {
 			t.Errorf("%s: %d objects written anew; every change here must be an edit", c.name, o.Rewritten)
 		}
 	}

@@ -29,7 +29,7 @@ functionConfig:
   kind: ConfigMap
   data: {clientIPTimeoutSeconds: "600"}
 `
-	code := processor.Run([]byte(in), processor.Stream{}, os.Stdout, os.Stderr)
+	code := processor.Run([]byte(in), processor.StreamOptions{}, os.Stdout, os.Stderr)
 	fmt.Println("--- exit code", code)
 	// Output:
 	// apiVersion: config.kubernetes.io/v1

@@ -3,7 +3,7 @@ package processor
 import (
 	"testing"
 
-	"github.com/sticky-services/set-session-affinity/fn/invariants"
+	"github.com/sticky-services/set-session-affinity/internal/invariants"
 )
 
 // FuzzRun feeds arbitrary bytes to the whole function, seeded with every golden input and the

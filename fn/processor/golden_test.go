@@ -91,7 +91,7 @@ func read(t testing.TB, dir, name string) []byte {
 
 func run(in []byte) (stdout, stderr []byte, code int) {
 	var out, errOut bytes.Buffer
-	code = Run(in, Stream{}, &out, &errOut)
+	code = Run(in, StreamOptions{}, &out, &errOut)
 	return out.Bytes(), errOut.Bytes(), code
 }
 
@@ -205,13 +205,13 @@ func changeResults(t *testing.T, out []byte) []string {
 		t.Fatal(err)
 	}
 	var changes []string
-	results := node.Get(rn.YNode(), "results")
+	results := node.AsWritten(rn.YNode(), "results")
 	if results == nil {
 		return nil
 	}
 	for _, r := range results.Content {
-		if v, _ := node.Scalar(node.Get(r, "severity")); v == "info" && node.Get(r, "field", "proposedValue") != nil {
-			changes = append(changes, node.Get(r, "message").Value)
+		if v, _ := node.Scalar(node.AsWritten(r, "severity")); v == "info" && node.AsWritten(r, "field", "proposedValue") != nil {
+			changes = append(changes, node.AsWritten(r, "message").Value)
 		}
 	}
 	return changes

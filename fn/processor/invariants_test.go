@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/sticky-services/set-session-affinity/fn/invariants"
+	"github.com/sticky-services/set-session-affinity/internal/invariants"
 )
 
 // TestGoldenInvariants holds every golden input to the invariants every run must keep.

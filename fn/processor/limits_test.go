@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/sticky-services/set-session-affinity/fn/input"
-	"github.com/sticky-services/set-session-affinity/fn/invariants"
+	"github.com/sticky-services/set-session-affinity/internal/invariants"
 )
 
 const header = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n"

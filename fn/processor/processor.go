@@ -35,30 +35,30 @@ import (
 // Name prefixes what the function prints on stderr.
 const Name = report.FunctionName
 
-// Stream is how the command line configures a run over plain YAML documents; a ResourceList
+// StreamOptions is how the command line configures a run over plain YAML documents; a ResourceList
 // carries its own functionConfig and gives its results to the orchestrator, so it refuses both.
-type Stream struct {
+type StreamOptions struct {
 	// Config is the stream's config (nil for defaults).
 	Config *yaml.Node
 	// FromCommandLine says Config holds --config or flags.
 	FromCommandLine bool
 	// Output is where results go besides the stderr lines (--results, --verbose).
-	Output report.Output
+	Output report.Destinations
 }
 
 // checkList refuses, for a ResourceList, what only a stream takes.
-func (s Stream) checkList() error {
+func (s StreamOptions) checkList() error {
 	switch {
 	case s.FromCommandLine:
 		return errors.New("--config and config flags apply to plain YAML input only; a ResourceList carries its own functionConfig")
-	case s.Output != report.Output{}:
+	case s.Output != report.Destinations{}:
 		return errors.New("--results and --verbose apply to plain YAML input only; with a ResourceList the orchestrator shows the results")
 	}
 	return nil
 }
 
-// Outcome is a run with everything decided and nothing written.
-type Outcome struct {
+// Plan is a run with everything decided and nothing written.
+type Plan struct {
 	Input   *input.Input
 	Edits   []edit.Edit
 	Results fn.Results
@@ -77,7 +77,7 @@ type Outcome struct {
 // each warning and error on stderr (and where s.Output says). It returns the exit code: for a
 // ResourceList 1 on any failure, as kpt and kustomize expect; for a stream 1 for error findings and
 // 2 for unusable input or config (exitCode).
-func Run(in []byte, s Stream, stdout, stderr io.Writer) int {
+func Run(in []byte, s StreamOptions, stdout, stderr io.Writer) int {
 	if yamltext.CROnly(in) {
 		stdout = yamltext.CRWriter(stdout) // Process reads it with \n; the output goes back to \r
 	}
@@ -98,7 +98,7 @@ func Run(in []byte, s Stream, stdout, stderr io.Writer) int {
 // exitCode is a run's exit code: 0 ok (warnings allowed), 1 error findings, 2 input or config the
 // run could not use. Under a ResourceList every failure is 1: the KRM functions specification
 // asks only for non-zero, and this function has always exited 1 there.
-func exitCode(in []byte, o *Outcome, err error) int {
+func exitCode(in []byte, o *Plan, err error) int {
 	list := o != nil && o.Input.Shape == input.ResourceList
 	if o == nil {
 		inp, readErr := input.Read(in)
@@ -114,7 +114,7 @@ func exitCode(in []byte, o *Outcome, err error) int {
 }
 
 // Process decides a run over in. An error means the input as a whole is unusable.
-func Process(in []byte, s Stream) (*Outcome, error) {
+func Process(in []byte, s StreamOptions) (*Plan, error) {
 	if yamltext.CROnly(in) {
 		in = yamltext.ToLF(in)
 	}
@@ -153,7 +153,7 @@ func Process(in []byte, s Stream) (*Outcome, error) {
 }
 
 // process runs over the pieces of inp; fc is the config of a stream.
-func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
+func process(inp *input.Input, fc *yaml.Node) (*Plan, error) {
 	if inp.Shape == input.ResourceList {
 		fc = inp.FunctionConfig
 	}
@@ -167,7 +167,7 @@ func process(inp *input.Input, fc *yaml.Node) (*Outcome, error) {
 		}
 		return nil
 	})
-	o := &Outcome{Input: inp}
+	o := &Plan{Input: inp}
 	var counts report.Counts
 	var peers []peer
 	for _, po := range outcomes {
@@ -447,13 +447,13 @@ func (r *job) objects(p input.Piece, doc *yaml.Node) ([]object, error) {
 		}
 		add(p.Name, root.Content[0])
 	case input.WholeList:
-		if items := node.Get(root, "items"); items != nil && items.Kind == yaml.SequenceNode {
+		if items := node.AsWritten(root, "items"); items != nil && items.Kind == yaml.SequenceNode {
 			for j, item := range items.Content {
 				add(fmt.Sprintf("items[%d]", j), item)
 			}
 		}
 	default:
-		switch kind, _ := node.Scalar(node.Lookup(root, "kind")); {
+		switch kind, _ := node.Scalar(node.AsDecoded(root, "kind")); {
 		case root.Kind != yaml.MappingNode && !node.IsNull(root):
 			return nil, fmt.Errorf("%s is %s; every document must be an object", p.Name, node.Describe(root))
 		case node.IsNull(root):
@@ -469,8 +469,8 @@ func (r *job) objects(p input.Piece, doc *yaml.Node) ([]object, error) {
 // listItems is the object itself, or, for a List (v1 List, ServiceList, any *List kind), the
 // objects among its items, nested Lists included.
 func listItems(name string, n *yaml.Node) []object {
-	kind, _ := node.Scalar(node.Lookup(n, "kind"))
-	items := node.Lookup(n, "items")
+	kind, _ := node.Scalar(node.AsDecoded(n, "kind"))
+	items := node.AsDecoded(n, "items")
 	if !strings.HasSuffix(kind, "List") || items == nil || items.Kind != yaml.SequenceNode {
 		return []object{{name: name, node: n}}
 	}
@@ -502,7 +502,7 @@ func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts, *peer) 
 	var outcome rules.Outcome
 	var p *peer
 	if selection.Selected(work, r.cfg.Selector) {
-		p = &peer{labels: node.Get(work, "metadata", "labels")}
+		p = &peer{labels: node.AsWritten(work, "metadata", "labels")}
 		resolved := rules.ResolveProvider(work, r.cfg)
 		outcome, findings = rules.Apply(work, r.cfg)
 		countSelected(&counts, resolved, work, r.cfg, outcome)
@@ -538,7 +538,7 @@ func working(n *yaml.Node) (*yaml.Node, error) {
 // selector selects or nearly does: no label makes the function touch it. An object whose
 // aliases do not resolve is not one the function reads, so nothing is said of it.
 func (r *job) notCore(n *yaml.Node) fn.Results {
-	if kind, _ := node.Scalar(node.Lookup(n, "kind")); kind != "Service" {
+	if kind, _ := node.Scalar(node.AsDecoded(n, "kind")); kind != "Service" {
 		return nil // no object of another kind is resolved: an alias bomb in a ConfigMap stays small
 	}
 	work, err := working(n)

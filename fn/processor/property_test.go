@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sticky-services/set-session-affinity/fn/invariants"
 	"github.com/sticky-services/set-session-affinity/fn/provider"
+	"github.com/sticky-services/set-session-affinity/internal/invariants"
 )
 
 var propertyCases = flag.Int("property.cases", 2000, "generated ResourceLists the property test checks")

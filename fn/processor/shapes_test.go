@@ -84,7 +84,7 @@ const listResults = `results:
 func runStream(t *testing.T, in string) (string, string, int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := Run([]byte(in), Stream{}, &out, &errOut)
+	code := Run([]byte(in), StreamOptions{}, &out, &errOut)
 	return out.String(), errOut.String(), code
 }
 
@@ -224,7 +224,7 @@ func TestShapes(t *testing.T) {
 func TestAnAliasAcrossItems(t *testing.T) {
 	list := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- &cm {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}\n- *cm\n- apiVersion: v1\n  kind: Service\n  metadata: {name: web, labels: &l {" + sticky + "}}\n  spec: {type: NodePort, ports: [{port: 80}]}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: other, labels: *l}\n  spec: {type: NodePort, ports: [{port: 80}]}\n"
 	var out, errOut bytes.Buffer
-	if code := Run([]byte(list), Stream{}, &out, &errOut); code != 0 {
+	if code := Run([]byte(list), StreamOptions{}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	if n := strings.Count(out.String(), "externalTrafficPolicy: Local"); n != 2 {
@@ -236,7 +236,7 @@ func TestAnAliasAcrossItems(t *testing.T) {
 func TestListServicesAreReported(t *testing.T) {
 	list := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ServiceList\n  items:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: web, labels: {" + sticky + "}}\n    spec: {type: NodePort, ports: [{port: 80}]}\nfunctionConfig: {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {mode: validate}}\n"
 	var out, errOut bytes.Buffer
-	if code := Run([]byte(list), Stream{}, &out, &errOut); code != 1 {
+	if code := Run([]byte(list), StreamOptions{}, &out, &errOut); code != 1 {
 		t.Fatalf("validate over a ServiceList with a non-compliant Service: exit %d, want 1", code)
 	}
 	if !strings.Contains(errOut.String(), "v1/Service/web spec.sessionAffinity") {
@@ -250,7 +250,7 @@ func TestListResultsFollowTheInputOrder(t *testing.T) {
 		"- apiVersion: v1\n  kind: Service\n  metadata: {name: changed, labels: {" + sticky + "}}\n  spec: {type: NodePort, ports: [{port: 80}]}\n" +
 		"- apiVersion: v1\n  kind: Service\n  metadata: {name: headless, labels: {" + sticky + "}}\n  spec: {clusterIP: None, ports: [{port: 80}]}\n"
 	var out, errOut bytes.Buffer
-	if code := Run([]byte(list), Stream{Output: report.Output{Verbose: true}}, &out, &errOut); code != 1 {
+	if code := Run([]byte(list), StreamOptions{Output: report.Destinations{Verbose: true}}, &out, &errOut); code != 1 {
 		t.Fatalf("exit %d, want 1 (a headless Service is refused)", code)
 	}
 	changed := strings.Index(errOut.String(), "v1/Service/changed")
@@ -269,7 +269,7 @@ func TestChangedServicesDifferOnlyInChangedLines(t *testing.T) {
 		cases = append(cases, diffCase{name: g.dir, in: g.stdin})
 	}
 	for _, c := range append(cases, realWorldCases(t)...) {
-		o, err := Process(c.in, Stream{Config: c.config})
+		o, err := Process(c.in, StreamOptions{Config: c.config})
 		if err != nil {
 			continue
 		}
@@ -336,7 +336,7 @@ func keyOf(line string) string {
 // read back as is refused, never written. This holds the check itself to account.
 func TestEditsReadBackAsTheRulesWrote(t *testing.T) {
 	in := []byte("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n")
-	o, err := Process(in, Stream{})
+	o, err := Process(in, StreamOptions{})
 	if err != nil || len(o.Edits) == 0 {
 		t.Fatalf("no edits: %v", err)
 	}
@@ -363,7 +363,7 @@ func TestJSONInJSONOut(t *testing.T) {
 	list := "{\n  \"apiVersion\": \"config.kubernetes.io/v1\",\n  \"kind\": \"ResourceList\",\n  \"items\": [\n    " + strings.ReplaceAll(strings.ReplaceAll(strings.TrimSuffix(svc, "\n"), "    ", "  "), "\n", "\n    ") + "\n  ]\n}\n"
 	for _, in := range []string{svc, list} {
 		var out, errOut bytes.Buffer
-		if code := Run([]byte(in), Stream{}, &out, &errOut); code != 0 {
+		if code := Run([]byte(in), StreamOptions{}, &out, &errOut); code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut.String())
 		}
 		var v map[string]any

@@ -71,10 +71,10 @@ func runBoth(t *testing.T, docs []string, data string) map[string]string {
 	stderr := map[string]string{}
 	for shape, run := range map[string]func(out, errOut *bytes.Buffer) int{
 		"stream": func(out, errOut *bytes.Buffer) int {
-			return Run([]byte(asStream(docs)), Stream{Config: configMap(t, strings.ReplaceAll(data, "    ", "  "))}, out, errOut)
+			return Run([]byte(asStream(docs)), StreamOptions{Config: configMap(t, strings.ReplaceAll(data, "    ", "  "))}, out, errOut)
 		},
 		"ResourceList": func(out, errOut *bytes.Buffer) int {
-			return Run([]byte(resourceListOf(docs, data)), Stream{}, out, errOut)
+			return Run([]byte(resourceListOf(docs, data)), StreamOptions{}, out, errOut)
 		},
 	} {
 		var out, errOut bytes.Buffer
@@ -163,7 +163,7 @@ func TestUnquotedTrueLabelIsAnError(t *testing.T) {
 	in := "apiVersion: v1\nkind: Service\nmetadata:\n  name: bool-label\n  labels:\n    session-affinity.kpt.dev/sticky: true\n" +
 		"spec:\n  selector: {app: web}\n  ports: [{port: 80}]\n"
 	var out, errOut bytes.Buffer
-	if code := Run([]byte(in), Stream{}, &out, &errOut); code != 1 || out.Len() != 0 {
+	if code := Run([]byte(in), StreamOptions{}, &out, &errOut); code != 1 || out.Len() != 0 {
 		t.Fatalf("exit %d with %d bytes out, want 1 and none:\n%s", code, out.Len(), errOut.String())
 	}
 	if !hasLine(errOut.String(), "[error] v1/Service/bool-label metadata.labels[session-affinity.kpt.dev/sticky]", `quote it: "true"`) {

@@ -91,7 +91,7 @@ func TestAnchoredServiceWrittenWholeDoesNotPanic(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("output does not read: %v\n%s", err, out)
 	}
-	if v, _ := node.Scalar(node.Lookup(node.Lookup(doc.Content[0], "spec"), "sessionAffinity")); v != "ClientIP" {
+	if v, _ := node.Scalar(node.AsDecoded(node.AsDecoded(doc.Content[0], "spec"), "sessionAffinity")); v != "ClientIP" {
 		t.Errorf("sessionAffinity %q, want ClientIP:\n%s", v, out)
 	}
 }
@@ -127,7 +127,7 @@ func TestServicesOnceWrittenWholeAreEditedInPlace(t *testing.T) {
 			"  sessionAffinity: ClientIP\n" + tail,
 	} {
 		in := textLayerInputs[name]
-		o, err := Process([]byte(in), Stream{})
+		o, err := Process([]byte(in), StreamOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -220,7 +220,7 @@ func TestAFlowNullInAServiceWrittenWholeStaysNull(t *testing.T) {
 		if err := yaml.Unmarshal([]byte(out), &doc); err != nil {
 			t.Fatal(err)
 		}
-		m := node.Lookup(node.Lookup(doc.Content[0], "metadata"), "x")
+		m := node.AsDecoded(node.AsDecoded(doc.Content[0], "metadata"), "x")
 		for i := 1; i < len(m.Content); i += 2 {
 			if v := m.Content[i]; v.Value != "1" && !node.IsNull(v) {
 				t.Errorf("%s: a null came back as %q:\n%s", x, v.Value, out)
@@ -235,7 +235,7 @@ func TestAFlowNullInAServiceWrittenWholeStaysNull(t *testing.T) {
 func TestResultsFollowTheItemsWhateverTheLineEnds(t *testing.T) {
 	list := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: web, labels: {" + sticky + "}}\n  spec: {type: NodePort, ports: [{port: 80}]}\n-\n- a\n"
 	messages := func(in string) []string {
-		o, err := Process([]byte(in), Stream{})
+		o, err := Process([]byte(in), StreamOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,11 +12,11 @@ import (
 // FunctionName names the function on stderr and in a results file.
 const FunctionName = "set-session-affinity"
 
-// Output is where a run's results are shown besides a ResourceList's `results`: stderr lines
+// Destinations is where a run's results are shown besides a ResourceList's `results`: stderr lines
 // (warnings and errors), and in plain mode (Helm, CI) a --results file. Helm discards a
 // post-renderer's stderr when it succeeds, so --results writes the findings to a file, and
 // --verbose adds the info results to the stderr lines.
-type Output struct {
+type Destinations struct {
 	// ResultsFile receives the results as kpt writes them with --results-dir (results.yaml, a
 	// kpt.dev/v1 FunctionResultList); "" for none.
 	ResultsFile string
@@ -62,7 +62,7 @@ func ResultsList(name string, results fn.Results) ([]byte, error) {
 
 // Write sends results where o says: the results file, and stderr lines (warnings and errors, and
 // info when verbose). A results file that cannot be written is an error: the caller asked for it.
-func (o Output) Write(stderr io.Writer, results fn.Results) error {
+func (o Destinations) Write(stderr io.Writer, results fn.Results) error {
 	if err := o.WriteLines(stderr, results); err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (o Output) Write(stderr io.Writer, results fn.Results) error {
 // when verbose), unless the orchestrator shows them itself. Warnings are the findings a run that
 // succeeds would otherwise keep to itself: a value replaced, a Service promoted to a
 // LoadBalancer, a label that almost selects.
-func (o Output) WriteLines(stderr io.Writer, results fn.Results) error {
+func (o Destinations) WriteLines(stderr io.Writer, results fn.Results) error {
 	if o.ResultsShown {
 		return nil
 	}

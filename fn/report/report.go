@@ -41,7 +41,7 @@ func SubjectOf(obj *yaml.Node) Subject {
 	text := func(path ...string) string {
 		n := obj
 		for _, key := range path {
-			n = node.Lookup(n, key)
+			n = node.AsDecoded(n, key)
 		}
 		v, _ := node.Scalar(n)
 		return v
@@ -62,7 +62,7 @@ func SubjectOf(obj *yaml.Node) Subject {
 
 func firstAnnotation(obj *yaml.Node, keys []string) string {
 	for _, k := range keys {
-		if v, ok := node.Scalar(node.Get(obj, "metadata", "annotations", k)); ok && v != "" {
+		if v, ok := node.Scalar(node.AsWritten(obj, "metadata", "annotations", k)); ok && v != "" {
 			return v
 		}
 	}

@@ -172,14 +172,14 @@ func checkListeners(s *service) {
 	for i, port := range s.ports() {
 		// The controller matches the port's number as decimal text (fmt.Sprintf("%d", port.Port)),
 		// so 0x50 is named by "http:80"; messages show the port as written and as read.
-		portNumber := node.Get(port, "port")
+		portNumber := node.AsWritten(port, "port")
 		number, _ := node.Scalar(portNumber)
 		written := number
 		if i, ok := node.Int(portNumber); ok {
 			number = strconv.FormatInt(i, 10)
 			written, _ = node.IntText(portNumber)
 		}
-		portProtocol, ok := node.Scalar(node.Get(port, "protocol"))
+		portProtocol, ok := node.Scalar(node.AsWritten(port, "protocol"))
 		if !ok {
 			portProtocol = "TCP"
 		}
@@ -251,7 +251,7 @@ func checkNodePorts(s *service) {
 		return
 	}
 	for i, port := range s.ports() {
-		if node.IsNull(node.Get(port, "nodePort")) {
+		if node.IsNull(node.AsWritten(port, "nodePort")) {
 			s.errorf(portPath(i, "nodePort"), "allocateLoadBalancerNodePorts is false and this port has no nodePort, but the load balancer sends traffic to node ports; set a nodePort or remove allocateLoadBalancerNodePorts")
 		}
 	}

@@ -49,7 +49,7 @@ func findMisplaced(obj *yaml.Node) []misplacement {
 			}
 		}
 	}
-	collect(node.Get(obj, "spec", "selector"), "spec.selector.", underSelector)
+	collect(node.AsWritten(obj, "spec", "selector"), "spec.selector.", underSelector)
 	collect(obj, "", besideSpec)
 	return found
 }
@@ -79,13 +79,13 @@ func repairMisplaced(s *service) {
 	var moves []leaf
 	conflict := false
 	for _, m := range found {
-		leaves, problem := flatten(m.at, affinityPlace[m.key], node.Get(m.parent, m.key))
+		leaves, problem := flatten(m.at, affinityPlace[m.key], node.AsWritten(m.parent, m.key))
 		if problem != "" {
 			s.errorf(m.at, "%s", problem)
 			conflict = true
 		}
 		for _, l := range leaves {
-			if cur := node.Get(s.obj, append([]string{"spec"}, l.place...)...); !node.IsNull(cur) && !sameValue(cur, l.value) {
+			if cur := node.AsWritten(s.obj, append([]string{"spec"}, l.place...)...); !node.IsNull(cur) && !sameValue(cur, l.value) {
 				s.errorf(l.from, "%s is %s here but %s at %s; remove one of them", l.from, shown(l.value), shown(cur), specPath(l.place))
 				conflict = true
 			}
@@ -128,7 +128,7 @@ func leavesOf(moves []leaf, prefix string) []leaf {
 }
 
 func moveLeaf(s *service, l leaf) {
-	target := node.Get(s.obj, append([]string{"spec"}, l.place...)...)
+	target := node.AsWritten(s.obj, append([]string{"spec"}, l.place...)...)
 	why := whyMisplaced(l.from)
 	if !node.IsNull(target) {
 		s.changed(fn.Warning, l.from, fmt.Sprintf("%s already holds the same value, and %s", specPath(l.place), why),

@@ -29,9 +29,9 @@ type Resolution struct {
 // A provider named by the override or the config must agree with the signals; with neither and
 // no signal, the config's provider applies, which under provider auto is the assumed default.
 func ResolveProvider(svc *yaml.Node, cfg config.Config) Resolution {
-	class, _ := node.Scalar(node.Get(svc, "spec", "loadBalancerClass"))
+	class, _ := node.Scalar(node.AsWritten(svc, "spec", "loadBalancerClass"))
 	var keys []string
-	for _, f := range node.Fields(node.Get(svc, "metadata", "annotations")) {
+	for _, f := range node.Fields(node.AsWritten(svc, "metadata", "annotations")) {
 		keys = append(keys, f.Key)
 	}
 	found := provider.Find(class, keys)
@@ -68,7 +68,7 @@ type naming struct {
 // provider is applyOverrides' error, and ignored here), else the one the config names; false
 // under provider auto without an override.
 func nameOf(svc *yaml.Node, cfg config.Config) (naming, bool) {
-	if v, ok := node.Scalar(node.Get(svc, "metadata", "annotations", config.ProviderAnnotation)); ok {
+	if v, ok := node.Scalar(node.AsWritten(svc, "metadata", "annotations", config.ProviderAnnotation)); ok {
 		if p, err := config.LookupOverride(v); err == nil {
 			return naming{profile: p, by: "annotation " + config.ProviderAnnotation, path: annotationPath(config.ProviderAnnotation),
 				fix: func(implied string) string {

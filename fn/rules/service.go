@@ -34,7 +34,7 @@ func (s *service) profile() *provider.Profile { return s.cfg.Provider }
 // spec returns the spec map, creating it when asked to write.
 func (s *service) spec() *yaml.Node { return node.EnsureMap(s.obj, "spec") }
 
-func (s *service) get(path ...string) *yaml.Node { return node.Get(s.obj, path...) }
+func (s *service) get(path ...string) *yaml.Node { return node.AsWritten(s.obj, path...) }
 
 func (s *service) specString(key string) string {
 	v, _ := node.Scalar(s.get("spec", key))

@@ -120,7 +120,7 @@ func loadBalancerOnlyFields(s *service) []string {
 func loadBalancerSpecFields(s *service) []string {
 	var fields []string
 	for i, p := range s.ports() {
-		if !node.IsNull(node.Get(p, "nodePort")) {
+		if !node.IsNull(node.AsWritten(p, "nodePort")) {
 			fields = append(fields, portPath(i, "nodePort"))
 		}
 	}
@@ -161,7 +161,7 @@ func checkPortNames(s *service) {
 	}
 	seen := map[string]bool{}
 	for i, port := range ports {
-		name, _ := node.Scalar(node.Get(port, "name"))
+		name, _ := node.Scalar(node.AsWritten(port, "name"))
 		switch {
 		case name == "":
 			s.errorf(portPath(i, "name"), "Required value: a Service with more than one port needs a name on each, so the API server rejects the Service; name the port")

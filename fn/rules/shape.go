@@ -35,7 +35,7 @@ func checkShape(s *service) {
 	for i, p := range s.ports() {
 		want(portItemPath(i), p, yaml.MappingNode, "a port object")
 		for _, field := range []string{"port", "nodePort"} {
-			if v := node.Get(p, field); !node.IsNull(v) && (v.Kind != yaml.ScalarNode || v.Tag != yaml.NodeTagInt) {
+			if v := node.AsWritten(p, field); !node.IsNull(v) && (v.Kind != yaml.ScalarNode || v.Tag != yaml.NodeTagInt) {
 				s.errorf(portPath(i, field), "must be an integer, got %s", node.Describe(v))
 				s.stopped = true
 			}

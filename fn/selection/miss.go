@@ -40,7 +40,7 @@ func Misses(obj *yaml.Node, sel labels.Selector) []Miss {
 		return nil
 	}
 	misses := nearMisses(obj, sel)
-	for _, f := range node.Fields(node.Get(obj, "metadata", "annotations")) {
+	for _, f := range node.Fields(node.AsWritten(obj, "metadata", "annotations")) {
 		if slices.Contains(Annotations, f.Key) {
 			misses = append(misses, Miss{Path: annotationPath(f.Key), Message: fmt.Sprintf(
 				"the Service is not selected by %s, so this per-Service annotation changes nothing; select the Service to make it sticky, or remove the annotation",
@@ -54,7 +54,7 @@ func Misses(obj *yaml.Node, sel labels.Selector) []Miss {
 // each with the key it likely meant. The selector's own keys are left to Misses.
 func UnknownAnnotations(obj *yaml.Node, sel labels.Selector) []Miss {
 	var misses []Miss
-	for _, f := range node.Fields(node.Get(obj, "metadata", "annotations")) {
+	for _, f := range node.Fields(node.AsWritten(obj, "metadata", "annotations")) {
 		if !strings.HasPrefix(f.Key, Prefix) || slices.Contains(Annotations, f.Key) || isSelectorKey(sel, f.Key) {
 			continue
 		}
@@ -72,13 +72,13 @@ func UnknownAnnotations(obj *yaml.Node, sel labels.Selector) []Miss {
 // Knative serving.knative.dev Service), no label makes the function touch it
 // (kubernetes-sigs/kustomize#3414).
 func NotCore(obj *yaml.Node, sel labels.Selector) []Miss {
-	if kind, _ := node.Scalar(node.Lookup(obj, "kind")); kind != "Service" || IsCoreService(obj) || isLocalConfig(obj) {
+	if kind, _ := node.Scalar(node.AsDecoded(obj, "kind")); kind != "Service" || IsCoreService(obj) || isLocalConfig(obj) {
 		return nil
 	}
 	if !sel.Matches(Labels(obj)) && len(nearMisses(obj, sel)) == 0 {
 		return nil
 	}
-	apiVersion, ok := node.Scalar(node.Lookup(obj, "apiVersion"))
+	apiVersion, ok := node.Scalar(node.AsDecoded(obj, "apiVersion"))
 	var msg string
 	switch {
 	case !ok || apiVersion == "":
@@ -99,7 +99,7 @@ func nearMisses(obj *yaml.Node, sel labels.Selector) []Miss {
 		return nil
 	}
 	have := Labels(obj)
-	annotations := node.Get(obj, "metadata", "annotations")
+	annotations := node.AsWritten(obj, "metadata", "annotations")
 	var misses []Miss
 	for _, r := range reqs {
 		if r.Matches(have) {
@@ -141,7 +141,7 @@ func requirementMisses(r labels.Requirement, have labels.Set, annotations *yaml.
 				k, key, describe(sel), key)})
 		}
 	}
-	if v, ok := node.Scalar(node.Get(annotations, key)); ok && (len(wants) == 0 || slices.Contains(wants, v) || nearValue(v, wants) != "") {
+	if v, ok := node.Scalar(node.AsWritten(annotations, key)); ok && (len(wants) == 0 || slices.Contains(wants, v) || nearValue(v, wants) != "") {
 		misses = append(misses, Miss{Path: annotationPath(key), Message: fmt.Sprintf(
 			"%s is an annotation, and a selector reads labels, so %s does not select this object; move it under metadata.labels",
 			key, describe(sel))})
@@ -259,7 +259,7 @@ func isSelectorKey(sel labels.Selector, key string) bool {
 }
 
 func isLocalConfig(obj *yaml.Node) bool {
-	v, ok := node.Scalar(node.Get(obj, "metadata", "annotations", localConfig))
+	v, ok := node.Scalar(node.AsWritten(obj, "metadata", "annotations", localConfig))
 	return ok && v != "false"
 }
 

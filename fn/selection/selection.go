@@ -15,15 +15,15 @@ const localConfig = "config.kubernetes.io/local-config"
 // IsCoreService reports whether obj is a core v1 Service. Another group's Service, such as
 // Knative's serving.knative.dev Service, is not (kubernetes-sigs/kustomize#3414).
 func IsCoreService(obj *yaml.Node) bool {
-	apiVersion, _ := node.Scalar(node.Lookup(obj, "apiVersion"))
-	kind, _ := node.Scalar(node.Lookup(obj, "kind"))
+	apiVersion, _ := node.Scalar(node.AsDecoded(obj, "apiVersion"))
+	kind, _ := node.Scalar(node.AsDecoded(obj, "kind"))
 	return apiVersion == "v1" && kind == "Service"
 }
 
 // Selected reports whether the core Service obj is one to rewrite.
 func Selected(obj *yaml.Node, sel labels.Selector) bool {
-	annotations := node.Get(obj, "metadata", "annotations")
-	if v, ok := node.Scalar(node.Get(annotations, localConfig)); ok && v != "false" {
+	annotations := node.AsWritten(obj, "metadata", "annotations")
+	if v, ok := node.Scalar(node.AsWritten(annotations, localConfig)); ok && v != "false" {
 		return false
 	}
 	return sel.Matches(Labels(obj))
@@ -31,7 +31,7 @@ func Selected(obj *yaml.Node, sel labels.Selector) bool {
 
 // Labels are obj's labels as a selector reads them.
 func Labels(obj *yaml.Node) labels.Set {
-	return LabelSet(node.Get(obj, "metadata", "labels"))
+	return LabelSet(node.AsWritten(obj, "metadata", "labels"))
 }
 
 // LabelSet reads a labels mapping as a selector does: a label whose value is not a scalar is none.

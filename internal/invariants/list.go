@@ -37,11 +37,11 @@ func readList(in []byte) (*list, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("not an object")
 	}
-	if kind, _ := node.Scalar(node.Get(root, "kind")); kind != "ResourceList" {
+	if kind, _ := node.Scalar(node.AsWritten(root, "kind")); kind != "ResourceList" {
 		return nil, fmt.Errorf("kind %q: %w", kind, errNotAList)
 	}
 	// The KRM functions specification defines these two; any other is input the function refuses.
-	if v, _ := node.Scalar(node.Get(root, "apiVersion")); v != "config.kubernetes.io/v1" && v != "config.kubernetes.io/v1beta1" {
+	if v, _ := node.Scalar(node.AsWritten(root, "apiVersion")); v != "config.kubernetes.io/v1" && v != "config.kubernetes.io/v1beta1" {
 		return nil, fmt.Errorf("ResourceList apiVersion %q", v)
 	}
 	if path, dup := node.FirstDuplicate(root, ""); dup != nil {
@@ -57,8 +57,8 @@ func readList(in []byte) (*list, error) {
 		}
 		seen[f.Key] = true
 	}
-	l := &list{FunctionConfig: node.Get(root, "functionConfig")}
-	switch items := node.Get(root, "items"); {
+	l := &list{FunctionConfig: node.AsWritten(root, "functionConfig")}
+	switch items := node.AsWritten(root, "items"); {
 	case node.IsNull(items):
 	case items.Kind == yaml.SequenceNode:
 		l.Items = items.Content

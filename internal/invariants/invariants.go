@@ -88,14 +88,14 @@ func resultsOf(out []byte) []result {
 		return nil
 	}
 	var rs []result
-	list := node.Get(rn.YNode(), "results")
+	list := node.AsWritten(rn.YNode(), "results")
 	if list == nil {
 		return nil
 	}
 	for _, r := range list.Content {
-		text := func(path ...string) string { v, _ := node.Scalar(node.Get(r, path...)); return v }
+		text := func(path ...string) string { v, _ := node.Scalar(node.AsWritten(r, path...)); return v }
 		rs = append(rs, result{severity: text("severity"), kind: text("resourceRef", "kind"), name: text("resourceRef", "name"),
-			namespace: text("resourceRef", "namespace"), hasProposed: node.Get(r, "field", "proposedValue") != nil})
+			namespace: text("resourceRef", "namespace"), hasProposed: node.AsWritten(r, "field", "proposedValue") != nil})
 	}
 	return rs
 }
@@ -131,7 +131,7 @@ func identity(n *yaml.Node) string {
 	if n.Kind != yaml.MappingNode {
 		return encode(n)
 	}
-	text := func(path ...string) string { v, _ := node.Scalar(node.Get(n, path...)); return v }
+	text := func(path ...string) string { v, _ := node.Scalar(node.AsWritten(n, path...)); return v }
 	return strings.Join([]string{text("apiVersion"), text("kind"), text("metadata", "namespace"), text("metadata", "name")}, "/")
 }
 
@@ -203,8 +203,8 @@ const maxResolvedNodes = 1 << 16
 // oracles share it.
 func Objects(n *yaml.Node) []*yaml.Node {
 	n = node.Deref(n)
-	kind, _ := node.Scalar(node.Lookup(n, "kind"))
-	items := node.Deref(node.Lookup(n, "items"))
+	kind, _ := node.Scalar(node.AsDecoded(n, "kind"))
+	items := node.Deref(node.AsDecoded(n, "items"))
 	if !strings.HasSuffix(kind, "List") || items == nil || items.Kind != yaml.SequenceNode {
 		return []*yaml.Node{n}
 	}
@@ -265,7 +265,7 @@ func asValidateRun(l *list) []byte {
 		node.SetScalar(fc, "apiVersion", "v1", yaml.NodeTagString)
 		node.SetScalar(fc, "kind", "ConfigMap", yaml.NodeTagString)
 		node.SetScalar(node.EnsureMap(fc, "data"), "mode", "validate", yaml.NodeTagString)
-	case node.Get(fc, "kind") != nil && node.Get(fc, "kind").Value == "ConfigMap":
+	case node.AsWritten(fc, "kind") != nil && node.AsWritten(fc, "kind").Value == "ConfigMap":
 		node.SetScalar(node.EnsureMap(fc, "data"), "mode", "validate", yaml.NodeTagString)
 	default:
 		node.SetScalar(fc, "mode", "validate", yaml.NodeTagString)
@@ -328,7 +328,7 @@ func readStream(in []byte) ([]*yaml.Node, error) {
 		if root.Kind != yaml.MappingNode {
 			return nil, fmt.Errorf("a document is %s", node.Describe(root))
 		}
-		if kind, _ := node.Scalar(node.Lookup(root, "kind")); kind == "ResourceList" {
+		if kind, _ := node.Scalar(node.AsDecoded(root, "kind")); kind == "ResourceList" {
 			return nil, errors.New("a ResourceList among documents")
 		}
 		if _, dup := node.FirstDuplicate(root, ""); dup != nil {

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sticky-services/set-session-affinity/fn/invariants"
 	"github.com/sticky-services/set-session-affinity/fn/processor"
+	"github.com/sticky-services/set-session-affinity/internal/invariants"
 )
 
 const input = `apiVersion: config.kubernetes.io/v1
@@ -28,7 +28,7 @@ items:
 
 func function(in []byte) ([]byte, []byte, int) {
 	var out, errOut bytes.Buffer
-	code := processor.Run(in, processor.Stream{}, &out, &errOut)
+	code := processor.Run(in, processor.StreamOptions{}, &out, &errOut)
 	return out.Bytes(), errOut.Bytes(), code
 }
 
