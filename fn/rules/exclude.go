@@ -8,11 +8,12 @@ import (
 	"k8s.io/apimachinery/pkg/selection"
 
 	"github.com/sticky-services/set-session-affinity/fn/config"
+	ourselection "github.com/sticky-services/set-session-affinity/fn/selection"
 )
 
 // SkipLabel is the label the advice asks for when a Service's own labels cannot tell it apart
 // from the Services that are to stay selected.
-const SkipLabel = "session-affinity.kpt.dev/skip"
+const SkipLabel = ourselection.SkipLabel
 
 // Unsupported marks the error for a selected Service the function cannot make sticky (headless,
 // ExternalName). The error advises a selector that leaves the Service out, and such a selector

@@ -21,6 +21,10 @@ const Prefix = "session-affinity.kpt.dev/"
 // a typo that changes nothing.
 var Annotations = []string{config.ClientIPTimeoutAnnotation, config.PersistenceTimeoutAnnotation, config.ProviderAnnotation}
 
+// SkipLabel is the label the advice for unsupported Services asks for, to be excluded by the
+// selector (SkipLabel!=true). Written as an annotation it does nothing, and is said so.
+const SkipLabel = Prefix + "skip"
+
 // Miss is one reason an object that looks meant for the function is passed over, or a key of
 // ours the function does not read, with the fix. Every Miss is a warning: the run goes on, and
 // the user learns why nothing happened.
@@ -58,13 +62,23 @@ func UnknownAnnotations(obj *yaml.Node, sel labels.Selector) []Miss {
 		if !strings.HasPrefix(f.Key, Prefix) || slices.Contains(Annotations, f.Key) || isSelectorKey(sel, f.Key) {
 			continue
 		}
-		msg := f.Key + " is not an annotation the function reads, so it changes nothing"
-		if meant := closest(f.Key, Annotations); meant != "" {
-			msg += "; did you mean " + meant + "?"
-		}
-		misses = append(misses, Miss{Path: annotationPath(f.Key), Message: msg + " (the function reads " + strings.Join(Annotations, ", ") + ")"})
+		misses = append(misses, Miss{Path: annotationPath(f.Key), Message: unknownAnnotation(f.Key)})
 	}
 	return misses
+}
+
+// unknownAnnotation says that key changes nothing, with the key it likely meant: one the function
+// reads, or SkipLabel, which belongs among the labels.
+func unknownAnnotation(key string) string {
+	msg := key + " is not an annotation the function reads, so it changes nothing"
+	switch meant := closest(key, append([]string{SkipLabel}, Annotations...)); meant {
+	case SkipLabel:
+		return msg + "; " + SkipLabel + " is a label: move it to metadata.labels (" + SkipLabel + ": \"true\") and exclude it with " + SkipLabel + "!=true in the selector"
+	case "":
+	default:
+		msg += "; did you mean " + meant + "?"
+	}
+	return msg + " (the function reads " + strings.Join(Annotations, ", ") + ")"
 }
 
 // NotCore says why obj, an object of kind Service that is not a core v1 Service, is passed over,

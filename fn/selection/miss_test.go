@@ -83,6 +83,8 @@ func TestUnknownAnnotationNamesTheKeyItLikelyMeant(t *testing.T) {
 		{"session-affinity.kpt.dev/persistence-timeout-second", "did you mean session-affinity.kpt.dev/persistence-timeout-seconds?"},
 		{"session-affinity.kpt.dev/providr", "did you mean session-affinity.kpt.dev/provider?"},
 		{"session-affinity.kpt.dev/whatever-else", ""},
+		{"session-affinity.kpt.dev/skip", "session-affinity.kpt.dev/skip is a label: move it to metadata.labels"},
+		{"session-affinity.kpt.dev/skipp", "session-affinity.kpt.dev/skip is a label: move it to metadata.labels"},
 	} {
 		obj := parseObject(t, service("  annotations: {"+tc.key+": \"1\"}\n"))
 		misses := UnknownAnnotations(obj, sel)
