@@ -103,10 +103,14 @@ func keyNames() string {
 	return strings.Join(names, ", ")
 }
 
-// Decode reads and validates the ResourceList's functionConfig. A nil, null or empty object, or a
-// ConfigMap without data, means all defaults. On any error the returned Config must not be used.
-func Decode(fc *yaml.Node) (Config, []*Error) {
+// Decode reads and validates the functionConfig, whose values came from origin: the zero Origin
+// for a ResourceList's functionConfig, what the command line says for the config it builds. A nil,
+// null or empty object, or a ConfigMap without data, means all defaults. On any error the returned
+// Config must not be used.
+func Decode(fc *yaml.Node, origin Origin) (Config, []*Error) {
 	c := Default()
+	c.Origin = origin
+	c.Origin.Keys = map[string]bool{}
 	if fc == nil || fc.Kind == 0 || yaml.IsYNodeTaggedNull(fc) || yaml.IsYNodeEmptyMap(fc) {
 		return c, nil
 	}
@@ -115,7 +119,6 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 	}
 	obj := yaml.NewRNode(fc)
 	apiVersion, kind := obj.GetApiVersion(), obj.GetKind()
-	c.Origin = originOf(fc)
 	var errs []*Error
 	switch {
 	case kind == "ConfigMap" && apiVersion == "v1":
@@ -141,15 +144,21 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 	if len(errs) == 0 {
 		errs = checkRanges(&c, form{typed: kind == Kind, pathPrefix: pathPrefix(kind)})
 	}
+	nameWhere(errs, values, c.Origin)
+	return c, errs
+}
+
+// nameWhere names each key's error in the user's words when its value came from a flag or a
+// --config file (Error.Where).
+func nameWhere(errs []*Error, values *yaml.Node, o Origin) {
 	for _, e := range errs {
 		if _, ok := lookupKey(e.Key); ok {
 			v, _ := node.Scalar(node.AsWritten(values, e.Key))
-			if where := c.Origin.Blame(e.Key, e.Path, v); where != e.Path {
+			if where := o.Blame(e.Key, e.Path, v); where != e.Path {
 				e.Where = where
 			}
 		}
 	}
-	return c, errs
 }
 
 // sourcesOf records which timeouts the config object sets. Flags and a --config file reach here
