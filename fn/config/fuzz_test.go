@@ -30,8 +30,8 @@ func FuzzDecode(f *testing.F) {
 			t.Errorf("accepted config out of range: %+v", c)
 		}
 		if p := c.Provider.Persistence; p != nil {
-			if _, problem := p.InUnit(c.PersistenceTimeoutSeconds); problem != "" {
-				t.Errorf("accepted persistence %d: %s", c.PersistenceTimeoutSeconds, problem)
+			if _, err := p.InUnit(c.PersistenceTimeoutSeconds); err != nil {
+				t.Errorf("accepted persistence %d: %v", c.PersistenceTimeoutSeconds, err)
 			}
 		}
 	})
