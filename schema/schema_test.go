@@ -84,7 +84,7 @@ func decodeConfig(t *testing.T, src string) []*config.Error {
 	if err != nil {
 		t.Fatalf("%v in:\n%s", err, src)
 	}
-	_, errs := config.Decode(rn.YNode())
+	_, errs := config.Decode(rn.YNode(), config.Origin{})
 	return errs
 }
 

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -110,7 +109,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, version stri
 	if err != nil {
 		return fail(stderr, err)
 	}
-	return processor.Run(in, processor.StreamOptions{Config: fc, FromCommandLine: o.configFile != "" || len(o.keys) > 0, Output: o.out}, stdout, stderr)
+	return processor.Run(in, processor.StreamOptions{Config: fc, Origin: o.origin(), FromCommandLine: o.configFile != "" || len(o.keys) > 0, Output: o.out}, stdout, stderr)
 }
 
 // readAll reads the input into a buffer of its size: a file's size is known up front; a pipe is
@@ -168,9 +167,8 @@ func fail(stderr io.Writer, err error) int {
 	return exitUsage
 }
 
-// functionConfig builds the config for stream mode: the --config file, with flags on top. It
-// marks the config with where its values came from (config.Origin), so that messages name the
-// flag, or the file and key, the user typed.
+// functionConfig builds the config for stream mode: the --config file, with flags on top. Where
+// its values came from is not in it: origin says that.
 func (o *options) functionConfig() (*yaml.Node, error) {
 	fc, err := o.readConfigFile()
 	if err != nil {
@@ -182,22 +180,7 @@ func (o *options) functionConfig() (*yaml.Node, error) {
 		node.SetScalar(fc, "kind", "ConfigMap", yaml.NodeTagString)
 		node.SetScalar(node.EnsureMap(fc, "metadata"), "name", "flags", yaml.NodeTagString)
 	}
-	var flags []string
-	for _, key := range o.flagOrder {
-		if _, ok := o.keys[key]; ok {
-			flags = append(flags, key)
-		}
-	}
-	if m := node.AsWritten(fc, "metadata"); m == nil || m.Kind == yaml.MappingNode {
-		annotations := node.EnsureMap(fc, "metadata", "annotations")
-		node.SetScalar(annotations, config.PlainAnnotation, "true", yaml.NodeTagString)
-		if o.configFile != "" {
-			node.SetScalar(annotations, config.FileAnnotation, o.configFile, yaml.NodeTagString)
-		}
-		if len(flags) > 0 {
-			node.SetScalar(annotations, config.FlagsAnnotation, strings.Join(flags, ","), yaml.NodeTagString)
-		}
-	}
+	flags := o.flagKeys()
 	if len(flags) == 0 {
 		return fc, nil
 	}
@@ -214,6 +197,27 @@ func (o *options) functionConfig() (*yaml.Node, error) {
 		node.SetScalar(target, key, o.keys[key], tagFor(docs[key].Type, typed))
 	}
 	return fc, nil
+}
+
+// flagKeys are the config keys set by flags, in the order they are documented.
+func (o *options) flagKeys() []string {
+	var flags []string
+	for _, key := range o.flagOrder {
+		if _, ok := o.keys[key]; ok {
+			flags = append(flags, key)
+		}
+	}
+	return flags
+}
+
+// origin says where the values of functionConfig came from, so that messages name the flag, or
+// the file and key, the user typed.
+func (o *options) origin() config.Origin {
+	flags := map[string]bool{}
+	for _, key := range o.flagKeys() {
+		flags[key] = true
+	}
+	return config.Origin{Plain: true, File: o.configFile, Flags: flags}
 }
 
 // tagFor gives a flag's value the YAML type the config form expects; a value of the wrong shape

@@ -49,7 +49,7 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, fmt.Errorf("%s: %w", PolicyCommand, err))
 	}
-	cfg, errs := config.Decode(fc)
+	cfg, errs := config.Decode(fc, o.origin())
 	if len(errs) > 0 {
 		for _, e := range errs {
 			fmt.Fprintf(stderr, "%s %s: %v\n", processor.Name, PolicyCommand, e)

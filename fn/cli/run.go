@@ -53,7 +53,7 @@ func runInputs(o *options, stdin io.Reader, stdout, stderr io.Writer, version st
 	if err != nil {
 		return fail(stderr, err)
 	}
-	cfg, errs := config.Decode(fc)
+	cfg, errs := config.Decode(fc, o.origin())
 	if len(errs) > 0 {
 		for _, e := range errs {
 			fmt.Fprintln(stderr, report.ConfigError(e, fc).String())
@@ -110,7 +110,7 @@ func (o *options) checkCombination(paths []string, cfg config.Config) error {
 // ResourceList among files) and an invalid config stop the run with exit code 2, naming each
 // file.
 func (o *options) process(sources []source, fc *yaml.Node, stderr io.Writer) ([]done, int) {
-	stream := processor.StreamOptions{Config: fc, FromCommandLine: true}
+	stream := processor.StreamOptions{Config: fc, Origin: o.origin(), FromCommandLine: true}
 	var runs []done
 	code := exitOK
 	for _, src := range sources {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -140,8 +141,8 @@ func (c Config) ForService(p *provider.Profile, get func(key string) (string, bo
 	recheck := c.ProviderAuto || p != c.Provider
 	c.Provider = p
 	if v, ok := get(ClientIPTimeoutAnnotation); ok {
-		if n, problem := parseInRange(v, ClientIPTimeout, ""); problem != "" {
-			fail(ClientIPTimeoutAnnotation, problem)
+		if n, err := parseInRange(v, ClientIPTimeout); err != nil {
+			fail(ClientIPTimeoutAnnotation, err.Error())
 		} else {
 			c.ClientIPTimeoutSeconds, c.Sources.ClientIPTimeout = n, FromOverride
 		}
@@ -149,16 +150,16 @@ func (c Config) ForService(p *provider.Profile, get func(key string) (string, bo
 	v, ok := get(PersistenceTimeoutAnnotation)
 	switch {
 	case ok:
-		if n, problem := c.persistence(v); p.Persistence == nil {
-			fail(PersistenceTimeoutAnnotation, problem+"; remove the annotation")
-		} else if problem != "" {
-			fail(PersistenceTimeoutAnnotation, problem)
+		if n, err := c.persistence(v); p.Persistence == nil {
+			fail(PersistenceTimeoutAnnotation, err.Error()+"; remove the annotation")
+		} else if err != nil {
+			fail(PersistenceTimeoutAnnotation, err.Error())
 		} else {
 			c.PersistenceTimeoutSeconds, c.Sources.PersistenceTimeout = n, FromOverride
 		}
 	case recheck && p.Persistence != nil:
-		if _, problem := c.persistence(strconv.Itoa(c.PersistenceTimeoutSeconds)); problem != "" {
-			fail(PersistenceTimeoutAnnotation, fmt.Sprintf("not set, and persistenceTimeoutSeconds from the config: %s; set the annotation on this Service", problem))
+		if _, err := c.persistence(strconv.Itoa(c.PersistenceTimeoutSeconds)); err != nil {
+			fail(PersistenceTimeoutAnnotation, fmt.Sprintf("not set, and persistenceTimeoutSeconds from the config: %v; set the annotation on this Service", err))
 		}
 	}
 	return c, errs
@@ -166,37 +167,37 @@ func (c Config) ForService(p *provider.Profile, get func(key string) (string, bo
 
 // persistence parses and checks a persistence timeout for c's provider: the one check behind the
 // config key and the per-Service annotation.
-func (c Config) persistence(v string) (int, string) {
+func (c Config) persistence(v string) (int, error) {
 	p := c.Provider.Persistence
 	if p == nil {
-		return 0, "provider " + c.Provider.Name + " has no load-balancer persistence timeout"
+		return 0, errors.New("provider " + c.Provider.Name + " has no load-balancer persistence timeout")
 	}
 	n, ok := parseInt(v)
 	if !ok {
-		return 0, fmt.Sprintf("%q is not a whole number; allowed %s for provider %s", v, p.Allowed(), c.Provider.Name)
+		return 0, fmt.Errorf("%q is not a whole number; allowed %s for provider %s", v, p.Allowed(), c.Provider.Name)
 	}
-	if _, problem := p.InUnit(n); problem != "" {
-		return 0, problem + " for provider " + c.Provider.Name
+	if _, err := p.InUnit(n); err != nil {
+		return 0, fmt.Errorf("%w for provider %s", err, c.Provider.Name)
 	}
-	return n, ""
+	return n, nil
 }
 
 // persistenceAnyProvider checks a persistence timeout that applies to each Service under the
 // provider it resolves to: it must be a whole number that at least one provider takes.
-func persistenceAnyProvider(v string) (int, string) {
+func persistenceAnyProvider(v string) (int, error) {
 	n, ok := parseInt(v)
 	if !ok {
-		return 0, fmt.Sprintf("%q is not a whole number; allowed by provider: %s", v, provider.PersistenceRanges())
+		return 0, fmt.Errorf("%q is not a whole number; allowed by provider: %s", v, provider.PersistenceRanges())
 	}
 	for _, name := range provider.Names() {
 		p, _ := provider.Lookup(name)
 		if per := p.Persistence; per != nil {
-			if _, problem := per.InUnit(n); problem == "" {
-				return n, ""
+			if _, err := per.InUnit(n); err == nil {
+				return n, nil
 			}
 		}
 	}
-	return 0, fmt.Sprintf("%d fits no provider's range; allowed by provider: %s", n, provider.PersistenceRanges())
+	return 0, fmt.Errorf("%d fits no provider's range; allowed by provider: %s", n, provider.PersistenceRanges())
 }
 
 // parseInt is the one integer parser of config keys and override annotations: strconv.Atoi, as
@@ -208,13 +209,13 @@ func parseInt(s string) (int, bool) {
 
 // parseInRange parses a decimal string the way Kubernetes and the CCM do (strconv.Atoi: no spaces,
 // no units) and checks it against r.
-func parseInRange(s string, r provider.Range, rangeNote string) (int, string) {
+func parseInRange(s string, r provider.Range) (int, error) {
 	n, ok := parseInt(s)
 	if !ok {
-		return 0, fmt.Sprintf("%q is not a whole number; allowed %s%s", s, r, rangeNote)
+		return 0, fmt.Errorf("%q is not a whole number; allowed %s", s, r)
 	}
 	if !r.Contains(n) {
-		return 0, fmt.Sprintf("%d is out of range; allowed %s%s", n, r, rangeNote)
+		return 0, fmt.Errorf("%d is out of range; allowed %s", n, r)
 	}
-	return n, ""
+	return n, nil
 }

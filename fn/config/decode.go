@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -43,7 +44,7 @@ type form struct {
 // key is one config key: how it is documented and how it decodes into Config.
 type key struct {
 	Doc
-	set func(c *Config, f form, v *yaml.Node) string // returns a problem, or ""
+	set func(c *Config, f form, v *yaml.Node) error // the error's text is the config error's Msg
 }
 
 // Doc describes one config key for people and schemas: --help, the README table and the
@@ -65,17 +66,17 @@ var keys = []key{
 		"the load balancer's controller; auto reads each Service's from its loadBalancerClass and annotations"}, setProvider},
 	{Doc{"clientIPTimeoutSeconds", "integer", strconv.Itoa(DefaultClientIPTimeoutSeconds), ClientIPTimeout.String(),
 		"spec.sessionAffinityConfig.clientIP.timeoutSeconds"},
-		func(c *Config, f form, v *yaml.Node) string {
+		func(c *Config, f form, v *yaml.Node) error {
 			return setInt(&c.ClientIPTimeoutSeconds, f, v, ClientIPTimeout.String())
 		}},
 	{Doc{"persistenceTimeoutSeconds", "integer", strconv.Itoa(DefaultPersistenceTimeoutSeconds), "by provider: " + provider.PersistenceRanges(),
 		"the load balancer's session persistence"},
-		func(c *Config, f form, v *yaml.Node) string {
+		func(c *Config, f form, v *yaml.Node) error {
 			// Parsed and checked with the provider, by the code that checks the per-Service
 			// annotation (Config.persistence), once every key is read.
-			s, problem := scalar(f, v, yaml.NodeTagInt, "an integer, a number of seconds in the provider's range")
-			c.PersistenceSet, c.persistenceText = problem == "", s
-			return problem
+			s, err := scalar(f, v, yaml.NodeTagInt, "an integer, a number of seconds in the provider's range")
+			c.PersistenceSet, c.persistenceText = err == nil, s
+			return err
 		}},
 	{Doc{"mode", "string", string(Mutate), string(Mutate) + ", " + string(Validate),
 		"validate changes nothing and reports each needed change as an error"}, setOneOf(func(c *Config) *Mode { return &c.Mode }, Mutate, Validate)},
@@ -103,10 +104,14 @@ func keyNames() string {
 	return strings.Join(names, ", ")
 }
 
-// Decode reads and validates the ResourceList's functionConfig. A nil, null or empty object, or a
-// ConfigMap without data, means all defaults. On any error the returned Config must not be used.
-func Decode(fc *yaml.Node) (Config, []*Error) {
+// Decode reads and validates the functionConfig, whose values came from origin: the zero Origin
+// for a ResourceList's functionConfig, what the command line says for the config it builds. A nil,
+// null or empty object, or a ConfigMap without data, means all defaults. On any error the returned
+// Config must not be used.
+func Decode(fc *yaml.Node, origin Origin) (Config, []*Error) {
 	c := Default()
+	c.Origin = origin
+	c.Origin.Keys = map[string]bool{}
 	if fc == nil || fc.Kind == 0 || yaml.IsYNodeTaggedNull(fc) || yaml.IsYNodeEmptyMap(fc) {
 		return c, nil
 	}
@@ -115,7 +120,6 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 	}
 	obj := yaml.NewRNode(fc)
 	apiVersion, kind := obj.GetApiVersion(), obj.GetKind()
-	c.Origin = originOf(fc)
 	var errs []*Error
 	switch {
 	case kind == "ConfigMap" && apiVersion == "v1":
@@ -141,15 +145,21 @@ func Decode(fc *yaml.Node) (Config, []*Error) {
 	if len(errs) == 0 {
 		errs = checkRanges(&c, form{typed: kind == Kind, pathPrefix: pathPrefix(kind)})
 	}
+	nameWhere(errs, values, c.Origin)
+	return c, errs
+}
+
+// nameWhere names each key's error in the user's words when its value came from a flag or a
+// --config file (Error.Where).
+func nameWhere(errs []*Error, values *yaml.Node, o Origin) {
 	for _, e := range errs {
 		if _, ok := lookupKey(e.Key); ok {
 			v, _ := node.Scalar(node.AsWritten(values, e.Key))
-			if where := c.Origin.Blame(e.Key, e.Path, v); where != e.Path {
+			if where := o.Blame(e.Key, e.Path, v); where != e.Path {
 				e.Where = where
 			}
 		}
 	}
-	return c, errs
 }
 
 // sourcesOf records which timeouts the config object sets. Flags and a --config file reach here
@@ -213,8 +223,8 @@ func decodeFields(c *Config, m *yaml.Node, f form, skip ...string) []*Error {
 			errs = append(errs, &Error{Path: f.pathPrefix + field.Key, Key: field.Key, Msg: "unknown key; allowed " + keyNames()})
 			continue
 		}
-		if problem := k.set(c, f, field.Value); problem != "" {
-			errs = append(errs, &Error{Path: f.pathPrefix + field.Key, Key: field.Key, Msg: problem})
+		if err := k.set(c, f, field.Value); err != nil {
+			errs = append(errs, &Error{Path: f.pathPrefix + field.Key, Key: field.Key, Msg: err.Error()})
 		}
 	}
 	return errs
@@ -227,9 +237,15 @@ func checkRanges(c *Config, f form) []*Error {
 		errs = append(errs, &Error{Path: f.pathPrefix + "clientIPTimeoutSeconds", Key: "clientIPTimeoutSeconds",
 			Msg: fmt.Sprintf("%d is out of range; allowed %s", c.ClientIPTimeoutSeconds, ClientIPTimeout)})
 	}
-	persistence := func(msg string) {
-		errs = append(errs, &Error{Path: f.pathPrefix + "persistenceTimeoutSeconds", Key: "persistenceTimeoutSeconds", Msg: msg})
+	if err := checkPersistence(c); err != nil {
+		errs = append(errs, &Error{Path: f.pathPrefix + "persistenceTimeoutSeconds", Key: "persistenceTimeoutSeconds", Msg: err.Error()})
 	}
+	return errs
+}
+
+// checkPersistence parses the persistence timeout, given or defaulted, for the provider, once
+// every key is read, and sets it.
+func checkPersistence(c *Config) error {
 	text := strconv.Itoa(c.PersistenceTimeoutSeconds)
 	if c.PersistenceSet {
 		text = c.persistenceText
@@ -237,24 +253,20 @@ func checkRanges(c *Config, f form) []*Error {
 	if c.ProviderAuto {
 		// Each Service's provider is known only per Service, where the value is checked again
 		// (ForService); here it must fit at least one provider's range.
-		n, problem := persistenceAnyProvider(text)
-		if problem != "" {
-			persistence(problem)
-		}
+		n, err := persistenceAnyProvider(text)
 		c.PersistenceTimeoutSeconds = n
-		return errs
+		return err
 	}
-	n, problem := c.persistence(text)
-	if problem == "" {
-		c.PersistenceTimeoutSeconds = n
-	}
+	n, err := c.persistence(text)
 	switch {
+	case err == nil:
+		c.PersistenceTimeoutSeconds = n
 	case c.Provider.Persistence == nil && c.PersistenceSet:
-		persistence(problem + "; " + c.Origin.Drop("persistenceTimeoutSeconds"))
-	case c.Provider.Persistence != nil && problem != "":
-		persistence(problem)
+		return fmt.Errorf("%w; %s", err, c.Origin.Drop("persistenceTimeoutSeconds"))
+	case c.Provider.Persistence != nil:
+		return err
 	}
-	return errs
+	return nil
 }
 
 func lookupKey(name string) (key, bool) {
@@ -268,34 +280,34 @@ func lookupKey(name string) (key, bool) {
 
 // scalar returns v's text when it has the type the form requires: any scalar in a ConfigMap
 // (all values are strings there), the given YAML tag in the typed form.
-func scalar(f form, v *yaml.Node, tag, want string) (string, string) {
+func scalar(f form, v *yaml.Node, tag, want string) (string, error) {
 	if v.Kind != yaml.ScalarNode || (yaml.IsYNodeTaggedNull(v) && tag != yaml.NodeTagNull) {
-		return "", fmt.Sprintf("got %s; want %s", node.Describe(v), want)
+		return "", fmt.Errorf("got %s; want %s", node.Describe(v), want)
 	}
 	if f.typed && v.Tag != tag {
-		return "", fmt.Sprintf("got %s %q; want %s", node.TagName(v.Tag), v.Value, want)
+		return "", fmt.Errorf("got %s %q; want %s", node.TagName(v.Tag), v.Value, want)
 	}
-	return v.Value, ""
+	return v.Value, nil
 }
 
-func setInt(dst *int, f form, v *yaml.Node, allowed string) string {
-	s, problem := scalar(f, v, yaml.NodeTagInt, "an integer, "+allowed)
-	if problem != "" {
-		return problem
+func setInt(dst *int, f form, v *yaml.Node, allowed string) error {
+	s, err := scalar(f, v, yaml.NodeTagInt, "an integer, "+allowed)
+	if err != nil {
+		return err
 	}
 	n, ok := parseInt(s)
 	if !ok {
-		return fmt.Sprintf("%q is not a whole number; want an integer, %s", s, allowed)
+		return fmt.Errorf("%q is not a whole number; want an integer, %s", s, allowed)
 	}
 	*dst = n
-	return ""
+	return nil
 }
 
-func setBool(field func(*Config) *bool) func(*Config, form, *yaml.Node) string {
-	return func(c *Config, f form, v *yaml.Node) string {
-		s, problem := scalar(f, v, yaml.NodeTagBool, "true or false")
-		if problem != "" {
-			return problem
+func setBool(field func(*Config) *bool) func(*Config, form, *yaml.Node) error {
+	return func(c *Config, f form, v *yaml.Node) error {
+		s, err := scalar(f, v, yaml.NodeTagBool, "true or false")
+		if err != nil {
+			return err
 		}
 		switch s {
 		case "true":
@@ -303,28 +315,28 @@ func setBool(field func(*Config) *bool) func(*Config, form, *yaml.Node) string {
 		case "false":
 			*field(c) = false
 		default:
-			return fmt.Sprintf("%q is not allowed; allowed true, false", s)
+			return fmt.Errorf("%q is not allowed; allowed true, false", s)
 		}
-		return ""
+		return nil
 	}
 }
 
 // setOneOf sets a string key that takes one of a few values.
-func setOneOf[T ~string](field func(*Config) *T, allowed ...T) func(*Config, form, *yaml.Node) string {
+func setOneOf[T ~string](field func(*Config) *T, allowed ...T) func(*Config, form, *yaml.Node) error {
 	words := make([]string, len(allowed))
 	for i, a := range allowed {
 		words[i] = string(a)
 	}
-	return func(c *Config, f form, v *yaml.Node) string {
-		s, problem := scalar(f, v, yaml.NodeTagString, strings.Join(words, " or "))
-		if problem != "" {
-			return problem
+	return func(c *Config, f form, v *yaml.Node) error {
+		s, err := scalar(f, v, yaml.NodeTagString, strings.Join(words, " or "))
+		if err != nil {
+			return err
 		}
 		if !slices.Contains(allowed, T(s)) {
-			return fmt.Sprintf("%q is not allowed; allowed %s", s, strings.Join(words, ", "))
+			return fmt.Errorf("%q is not allowed; allowed %s", s, strings.Join(words, ", "))
 		}
 		*field(c) = T(s)
-		return ""
+		return nil
 	}
 }
 
@@ -333,154 +345,161 @@ func providerValues() string {
 	return provider.Auto + ", " + strings.Join(provider.Names(), ", ")
 }
 
-func setProvider(c *Config, f form, v *yaml.Node) string {
+func setProvider(c *Config, f form, v *yaml.Node) error {
 	allowed := providerValues()
-	s, problem := scalar(f, v, yaml.NodeTagString, "one of "+allowed)
-	if problem != "" {
-		return problem
+	s, err := scalar(f, v, yaml.NodeTagString, "one of "+allowed)
+	if err != nil {
+		return err
 	}
 	if s == provider.Auto {
 		c.Provider, c.ProviderAuto = provider.Alibaba, true
-		return ""
+		return nil
 	}
 	p, ok := provider.Lookup(s)
 	if !ok {
-		return fmt.Sprintf("%q is not supported; allowed %s", s, allowed)
+		return fmt.Errorf("%q is not supported; allowed %s", s, allowed)
 	}
 	c.Provider, c.ProviderAuto = p, false
-	return ""
+	return nil
 }
 
 const selectorHelp = "a label selector such as `app=web,tier in (a,b),!legacy`"
 
-func setSelector(c *Config, f form, v *yaml.Node) string {
+func setSelector(c *Config, f form, v *yaml.Node) error {
 	if f.typed && v.Kind == yaml.MappingNode {
-		sel, problem := structuredSelector(v)
-		if problem == "" {
+		sel, err := structuredSelector(v)
+		if err == nil {
 			c.Selector = sel
 		}
-		return problem
+		return err
 	}
 	want := selectorHelp
 	if f.typed {
 		want += ", or {matchLabels, matchExpressions}"
 	}
-	s, problem := scalar(f, v, yaml.NodeTagString, want)
-	if problem != "" {
-		return problem
+	s, err := scalar(f, v, yaml.NodeTagString, want)
+	if err != nil {
+		return err
 	}
 	sel, err := labels.Parse(s)
 	if err != nil {
-		return fmt.Sprintf("%q is not a valid label selector (%v); want %s", s, err, want)
+		return fmt.Errorf("%q is not a valid label selector (%w); want %s", s, err, want)
 	}
 	c.Selector = sel
-	return ""
+	return nil
 }
 
 // structuredSelector reads the {matchLabels, matchExpressions} form of metav1.LabelSelector.
-func structuredSelector(m *yaml.Node) (labels.Selector, string) {
+func structuredSelector(m *yaml.Node) (labels.Selector, error) {
 	sel := labels.NewSelector()
 	for _, field := range node.Fields(m) {
 		var reqs []labels.Requirement
-		var problem string
+		var err error
 		switch field.Key {
 		case "matchLabels":
-			reqs, problem = matchLabels(field.Value)
+			reqs, err = matchLabels(field.Value)
 		case "matchExpressions":
-			reqs, problem = matchExpressions(field.Value)
+			reqs, err = matchExpressions(field.Value)
 		default:
-			problem = fmt.Sprintf("unknown field %q; allowed matchLabels, matchExpressions", field.Key)
+			err = fmt.Errorf("unknown field %q; allowed matchLabels, matchExpressions", field.Key)
 		}
-		if problem != "" {
-			return nil, problem
+		if err != nil {
+			return nil, err
 		}
 		sel = sel.Add(reqs...)
 	}
-	return sel, ""
+	return sel, nil
 }
 
-func matchLabels(m *yaml.Node) ([]labels.Requirement, string) {
+func matchLabels(m *yaml.Node) ([]labels.Requirement, error) {
 	if m.Kind != yaml.MappingNode {
-		return nil, "matchLabels: want a map of label keys to values, got " + node.Describe(m)
+		return nil, errors.New("matchLabels: want a map of label keys to values, got " + node.Describe(m))
 	}
 	var reqs []labels.Requirement
 	for _, field := range node.Fields(m) {
 		if field.Value.Kind != yaml.ScalarNode || field.Value.Tag != yaml.NodeTagString {
-			return nil, fmt.Sprintf("matchLabels.%s: want a string, got %s", field.Key, node.Describe(field.Value))
+			return nil, fmt.Errorf("matchLabels.%s: want a string, got %s", field.Key, node.Describe(field.Value))
 		}
 		r, err := labels.NewRequirement(field.Key, selection.Equals, []string{field.Value.Value})
 		if err != nil {
-			return nil, fmt.Sprintf("matchLabels.%s: %v", field.Key, err)
+			return nil, fmt.Errorf("matchLabels.%s: %w", field.Key, err)
 		}
 		reqs = append(reqs, *r)
 	}
-	return reqs, ""
+	return reqs, nil
 }
 
-func stringField(v *yaml.Node) (string, string) {
+func stringField(v *yaml.Node) (string, error) {
 	if v.Kind != yaml.ScalarNode || v.Tag != yaml.NodeTagString {
-		return "", "want a string, got " + node.Describe(v)
+		return "", errors.New("want a string, got " + node.Describe(v))
 	}
-	return v.Value, ""
+	return v.Value, nil
 }
 
-func stringList(v *yaml.Node) ([]string, string) {
+func stringList(v *yaml.Node) ([]string, error) {
 	if v.Kind != yaml.SequenceNode {
-		return nil, "want a list of strings, got " + node.Describe(v)
+		return nil, errors.New("want a list of strings, got " + node.Describe(v))
 	}
 	values := make([]string, len(v.Content))
 	for i, item := range v.Content {
-		s, problem := stringField(item)
-		if problem != "" {
-			return nil, fmt.Sprintf("[%d]: %s", i, problem)
+		s, err := stringField(item)
+		if err != nil {
+			return nil, fmt.Errorf("[%d]: %w", i, err)
 		}
 		values[i] = s
 	}
-	return values, ""
+	return values, nil
 }
 
 var operators = map[string]selection.Operator{
 	"In": selection.In, "NotIn": selection.NotIn, "Exists": selection.Exists, "DoesNotExist": selection.DoesNotExist,
 }
 
-func matchExpressions(s *yaml.Node) ([]labels.Requirement, string) {
+func matchExpressions(s *yaml.Node) ([]labels.Requirement, error) {
 	if s.Kind != yaml.SequenceNode {
-		return nil, "matchExpressions: want a list of {key, operator, values}, got " + node.Describe(s)
+		return nil, errors.New("matchExpressions: want a list of {key, operator, values}, got " + node.Describe(s))
 	}
-	var reqs []labels.Requirement
+	reqs := make([]labels.Requirement, len(s.Content))
 	for i, e := range s.Content {
-		at := fmt.Sprintf("matchExpressions[%d]", i)
-		if e.Kind != yaml.MappingNode {
-			return nil, at + ": want {key, operator, values}, got " + node.Describe(e)
-		}
-		var k, op string
-		var values []string
-		for _, field := range node.Fields(e) {
-			var problem string
-			switch field.Key {
-			case "key":
-				k, problem = stringField(field.Value)
-			case "operator":
-				op, problem = stringField(field.Value)
-			case "values":
-				values, problem = stringList(field.Value)
-			default:
-				problem = fmt.Sprintf("unknown field %q; allowed key, operator, values", field.Key)
-				return nil, at + ": " + problem
-			}
-			if problem != "" {
-				return nil, at + "." + field.Key + ": " + problem
-			}
-		}
-		operator, ok := operators[op]
-		if !ok {
-			return nil, fmt.Sprintf("%s.operator: %q is not allowed; allowed In, NotIn, Exists, DoesNotExist", at, op)
-		}
-		r, err := labels.NewRequirement(k, operator, values)
+		r, err := matchExpression(fmt.Sprintf("matchExpressions[%d]", i), e)
 		if err != nil {
-			return nil, fmt.Sprintf("%s: %v", at, err)
+			return nil, err
 		}
-		reqs = append(reqs, *r)
+		reqs[i] = *r
 	}
-	return reqs, ""
+	return reqs, nil
+}
+
+// matchExpression reads one {key, operator, values}; at names it in errors.
+func matchExpression(at string, e *yaml.Node) (*labels.Requirement, error) {
+	if e.Kind != yaml.MappingNode {
+		return nil, errors.New(at + ": want {key, operator, values}, got " + node.Describe(e))
+	}
+	var k, op string
+	var values []string
+	for _, field := range node.Fields(e) {
+		var err error
+		switch field.Key {
+		case "key":
+			k, err = stringField(field.Value)
+		case "operator":
+			op, err = stringField(field.Value)
+		case "values":
+			values, err = stringList(field.Value)
+		default:
+			return nil, fmt.Errorf("%s: unknown field %q; allowed key, operator, values", at, field.Key)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s.%s: %w", at, field.Key, err)
+		}
+	}
+	operator, ok := operators[op]
+	if !ok {
+		return nil, fmt.Errorf("%s.operator: %q is not allowed; allowed In, NotIn, Exists, DoesNotExist", at, op)
+	}
+	r, err := labels.NewRequirement(k, operator, values)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", at, err)
+	}
+	return r, nil
 }

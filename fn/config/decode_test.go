@@ -9,16 +9,23 @@ import (
 	"github.com/sticky-services/set-session-affinity/fn/provider"
 )
 
+// decode decodes s as a functionConfig: its keys are named as keys.
 func decode(t *testing.T, s string) (Config, []*Error) {
 	t.Helper()
+	return decodeFrom(t, s, Origin{})
+}
+
+// decodeFrom decodes s as a config whose values came from origin.
+func decodeFrom(t *testing.T, s string, origin Origin) (Config, []*Error) {
+	t.Helper()
 	if s == "" {
-		return Decode(nil)
+		return Decode(nil, origin)
 	}
 	rn, err := yaml.Parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Decode(rn.YNode())
+	return Decode(rn.YNode(), origin)
 }
 
 func TestDecodeValid(t *testing.T) {
@@ -242,20 +249,32 @@ func TestPersistenceUnderAuto(t *testing.T) {
 // TestErrorsNameTheOrigin: a value from a flag is named as the flag, one from a --config file by
 // the file and key, one from a functionConfig by its key (Where empty, Path names it).
 func TestErrorsNameTheOrigin(t *testing.T) {
-	cm := func(annotations, data string) string {
-		return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations: {" + annotations + "}\ndata: {" + data + "}\n"
+	cm := func(data string) string {
+		return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {" + data + "}\n"
 	}
-	for _, tc := range []struct{ name, in, where, path string }{
-		{"flag", cm(PlainAnnotation+`: "true", `+FlagsAnnotation+": clientIPTimeoutSeconds", `clientIPTimeoutSeconds: "100000"`),
+	flags := func(keys ...string) Origin {
+		o := Origin{Plain: true, Flags: map[string]bool{}}
+		for _, k := range keys {
+			o.Flags[k] = true
+		}
+		return o
+	}
+	file := func(o Origin) Origin { o.File = "cfg.yaml"; return o }
+	for _, tc := range []struct {
+		name, in    string
+		origin      Origin
+		where, path string
+	}{
+		{"flag", cm(`clientIPTimeoutSeconds: "100000"`), flags("clientIPTimeoutSeconds"),
 			"--client-ip-timeout-seconds 100000", "data.clientIPTimeoutSeconds"},
-		{"file", cm(PlainAnnotation+`: "true", `+FileAnnotation+": cfg.yaml", `mode: fix`), "--config cfg.yaml data.mode", "data.mode"},
-		{"file key, flag on top", cm(PlainAnnotation+`: "true", `+FileAnnotation+": cfg.yaml, "+FlagsAnnotation+": mode", `mode: fix`), "--mode fix", "data.mode"},
-		{"functionConfig", cm("", `mode: fix`), "", "data.mode"},
-		{"provider without persistence, from a flag", cm(PlainAnnotation+`: "true", `+FlagsAnnotation+": \"provider,persistenceTimeoutSeconds\"", `provider: aws, persistenceTimeoutSeconds: "60"`),
+		{"file", cm(`mode: fix`), file(flags()), "--config cfg.yaml data.mode", "data.mode"},
+		{"file key, flag on top", cm(`mode: fix`), file(flags("mode")), "--mode fix", "data.mode"},
+		{"functionConfig", cm(`mode: fix`), Origin{}, "", "data.mode"},
+		{"provider without persistence, from a flag", cm(`provider: aws, persistenceTimeoutSeconds: "60"`), flags("provider", "persistenceTimeoutSeconds"),
 			"--persistence-timeout-seconds 60", "data.persistenceTimeoutSeconds"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, errs := decode(t, tc.in)
+			_, errs := decodeFrom(t, tc.in, tc.origin)
 			if len(errs) != 1 {
 				t.Fatalf("errors %v, want one", errs)
 			}
@@ -264,13 +283,39 @@ func TestErrorsNameTheOrigin(t *testing.T) {
 			}
 		})
 	}
-	_, errs := decode(t, cm(PlainAnnotation+`: "true", `+FlagsAnnotation+": \"provider,persistenceTimeoutSeconds\"", `provider: aws, persistenceTimeoutSeconds: "60"`))
+	_, errs := decodeFrom(t, cm(`provider: aws, persistenceTimeoutSeconds: "60"`), flags("provider", "persistenceTimeoutSeconds"))
 	if len(errs) != 1 || !strings.HasSuffix(errs[0].Msg, "drop --persistence-timeout-seconds") {
 		t.Errorf("a provider mismatch on a flag must advise dropping the flag: %v", errs)
 	}
 	_, errs = decode(t, "apiVersion: fn.kpt.dev/v1alpha1\nkind: SetSessionAffinity\nprovider: aws\npersistenceTimeoutSeconds: 60\n")
 	if len(errs) != 1 || !strings.HasSuffix(errs[0].Msg, "remove the key persistenceTimeoutSeconds") {
 		t.Errorf("in a functionConfig, remove the key: %v", errs)
+	}
+}
+
+// oldOriginAnnotations are what fn/cli once wrote on the config it built to say where its values
+// came from; on a functionConfig they are annotations like any other.
+const oldOriginAnnotations = `{internal.session-affinity.kpt.dev/plain: "true", internal.session-affinity.kpt.dev/config-file: cfg.yaml,
+    internal.session-affinity.kpt.dev/flags: "clientIPTimeoutSeconds,promoteToLoadBalancer"}`
+
+// TestOriginIsNotReadFromTheConfig: a functionConfig carrying the annotations fn/cli once used
+// to mark its config is still a functionConfig; its keys are named as keys, never as flags or a
+// --config file. Before, Decode read the origin from those annotations.
+func TestOriginIsNotReadFromTheConfig(t *testing.T) {
+	in := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations: " + oldOriginAnnotations +
+		"\ndata: {clientIPTimeoutSeconds: \"100000\"}\n"
+	c, errs := decode(t, in)
+	if len(errs) != 1 {
+		t.Fatalf("errors %v, want one", errs)
+	}
+	if errs[0].Where != "" || errs[0].Path != "data.clientIPTimeoutSeconds" {
+		t.Errorf("Where %q, Path %q; want the key named by its path", errs[0].Where, errs[0].Path)
+	}
+	if c.Origin.Plain || c.Origin.File != "" || len(c.Origin.Flags) != 0 {
+		t.Errorf("origin %+v, want the zero Origin's", c.Origin)
+	}
+	if knob := c.Origin.Knob("promoteToLoadBalancer", "true"); knob != "promoteToLoadBalancer: true" {
+		t.Errorf("advice names %q, want the key", knob)
 	}
 }
 

@@ -22,7 +22,7 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			return
 		}
-		c, errs := Decode(rn.YNode())
+		c, errs := Decode(rn.YNode(), Origin{})
 		if len(errs) > 0 {
 			return
 		}
@@ -30,8 +30,8 @@ func FuzzDecode(f *testing.F) {
 			t.Errorf("accepted config out of range: %+v", c)
 		}
 		if p := c.Provider.Persistence; p != nil {
-			if _, problem := p.InUnit(c.PersistenceTimeoutSeconds); problem != "" {
-				t.Errorf("accepted persistence %d: %s", c.PersistenceTimeoutSeconds, problem)
+			if _, err := p.InUnit(c.PersistenceTimeoutSeconds); err != nil {
+				t.Errorf("accepted persistence %d: %v", c.PersistenceTimeoutSeconds, err)
 			}
 		}
 	})
@@ -54,7 +54,7 @@ func FuzzSelector(f *testing.F) {
 			{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: s},
 		}}
 		cm.Content = append(cm.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: "data"}, data)
-		c, errs := Decode(cm)
+		c, errs := Decode(cm, Origin{})
 		if len(errs) > 0 {
 			return
 		}

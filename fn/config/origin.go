@@ -1,26 +1,11 @@
 package config
 
-import (
-	"strings"
+import "strings"
 
-	"sigs.k8s.io/kustomize/kyaml/yaml"
-
-	"github.com/sticky-services/set-session-affinity/fn/node"
-)
-
-// The command line marks the functionConfig it builds for plain YAML input with these annotations,
-// so that messages name what the user typed: the flag, or the file and its key. A ResourceList's
-// own functionConfig carries neither, and its keys are named as keys.
-const (
-	// FlagsAnnotation lists the config keys set by flags, comma-separated.
-	FlagsAnnotation = "internal.session-affinity.kpt.dev/flags"
-	// FileAnnotation is the --config file.
-	FileAnnotation = "internal.session-affinity.kpt.dev/config-file"
-	// PlainAnnotation marks a config built by the command line for plain YAML input.
-	PlainAnnotation = "internal.session-affinity.kpt.dev/plain"
-)
-
-// Origin says where the config's values came from.
+// Origin says where the config's values came from, so that messages name what the user typed:
+// the flag, or the --config file and its key. The command line builds it and hands it to Decode
+// beside the config object; it is never read from the object, so a functionConfig (from kpt or
+// kustomize) is always named by its keys, whatever its metadata says.
 type Origin struct {
 	// Plain is true for plain YAML input (Helm, CI), where the user has flags and --config.
 	Plain bool
@@ -28,24 +13,12 @@ type Origin struct {
 	File string
 	// Flags are the keys set by flags.
 	Flags map[string]bool
-	// Keys are the keys the config object itself sets (in the file or the functionConfig).
+	// Keys are the keys the config object itself sets (in the file or the functionConfig);
+	// Decode fills them.
 	Keys map[string]bool
-	// Prefix is where the keys sit in the config object: "data." in a ConfigMap, "" typed.
+	// Prefix is where the keys sit in the config object: "data." in a ConfigMap, "" typed;
+	// Decode fills it.
 	Prefix string
-}
-
-func originOf(fc *yaml.Node) Origin {
-	text := func(key string) string {
-		v, _ := node.Scalar(node.AsWritten(fc, "metadata", "annotations", key))
-		return v
-	}
-	o := Origin{Plain: text(PlainAnnotation) == "true", File: text(FileAnnotation), Flags: map[string]bool{}, Keys: map[string]bool{}}
-	for _, k := range strings.Split(text(FlagsAnnotation), ",") {
-		if k != "" {
-			o.Flags[k] = true
-		}
-	}
-	return o
 }
 
 // FlagName turns a config key into its flag: clientIPTimeoutSeconds -> client-ip-timeout-seconds.

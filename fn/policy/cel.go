@@ -307,8 +307,8 @@ func (g *generator) overrides() []Validation {
 		if p.Persistence == nil {
 			continue
 		}
-		if _, problem := p.Persistence.InUnit(g.cfg.PersistenceTimeoutSeconds); problem != "" {
-			msg := fmt.Sprintf("metadata.annotations[%s]: not set, and the persistence timeout this policy was generated with: %s for provider %s; set the annotation on this Service", ta, problem, p.Name)
+		if _, err := p.Persistence.InUnit(g.cfg.PersistenceTimeoutSeconds); err != nil {
+			msg := fmt.Sprintf("metadata.annotations[%s]: not set, and the persistence timeout this policy was generated with: %v for provider %s; set the annotation on this Service", ta, err, p.Name)
 			vs = append(vs, rule(fmt.Sprintf("%s && variables.provider == %s", other, q(p.Name)), has(ta), msg, ""))
 		}
 	}

@@ -115,7 +115,7 @@ func configFor(t *testing.T, data map[string]string) config.Config {
 	if err := yaml.Unmarshal([]byte(b.String()), &doc); err != nil {
 		t.Fatal(err)
 	}
-	cfg, errs := config.Decode(doc.Content[0])
+	cfg, errs := config.Decode(doc.Content[0], config.Origin{})
 	if len(errs) > 0 {
 		t.Fatalf("config: %v", errs)
 	}

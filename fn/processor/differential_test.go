@@ -103,7 +103,7 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 			flat[i] = resolved
 		}
 	}
-	cfg, errs := config.Decode(fc)
+	cfg, errs := config.Decode(fc, config.Origin{}) // the runs it judges pass no Origin
 	run := &oracleRun{objects: flat}
 	if len(errs) > 0 {
 		run.results = configErrors(errs, fc)

@@ -40,6 +40,9 @@ const Name = report.FunctionName
 type StreamOptions struct {
 	// Config is the stream's config (nil for defaults).
 	Config *yaml.Node
+	// Origin says where Config's values came from (flags, a --config file), for messages; a
+	// ResourceList's functionConfig is always named by its keys.
+	Origin config.Origin
 	// FromCommandLine says Config holds --config or flags.
 	FromCommandLine bool
 	// Output is where results go besides the stderr lines (--results, --verbose).
@@ -127,7 +130,7 @@ func Process(in []byte, s StreamOptions) (*Plan, error) {
 			return nil, err
 		}
 	}
-	o, err := process(inp, s.Config)
+	o, err := process(inp, s.Config, s.Origin)
 	switch {
 	case errors.Is(err, errResourceList):
 		// A stream document is a ResourceList: fine when it is the whole input (one written in a
@@ -149,15 +152,15 @@ func Process(in []byte, s StreamOptions) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return process(whole, nil)
+	return process(whole, nil, config.Origin{})
 }
 
-// process runs over the pieces of inp; fc is the config of a stream.
-func process(inp *input.Input, fc *yaml.Node) (*Plan, error) {
+// process runs over the pieces of inp; fc is the config of a stream, its values from origin.
+func process(inp *input.Input, fc *yaml.Node, origin config.Origin) (*Plan, error) {
 	if inp.Shape == input.ResourceList {
-		fc = inp.FunctionConfig
+		fc, origin = inp.FunctionConfig, config.Origin{}
 	}
-	cfg, errs := config.Decode(fc)
+	cfg, errs := config.Decode(fc, origin)
 	r := &job{in: inp, cfg: cfg, configOK: len(errs) == 0}
 	// Most pieces of a large input give nothing (a ConfigMap, a Deployment): they keep no
 	// outcome, so 200,000 documents hold 200,000 nil pointers, not 200,000 outcomes.

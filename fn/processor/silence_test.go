@@ -56,13 +56,15 @@ func resourceListOf(docs []string, config string) string {
 
 func configMap(t *testing.T, data string) *yaml.Node {
 	t.Helper()
-	// The mark fn/cli puts on the config it builds from flags: messages then name flags.
-	rn, err := yaml.Parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  annotations: {" + config.PlainAnnotation + ": \"true\"}\ndata:\n" + data)
+	rn, err := yaml.Parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n" + data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return rn.YNode()
 }
+
+// commandLine is the origin fn/cli gives the config it builds for plain YAML: messages name flags.
+var commandLine = config.Origin{Plain: true}
 
 // runBoth runs docs as a stream and as a ResourceList with the same config data (indented by
 // four spaces) and returns each run's stderr; both must exit 0.
@@ -71,7 +73,7 @@ func runBoth(t *testing.T, docs []string, data string) map[string]string {
 	stderr := map[string]string{}
 	for shape, run := range map[string]func(out, errOut *bytes.Buffer) int{
 		"stream": func(out, errOut *bytes.Buffer) int {
-			return Run([]byte(asStream(docs)), StreamOptions{Config: configMap(t, strings.ReplaceAll(data, "    ", "  "))}, out, errOut)
+			return Run([]byte(asStream(docs)), StreamOptions{Config: configMap(t, strings.ReplaceAll(data, "    ", "  ")), Origin: commandLine}, out, errOut)
 		},
 		"ResourceList": func(out, errOut *bytes.Buffer) int {
 			return Run([]byte(resourceListOf(docs, data)), StreamOptions{}, out, errOut)

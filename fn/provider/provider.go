@@ -88,15 +88,15 @@ type Persistence struct {
 }
 
 // InUnit converts the configured seconds into the provider's unit, or says why it cannot.
-func (p *Persistence) InUnit(seconds int) (int, string) {
+func (p *Persistence) InUnit(seconds int) (int, error) {
 	if seconds%p.Unit.Seconds != 0 {
-		return 0, fmt.Sprintf("%d is not a whole number of %s; allowed %s", seconds, p.Unit.Name, p.Allowed())
+		return 0, fmt.Errorf("%d is not a whole number of %s; allowed %s", seconds, p.Unit.Name, p.Allowed())
 	}
 	n := seconds / p.Unit.Seconds
 	if !p.Range.Contains(n) {
-		return 0, fmt.Sprintf("%d is out of range; allowed %s", seconds, p.Allowed())
+		return 0, fmt.Errorf("%d is out of range; allowed %s", seconds, p.Allowed())
 	}
-	return n, ""
+	return n, nil
 }
 
 // Allowed describes the allowed seconds: "1..3600", or "60..3600 in whole minutes (1..60 minutes)".

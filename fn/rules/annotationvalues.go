@@ -11,28 +11,21 @@ import (
 
 // setJSONField sets field to want inside a JSON object annotation, keeping its other fields. An
 // equal number counts as the same value, so `30` and `"30"` are both left alone.
-func setJSONField(current string, present bool, field, want string) (string, string) {
+func setJSONField(current string, present bool, field, want string) (string, error) {
 	if !present {
 		b, err := json.Marshal(map[string]string{field: want})
-		if err != nil {
-			return "", err.Error()
-		}
-		return string(b), ""
+		return string(b), err
 	}
 	obj := map[string]any{}
 	if err := json.Unmarshal([]byte(current), &obj); err != nil {
-		return "", fmt.Sprintf("is not a JSON object (%v); want for example {%q: %q}", err, field, want)
+		return "", fmt.Errorf("is not a JSON object (%w); want for example {%q: %q}", err, field, want)
 	}
 	if fmt.Sprint(obj[field]) == want {
-		return current, ""
+		return current, nil
 	}
 	// The user's other members stay as written: decoding and encoding again would round big
 	// numbers, rewrite 1e2 as 100, sort the keys and escape < (issue 18.4).
-	out, err := jsontext.SetField(current, field, want)
-	if err != nil {
-		return "", err.Error()
-	}
-	return out, ""
+	return jsontext.SetField(current, field, want)
 }
 
 // jsonField returns the field of a JSON object annotation as text, when it is a whole number
@@ -67,13 +60,13 @@ func jsonTrue(annotation, field string) bool {
 // mergeListItems merges key=value items into a comma-separated list, as the
 // aws-load-balancer-controller reads target group attributes: other items are kept in place, an
 // item with the same key gets the wanted value, missing ones are appended.
-func mergeListItems(current string, want []string) (string, string) {
+func mergeListItems(current string, want []string) (string, error) {
 	var items []string
 	if strings.TrimSpace(current) != "" {
 		for _, item := range strings.Split(current, ",") {
 			k, _, ok := strings.Cut(item, "=")
 			if !ok || strings.TrimSpace(k) == "" {
-				return "", fmt.Sprintf("item %q is not key=value; want a comma-separated list such as %s", item, strings.Join(want, ","))
+				return "", fmt.Errorf("item %q is not key=value; want a comma-separated list such as %s", item, strings.Join(want, ","))
 			}
 			items = append(items, strings.TrimSpace(item))
 		}
@@ -92,9 +85,9 @@ func mergeListItems(current string, want []string) (string, string) {
 	}
 	merged := strings.Join(items, ",")
 	if sameItems(current, merged) {
-		return current, ""
+		return current, nil
 	}
-	return merged, ""
+	return merged, nil
 }
 
 // sameItems compares two lists ignoring the spaces around items, so a list that already holds

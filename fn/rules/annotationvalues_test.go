@@ -16,9 +16,9 @@ func TestJSONOptionKeepsOtherMembersAsWritten(t *testing.T) {
 		{"an equal number is left alone", `{"persistence_timeout": 30, "e": 1e2}`, `{"persistence_timeout": 30, "e": 1e2}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, problem := setJSONField(tc.current, true, "persistence_timeout", "30")
-			if problem != "" || got != tc.want {
-				t.Errorf("got %q (%s), want %q", got, problem, tc.want)
+			got, err := setJSONField(tc.current, true, "persistence_timeout", "30")
+			if err != nil || got != tc.want {
+				t.Errorf("got %q (%v), want %q", got, err, tc.want)
 			}
 		})
 	}

@@ -83,15 +83,15 @@ func setProviderAnnotation(s *service, set provider.Set) {
 		want, why, replaced = wantPersistence(s, set)
 	}
 	current, present := s.annotation(set.Key)
-	value, problem := want, ""
+	value, err := want, error(nil)
 	switch set.Format {
 	case provider.JSONField:
-		value, problem = setJSONField(current, present, set.Field, want)
+		value, err = setJSONField(current, present, set.Field, want)
 	case provider.ListItems:
-		value, problem = mergeListItems(current, set.Items)
+		value, err = mergeListItems(current, set.Items)
 	}
-	if problem != "" {
-		s.errorf(annotationPath(set.Key), "%s", problem)
+	if err != nil {
+		s.errorf(annotationPath(set.Key), "%v", err)
 		return
 	}
 	sev := fn.Info

@@ -79,9 +79,9 @@ func repairMisplaced(s *service) {
 	var moves []leaf
 	conflict := false
 	for _, m := range found {
-		leaves, problem := flatten(m.at, affinityPlace[m.key], node.AsWritten(m.parent, m.key))
-		if problem != "" {
-			s.errorf(m.at, "%s", problem)
+		leaves, err := flatten(m.at, affinityPlace[m.key], node.AsWritten(m.parent, m.key))
+		if err != nil {
+			s.errorf(m.at, "%v", err)
 			conflict = true
 		}
 		for _, l := range leaves {
@@ -156,27 +156,27 @@ func whyMisplaced(from string) string {
 
 // flatten splits a misplaced value into its scalars, checking that maps hold only the keys the
 // API has there.
-func flatten(from string, place []string, v *yaml.Node) ([]leaf, string) {
+func flatten(from string, place []string, v *yaml.Node) ([]leaf, error) {
 	switch {
 	case node.IsNull(v):
-		return nil, ""
+		return nil, nil
 	case v.Kind == yaml.ScalarNode:
-		return []leaf{{from: from, place: place, value: v}}, ""
+		return []leaf{{from: from, place: place, value: v}}, nil
 	case v.Kind != yaml.MappingNode || affinityChildren[place[len(place)-1]] == "":
-		return nil, fmt.Sprintf("got %s; want the value of %s", node.Describe(v), specPath(place))
+		return nil, fmt.Errorf("got %s; want the value of %s", node.Describe(v), specPath(place))
 	}
 	var leaves []leaf
 	for _, f := range node.Fields(v) {
 		if affinityChildren[place[len(place)-1]] != f.Key {
-			return nil, fmt.Sprintf("unknown field %q; %s holds only %s", f.Key, specPath(place), affinityChildren[place[len(place)-1]])
+			return nil, fmt.Errorf("unknown field %q; %s holds only %s", f.Key, specPath(place), affinityChildren[place[len(place)-1]])
 		}
-		more, problem := flatten(from+"."+f.Key, append(append([]string{}, place...), f.Key), f.Value)
-		if problem != "" {
-			return nil, problem
+		more, err := flatten(from+"."+f.Key, append(append([]string{}, place...), f.Key), f.Value)
+		if err != nil {
+			return nil, err
 		}
 		leaves = append(leaves, more...)
 	}
-	return leaves, ""
+	return leaves, nil
 }
 
 func specPath(place []string) string { return "spec." + strings.Join(place, ".") }

@@ -47,12 +47,8 @@ func checkStringMap(s *service, path string, values *yaml.Node, skip map[string]
 			s.warnf(at, "null is read as \"\" by the API server; write \"\" if an empty value is meant")
 			continue
 		}
-		if problem := notAString(f.Value); problem != "" {
-			if s.cfg.Origin.Plain {
-				// Helm's --set types a value it can parse; --set-string keeps it a string.
-				problem += "; from a Helm --set, use --set-string"
-			}
-			s.errorf(at, "%s", problem)
+		if err := notAString(f.Value); err != nil {
+			s.errorf(at, "%v%s", err, helmAdvice(s))
 		} else if check != nil {
 			check(s, at, f.Key, f.Value.Value)
 		}
@@ -62,12 +58,21 @@ func checkStringMap(s *service, path string, values *yaml.Node, skip map[string]
 // notAString says why a label or annotation value would not reach the API server as a string:
 // another YAML type, or a plain word that YAML 1.1 parsers, kubectl's among them, read as a
 // boolean (on, off, yes, no).
-func notAString(v *yaml.Node) string {
+func notAString(v *yaml.Node) error {
 	switch {
 	case v.Kind != yaml.ScalarNode || v.Tag != yaml.NodeTagString:
-		return fmt.Sprintf("value must be a string, got %s; quote it: %q", node.Describe(v), v.Value)
+		return fmt.Errorf("value must be a string, got %s; quote it: %q", node.Describe(v), v.Value)
 	case v.Style == 0 && yaml.IsYaml1_1NonString(v):
-		return fmt.Sprintf("value %s is read as a boolean by YAML 1.1 parsers such as kubectl's; quote it: %q", v.Value, v.Value)
+		return fmt.Errorf("value %s is read as a boolean by YAML 1.1 parsers such as kubectl's; quote it: %q", v.Value, v.Value)
+	}
+	return nil
+}
+
+// helmAdvice is what a value that is not a string adds for plain YAML input: Helm's --set types a
+// value it can parse; --set-string keeps it a string.
+func helmAdvice(s *service) string {
+	if s.cfg.Origin.Plain {
+		return "; from a Helm --set, use --set-string"
 	}
 	return ""
 }

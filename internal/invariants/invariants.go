@@ -148,7 +148,7 @@ func (c *checker) checkItems(in, out *list) {
 		c.expect(false, "%d items in, %d out", len(in.Items), len(out.Items))
 		return
 	}
-	cfg, cfgErrs := config.Decode(in.FunctionConfig)
+	cfg, cfgErrs := config.Decode(in.FunctionConfig, config.Origin{})
 	for i := range in.Items {
 		before, after := in.Items[i], out.Items[i]
 		c.expect(identity(before) == identity(after), "item %d is %s, was %s", i, identity(after), identity(before))
@@ -239,7 +239,7 @@ func (c *checker) checkSecondRun(out []byte) {
 // checkCompliance runs the output in validate mode: a selected Service that the first run did
 // not name in an error must need no change.
 func (c *checker) checkCompliance(in, out *list, results []result) {
-	if _, cfgErrs := config.Decode(in.FunctionConfig); len(cfgErrs) > 0 {
+	if _, cfgErrs := config.Decode(in.FunctionConfig, config.Origin{}); len(cfgErrs) > 0 {
 		return
 	}
 	failed := map[string]bool{}
@@ -296,7 +296,7 @@ func (c *checker) checkStream(in []byte, docs []*yaml.Node, out, errOut []byte, 
 		c.expect(false, "%d documents in, %d out", len(docs), len(outDocs))
 		return
 	}
-	cfg, _ := config.Decode(nil)
+	cfg, _ := config.Decode(nil, config.Origin{})
 	for i := range docs {
 		before, after := docs[i], outDocs[i]
 		c.expect(identity(before) == identity(after), "document %d is %s, was %s", i+1, identity(after), identity(before))
