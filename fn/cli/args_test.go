@@ -146,6 +146,7 @@ func TestArguments(t *testing.T) {
 		"k8s/smp.yaml":               "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {sessionAffinity: None}\n",
 		"k8s/json6902.yaml":          "- op: replace\n  path: /spec/type\n  value: LoadBalancer\n",
 		"k8s/values.yaml":            "replicas: 3\n",
+		"lists/rl.yaml":              "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n",
 		"k8s/chart/Chart.yaml":       "name: x\n",
 		"k8s/chart/templates/s.yaml": "{{ .Values.x }}\n",
 	})
@@ -168,6 +169,10 @@ func TestArguments(t *testing.T) {
 		{name: "a named file is read even where a walk would skip it", args: []string{"k8s/values.yaml"}, stdout: []string{"replicas: 3\n"}},
 		{name: "- is stdin, among files, in order", args: []string{"k8s/a.yml", "-"}, stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n",
 			stdout: []string{"name: a\n", "sessionAffinity: ClientIP", "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n"}},
+		{name: "a ResourceList file is named as one, with the way to run it", args: []string{"lists/rl.yaml"}, code: 2,
+			stderr: []string{"lists/rl.yaml: is a ResourceList; give it on stdin alone"}},
+		{name: "a ResourceList file with flags is told to give them up", args: []string{"--mode", "validate", "lists/rl.yaml"}, code: 2,
+			stderr: []string{"lists/rl.yaml: --config and config flags apply to plain YAML input only"}},
 		{name: "stdin given twice", args: []string{"-", "-"}, code: 2, stderr: []string{"- (stdin) is given twice"}},
 		{name: "mutate mode prints the files' documents as one stream", args: []string{"k8s/a.yml", "k8s/b/web.yaml"},
 			stdout: []string{"name: a\n", "externalTrafficPolicy: Local\n---\napiVersion: v1", "name: b\n", "externalTrafficPolicy: Local\n"}},

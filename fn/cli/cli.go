@@ -109,7 +109,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, version stri
 	if err != nil {
 		return fail(stderr, err)
 	}
-	return processor.Run(in, processor.StreamOptions{Config: fc, Origin: o.origin(), FromCommandLine: o.configFile != "" || len(o.keys) > 0, Output: o.out}, stdout, stderr)
+	return processor.Run(in, processor.StreamOptions{Config: fc, Origin: o.origin(), FromCommandLine: o.configured(), Output: o.out}, stdout, stderr)
 }
 
 // readAll reads the input into a buffer of its size: a file's size is known up front; a pipe is
@@ -251,3 +251,7 @@ func (o *options) readConfigFile() (*yaml.Node, error) {
 	}
 	return doc.Content[0], nil
 }
+
+// configured says the command line sets config (--config or a config flag), which a ResourceList,
+// carrying its own functionConfig, refuses.
+func (o *options) configured() bool { return o.configFile != "" || len(o.keys) > 0 }

@@ -110,7 +110,7 @@ func (o *options) checkCombination(paths []string, cfg config.Config) error {
 // ResourceList among files) and an invalid config stop the run with exit code 2, naming each
 // file.
 func (o *options) process(sources []source, fc *yaml.Node, stderr io.Writer) ([]done, int) {
-	stream := processor.StreamOptions{Config: fc, Origin: o.origin(), FromCommandLine: true}
+	stream := processor.StreamOptions{Config: fc, Origin: o.origin(), FromCommandLine: o.configured()}
 	var runs []done
 	code := exitOK
 	for _, src := range sources {
