@@ -61,6 +61,10 @@ var claimVariants = []claimVariant{
 	{path: "metadata.annotations[example.com/ratio]", value: "1.5"},
 	{path: "metadata.annotations[example.com/empty]", value: "null"},
 	{path: "metadata.annotations[example.com/word]", value: `"1800"`},
+	// The source-ranges annotation: refused off a LoadBalancer, and unless each entry is a CIDR.
+	{path: "metadata.annotations[service.beta.kubernetes.io/load-balancer-source-ranges]", value: `"10.0.0.0/8, 2001:db8::/32"`},
+	{path: "metadata.annotations[service.beta.kubernetes.io/load-balancer-source-ranges]", value: "10.0.0.0/8,intranet"},
+	{path: "metadata.annotations[service.beta.kubernetes.io/load-balancer-source-ranges]", value: "010.0.0.0/8"},
 }
 
 func claimService(i int, typ string, v claimVariant) string {

@@ -198,8 +198,8 @@ func intInRange(s string, r provider.Range) string {
 	return fmt.Sprintf("(%s.matches(%s) && int(%s) >= %d && int(%s) <= %d)", s, q(intPattern), s, r.Min, s, r.Max)
 }
 
-// lbSpecFields is the CEL list of the spec fields rules' loadBalancerSpecFields names on a
-// ClusterIP Service, in its order: node ports, then spec fields.
+// lbSpecFields is the CEL list of the fields rules' loadBalancerSpecFields names on a ClusterIP
+// Service, in its order: node ports, spec fields, the source-ranges annotation.
 func (g *generator) lbSpecFields() string {
 	parts := []string{`variables.ports.transformList(i, p, has(p.nodePort), "spec.ports[" + string(i) + "].nodePort")`}
 	for _, f := range serviceSpecFields {
@@ -213,6 +213,9 @@ func (g *generator) lbSpecFields() string {
 		}
 		parts = append(parts, fmt.Sprintf("(%s ? [%s] : [])", cond, q("spec."+f)))
 	}
+	// The source-ranges annotation, when the server reads it: spec.loadBalancerSourceRanges empty.
+	parts = append(parts, fmt.Sprintf(`(%s.exists(k, k == %s) && size(object.spec.?loadBalancerSourceRanges.orValue([])) == 0 ? [%s] : [])`,
+		ann, q(rules.SourceRangesAnnotation), q("metadata.annotations["+rules.SourceRangesAnnotation+"]")))
 	return strings.Join(parts, " +\n")
 }
 

@@ -28,6 +28,7 @@ func loadBalancer(s *service) {
 	setScheduler(s)
 	checkAnnotations(s)
 	checkNodePorts(s)
+	checkSourceRanges(s)
 	warnShortTimeout(s)
 	for _, note := range s.profile().Notes {
 		s.infof("", "%s", note)

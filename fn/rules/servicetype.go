@@ -104,6 +104,9 @@ func checkNodePortType(s *service) {
 			s.errorf("spec."+key, "may not be used when type is NodePort, so the API server rejects the Service; remove it, or set type: LoadBalancer")
 		}
 	}
+	if sourceRangesAnnotationInForce(s) {
+		s.errorf(annotationPath(SourceRangesAnnotation), "may not be used when type is NodePort, so the API server rejects the Service; remove it, or set type: LoadBalancer")
+	}
 }
 
 // loadBalancerOnlyFields lists what makes a ClusterIP Service a load balancer's: the spec fields
@@ -115,8 +118,9 @@ func loadBalancerOnlyFields(s *service) []string {
 
 // loadBalancerSpecFields lists the fields a ClusterIP Service may not carry, which the API server
 // rejects (ValidateService: nodePort, healthCheckNodePort, externalTrafficPolicy without
-// externalIPs, allocateLoadBalancerNodePorts, loadBalancerSourceRanges, loadBalancerClass).
-// loadBalancerIP is not one: the server accepts it on any type.
+// externalIPs, allocateLoadBalancerNodePorts, loadBalancerSourceRanges, loadBalancerClass), and
+// the source-ranges annotation when the server reads it. loadBalancerIP is not one: the server
+// accepts it on any type.
 func loadBalancerSpecFields(s *service) []string {
 	var fields []string
 	for i, p := range s.ports() {
@@ -133,6 +137,9 @@ func loadBalancerSpecFields(s *service) []string {
 		case LoadBalancerOnlySpecField(f.Key):
 			fields = append(fields, "spec."+f.Key)
 		}
+	}
+	if sourceRangesAnnotationInForce(s) {
+		fields = append(fields, annotationPath(SourceRangesAnnotation))
 	}
 	return fields
 }
