@@ -432,7 +432,7 @@ func stringList(v *yaml.Node) ([]string, string) {
 	for i, item := range v.Content {
 		s, problem := stringField(item)
 		if problem != "" {
-			return nil, fmt.Sprintf("[%d]: %s", i, problem)
+			return nil, node.PathIndex("", i) + ": " + problem
 		}
 		values[i] = s
 	}
@@ -449,7 +449,7 @@ func matchExpressions(s *yaml.Node) ([]labels.Requirement, string) {
 	}
 	var reqs []labels.Requirement
 	for i, e := range s.Content {
-		at := fmt.Sprintf("matchExpressions[%d]", i)
+		at := node.PathIndex("matchExpressions", i)
 		if e.Kind != yaml.MappingNode {
 			return nil, at + ": want {key, operator, values}, got " + node.Describe(e)
 		}
@@ -469,7 +469,7 @@ func matchExpressions(s *yaml.Node) ([]labels.Requirement, string) {
 				return nil, at + ": " + problem
 			}
 			if problem != "" {
-				return nil, at + "." + field.Key + ": " + problem
+				return nil, node.PathField(at, field.Key) + ": " + problem
 			}
 		}
 		operator, ok := operators[op]

@@ -100,7 +100,7 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 		path := d.path
 		defer func() { d.path = path }()
 		for i := range b.Content {
-			d.path = fmt.Sprintf("%s[%d]", path, i)
+			d.path = node.PathIndex(path, i)
 			d.owner = b.Column - 1
 			if err := d.node(b.Content[i], a.Content[i], flow); err != nil {
 				if errors.Is(err, errReplace) {
@@ -150,7 +150,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 			continue
 		}
 		kept[key.Value] = true
-		d.path = join(path, key.Value)
+		d.path = node.PathField(path, key.Value)
 		d.owner = b.Content[j].Column - 1
 		err := d.node(b.Content[j+1], value, flow)
 		if errors.Is(err, errReplace) {
@@ -162,7 +162,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 	}
 	for i := 0; i+1 < len(b.Content); i += 2 {
 		if !kept[b.Content[i].Value] {
-			d.lose(b.Content[i+1], join(path, b.Content[i].Value))
+			d.lose(b.Content[i+1], node.PathField(path, b.Content[i].Value))
 			if err := d.deletePair(b, i, flow); err != nil {
 				return err
 			}

@@ -134,7 +134,7 @@ func listItemPieces(in []byte, c chunk, name string) ([]Piece, bool) {
 	errs := parallel.Map(len(pieces), func(i int) error {
 		item, err := plan.Classify(in[start:c.end], i)
 		span := plan.Layout.Items[i]
-		pieces[i] = Piece{Start: start + span.Start, End: start + span.End, Form: Entry, Name: fmt.Sprintf("%s.items[%d]", name, i),
+		pieces[i] = Piece{Start: start + span.Start, End: start + span.End, Form: Entry, Name: node.PathIndex(name+".items", i),
 			Decode: item.Decode || !item.Valid, Service: item.Service}
 		return err
 	})
@@ -173,7 +173,7 @@ func readResourceList(in []byte) (*Input, error) {
 	errs := parallel.Map(len(plan.Layout.Items), func(i int) error {
 		item, err := plan.Classify(in, i)
 		span := plan.Layout.Items[i]
-		input.Pieces[i] = Piece{Start: span.Start, End: span.End, Form: Entry, Name: fmt.Sprintf("items[%d]", i),
+		input.Pieces[i] = Piece{Start: span.Start, End: span.End, Form: Entry, Name: node.PathIndex("items", i),
 			Decode: item.Decode || !item.Valid, Service: item.Service}
 		return err
 	})
@@ -230,7 +230,7 @@ func (in *Input) Decode(p Piece) (*yaml.Node, error) {
 		if p.Form == Entry && len(doc.Content) == 1 && len(doc.Content[0].Content) == 1 {
 			root = doc.Content[0].Content[0] // paths from the item, not from the list of one
 		}
-		if path, n := node.FirstDuplicate(root, ""); n != nil {
+		if path, n := node.FirstDuplicate(root); n != nil {
 			err = fmt.Errorf("line %d: %s appears twice; YAML parsers disagree on which one counts, so give it once", n.Line, path)
 		} else if r := firstRefusal(root); r != nil {
 			err = fmt.Errorf("line %d: %s", r.at.Line, r.why)
@@ -271,7 +271,7 @@ func (in *Input) checkItemSizes(doc *yaml.Node) error {
 			end = starts[i+1]
 		}
 		if end-start > MaxObject {
-			return &TooLargeError{Name: fmt.Sprintf("items[%d]", i), Size: end - start}
+			return &TooLargeError{Name: node.PathIndex("items", i), Size: end - start}
 		}
 	}
 	return nil

@@ -52,6 +52,19 @@ func TestDecodeNamesTheInputsLine(t *testing.T) {
 	}
 }
 
+// A key given twice is named in the API's notation: a label key holding dots in brackets, not
+// split at its dots.
+func TestDecodeNamesADottedKeyInBrackets(t *testing.T) {
+	in, err := Read([]byte("metadata:\n  labels:\n    app.kubernetes.io/name: a\n    app.kubernetes.io/name: b\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = in.Decode(in.Pieces[0])
+	if err == nil || !strings.Contains(err.Error(), "line 4: metadata.labels[app.kubernetes.io/name] appears twice") {
+		t.Errorf("got %v", err)
+	}
+}
+
 func TestDecodeRefusesAnObjectPastTheBound(t *testing.T) {
 	defer func(max int) { MaxObject = max }(MaxObject)
 	MaxObject = 64

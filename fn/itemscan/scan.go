@@ -119,7 +119,7 @@ func (p *Plan) read(s *itemScanner, in []byte, i int) error {
 	span := in[p.Layout.Items[i].Start:p.Layout.Items[i].End]
 	tabs, err := checkBytes(span)
 	if err != nil {
-		return fmt.Errorf("items[%d]: %w", i, err)
+		return fmt.Errorf("%s: %w", node.PathIndex("items", i), err)
 	}
 	s.reset(p.Layout.DashCol, tabs)
 	for len(span) > 0 {
@@ -347,7 +347,7 @@ func (s *scanner) confirmKeys(skeleton []byte) (*yaml.Node, error) {
 	}
 	// Decoding into a node does not refuse a key given twice, as decoding into a value does: the
 	// whole-list decode then refuses it with its line.
-	if path, dup := node.FirstDuplicate(root, ""); dup != nil {
+	if path, dup := node.FirstDuplicate(root); dup != nil {
 		return nil, fmt.Errorf("%s is given twice", path)
 	}
 	return root, nil

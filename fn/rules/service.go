@@ -182,8 +182,8 @@ func shown(n *yaml.Node) string {
 	return fmt.Sprint(valueOf(n))
 }
 
-func annotationPath(key string) string { return "metadata.annotations[" + key + "]" }
+func annotationPath(key string) string { return node.PathKey("metadata.annotations", key) }
 
-func portPath(i int, field string) string { return fmt.Sprintf("spec.ports[%d].%s", i, field) }
+func portPath(i int, field string) string { return node.PathField(portItemPath(i), field) }
 
-func portItemPath(i int) string { return fmt.Sprintf("spec.ports[%d]", i) }
+func portItemPath(i int) string { return node.PathIndex("spec.ports", i) }

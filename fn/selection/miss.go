@@ -271,8 +271,8 @@ func describe(sel labels.Selector) string {
 	return "the empty selector"
 }
 
-func labelPath(key string) string      { return "metadata.labels[" + key + "]" }
-func annotationPath(key string) string { return "metadata.annotations[" + key + "]" }
+func labelPath(key string) string      { return node.PathKey("metadata.labels", key) }
+func annotationPath(key string) string { return node.PathKey("metadata.annotations", key) }
 
 // sortedSet iterates a label set in key order, so that results come in a stable order.
 func sortedSet(set labels.Set) func(func(string, string) bool) {
