@@ -40,7 +40,7 @@ func NewSession(text []byte) *Session {
 // Diff is Diff for the session's next object. When it fails, the object is still the next one:
 // nothing of the attempt stays in the session.
 func (s *Session) Diff(before, after *yaml.Node) ([]Edit, error) {
-	if s.src.loneCR {
+	if s.src.LoneCR() {
 		return nil, fmt.Errorf("%w: the text breaks a line with a lone carriage return", ErrCannotEdit)
 	}
 	s.undo = s.undo[:0]

@@ -78,7 +78,7 @@ type differ struct {
 }
 
 func (d *differ) add(start, end int, text []byte) {
-	d.edits = append(d.edits, Edit{Start: start, End: end, Text: d.src.lineBreaks(start, text)})
+	d.edits = append(d.edits, Edit{Start: start, End: end, Text: d.src.LineBreaks(start, text)})
 }
 
 // node diffs two values at the same place.
@@ -181,7 +181,7 @@ func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
 	if err != nil {
 		return err
 	}
-	text, err := d.renderPair(ak, av, d.src.column(start), flow)
+	text, err := d.renderPair(ak, av, d.src.Column(start), flow)
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
 // pairSpan is where a key and its value stand in the text.
 func (d *differ) pairSpan(bk, bv *yaml.Node, flow bool) (start, end int, err error) {
 	if start, err = d.src.start(bk); err == nil {
-		start = d.src.explicitKey(start)
+		start = d.src.ExplicitKey(start)
 		end, err = d.pairEnd(bk, bv, flow)
 	}
 	return start, end, err
@@ -210,12 +210,12 @@ func (d *differ) pairEnd(bk, bv *yaml.Node, flow bool) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if start, _ := d.src.start(bk); d.src.explicitKey(start) != start {
-		return d.src.explicitValueEnd(keyEnd), nil // `? key` alone, or `? key` then `:` alone
+	if start, _ := d.src.start(bk); d.src.ExplicitKey(start) != start {
+		return d.src.ExplicitValueEnd(keyEnd), nil // `? key` alone, or `? key` then `:` alone
 	}
 	// The colon, if any, follows the key; a colon further on belongs to the next entry of a flow
 	// mapping (`{"a", b: c}`), where a key with no colon has a null value.
-	rest := d.src.text[keyEnd:d.src.lineEnd(keyEnd)]
+	rest := d.src.text[keyEnd:d.src.LineEnd(keyEnd)]
 	colon := len(rest) - len(bytes.TrimLeft(rest, " \t"))
 	if colon == len(rest) || rest[colon] != ':' {
 		if flow {
@@ -236,11 +236,11 @@ func (d *differ) deletePair(b *yaml.Node, i int, flow bool) error {
 	}
 	t := d.src.text
 	if !flow {
-		lineStart := d.src.lines[d.src.lineOf(start)]
+		lineStart := d.src.LineStart(d.src.LineOf(start))
 		if len(bytes.TrimLeft(t[lineStart:start], " ")) != 0 {
 			return fmt.Errorf("%w: the key at %d:%d shares its line with what comes before it", ErrCannotEdit, bk.Line, bk.Column)
 		}
-		d.add(lineStart, d.src.nextLine(end), nil)
+		d.add(lineStart, d.src.NextLine(end), nil)
 		return nil
 	}
 	// In a flow mapping take the comma after the pair, or, for the last pair, the one before it.
@@ -363,14 +363,11 @@ func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
 	if err != nil {
 		return err
 	}
-	end, err := d.src.blockEnd(b, start)
-	if err != nil {
-		return err
-	}
-	col := d.src.column(start)
+	end := d.src.blockEnd(b, start)
+	col := d.src.Column(start)
 	end = d.src.insertionEnd(b, col, end)
 	var text []byte
-	if next := d.src.nextLine(end); next > end {
+	if next := d.src.NextLine(end); next > end {
 		end = next
 	} else {
 		text = append(text, '\n') // the text ends without a line break
@@ -538,7 +535,7 @@ func rewrite(src *source, before, after *yaml.Node) ([]Edit, error) {
 	if err != nil {
 		return nil, err
 	}
-	pad := bytes.Repeat([]byte{' '}, src.column(start))
+	pad := bytes.Repeat([]byte{' '}, src.Column(start))
 	rendered = bytes.ReplaceAll(rendered, []byte("\n"), append([]byte("\n"), pad...))
-	return []Edit{{Start: start, End: end, Text: src.lineBreaks(start, rendered)}}, nil
+	return []Edit{{Start: start, End: end, Text: src.LineBreaks(start, rendered)}}, nil
 }

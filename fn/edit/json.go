@@ -68,9 +68,9 @@ func (s *source) layout(m *yaml.Node) jsonLayout {
 		keyStart, _ := s.offset(k)
 		// The indentation as written, tabs included (JSON allows them; YAML reads them as
 		// blanks inside a flow collection).
-		keyLine := s.text[s.lines[s.lineOf(keyStart)]:keyStart]
+		keyLine := s.text[s.LineStart(s.LineOf(keyStart)):keyStart]
 		l.indent = string(keyLine[:len(keyLine)-len(bytes.TrimLeft(keyLine, " \t"))])
-		openLine := s.text[s.lines[s.lineOf(open)]:open]
+		openLine := s.text[s.LineStart(s.LineOf(open)):open]
 		openIndent := string(openLine[:len(openLine)-len(bytes.TrimLeft(openLine, " \t"))])
 		if strings.HasPrefix(l.indent, openIndent) && len(l.indent) > len(openIndent) {
 			l.step = l.indent[len(openIndent):]
