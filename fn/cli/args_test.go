@@ -168,6 +168,8 @@ func TestArguments(t *testing.T) {
 		{name: "a named file is read even where a walk would skip it", args: []string{"k8s/values.yaml"}, stdout: []string{"replicas: 3\n"}},
 		{name: "- is stdin, among files, in order", args: []string{"k8s/a.yml", "-"}, stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n",
 			stdout: []string{"name: a\n", "sessionAffinity: ClientIP", "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n"}},
+		{name: "a file that starts with ---x (a key, not a marker) still gets its own document", args: []string{"k8s/values.yaml", "-"},
+			stdin: "---x: 1\n", stdout: []string{"replicas: 3\n---\n---x: 1\n"}},
 		{name: "stdin given twice", args: []string{"-", "-"}, code: 2, stderr: []string{"- (stdin) is given twice"}},
 		{name: "mutate mode prints the files' documents as one stream", args: []string{"k8s/a.yml", "k8s/b/web.yaml"},
 			stdout: []string{"name: a\n", "externalTrafficPolicy: Local\n---\napiVersion: v1", "name: b\n", "externalTrafficPolicy: Local\n"}},

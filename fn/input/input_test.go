@@ -23,6 +23,10 @@ func TestRead(t *testing.T) {
 		{"a stream: one piece a document", "a: 1\n---\nb: 2\n...\nc: 3\n", "document:document 1:true document:document 2:true document:document 3:true"},
 		{"comments before the first marker belong to the first document", "# head\n---\na: 1\n", "document:document 1:true"},
 		{"nothing", "", ""},
+		{"a % line that continues a quoted scalar is no directive: one document, as yaml.v3 reads it",
+			"metadata:\n  annotations:\n    a: \"x\n%not a directive\"\n", "document:document 1:true"},
+		{"a %YAML directive after a document with no end marker starts the next",
+			"a: 1\n%YAML 1.1\n---\nb: 2\n", "document:document 1:true document:document 2:true"},
 		{"a document whose first kind line says ResourceList is a stream when it is not one", "kind: ResourceList\n 00\n", "document:document 1:true"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
