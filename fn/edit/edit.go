@@ -42,7 +42,12 @@ func diff(d *differ, before, after *yaml.Node) ([]Edit, error) {
 		}
 		return nil, err
 	}
-	slices.SortFunc(d.edits, func(a, b Edit) int { return a.Start - b.Start })
+	return d.sorted()
+}
+
+// sorted is the differ's edits in text order; edits that overlap are ErrCannotEdit.
+func (d *differ) sorted() ([]Edit, error) {
+	slices.SortStableFunc(d.edits, func(a, b Edit) int { return a.Start - b.Start })
 	for i := 1; i < len(d.edits); i++ {
 		if d.edits[i].Start < d.edits[i-1].End {
 			return nil, fmt.Errorf("%w: two edits overlap at offset %d", ErrCannotEdit, d.edits[i].Start)

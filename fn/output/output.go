@@ -7,6 +7,7 @@ package output
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 
@@ -107,8 +108,10 @@ func appendable(in *input.Input) bool {
 		yamltext.Appendable(in.Text)
 }
 
-// resultsEdits writes the results into the list's root mapping: in place of the results it has,
-// which keep their place, anchor and style, and lose only this function's earlier entries.
+// resultsEdits writes the results into the list's root mapping: after the results it has, which
+// keep their place, anchor and style, and lose only this function's earlier entries. The entries
+// of other functions keep their bytes (edit.Entries); only where their text cannot be edited so is
+// the list written anew, as yaml.v3 reads it.
 func resultsEdits(in *input.Input, results fn.Results) ([]edit.Edit, error) {
 	resultsText, err := report.AppendYAML(nil, results)
 	if err != nil {
@@ -127,9 +130,16 @@ func resultsEdits(in *input.Input, results fn.Results) ([]edit.Edit, error) {
 	if i := keyIndex(in.Root, "results"); i < 0 {
 		node.Append(&after, "results", ours)
 	} else {
-		joined, err := join(in.Root, in.Root.Content[i+1], ours)
+		theirs := in.Root.Content[i+1]
+		joined, err := join(in.Root, theirs, ours)
 		if err != nil {
 			return nil, err
+		}
+		if theirs.Kind == yaml.SequenceNode {
+			es, err := edit.Entries(in.Text, in.Root, theirs, ownResult, ours.Content)
+			if !errors.Is(err, edit.ErrCannotEdit) {
+				return es, err
+			}
 		}
 		after.Content[i+1] = joined
 	}
