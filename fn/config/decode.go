@@ -474,7 +474,7 @@ func matchExpressions(s *yaml.Node) ([]labels.Requirement, string) {
 		}
 		operator, ok := operators[op]
 		if !ok {
-			return nil, fmt.Sprintf("%s.operator: %q is not allowed; allowed In, NotIn, Exists, DoesNotExist", at, op)
+			return nil, fmt.Sprintf("%s: %q is not allowed; allowed In, NotIn, Exists, DoesNotExist", node.PathField(at, "operator"), op)
 		}
 		r, err := labels.NewRequirement(k, operator, values)
 		if err != nil {

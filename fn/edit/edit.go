@@ -421,10 +421,14 @@ func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	lines := bytes.Split(text, []byte{'\n'})
+	return indent(text, col), nil
+}
+
+// indent puts col spaces before each line of text that has content.
+func indent(text []byte, col int) []byte {
 	pad := bytes.Repeat([]byte{' '}, col)
 	var out []byte
-	for i, line := range lines {
+	for i, line := range bytes.Split(text, []byte{'\n'}) {
 		if i > 0 {
 			out = append(out, '\n')
 		}
@@ -432,7 +436,7 @@ func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error)
 			out = append(append(out, pad...), line...)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // renderScalar writes one scalar as it will stand in the text; in a flow collection a plain

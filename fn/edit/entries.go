@@ -69,7 +69,7 @@ func (d *differ) blockEntries(seq *yaml.Node, drop func(*yaml.Node) bool, add []
 	if err != nil {
 		return err
 	}
-	d.insertLines(end, indent(text, dashCol))
+	d.insertLines(end, append(indent(text, dashCol), '\n'))
 	return nil
 }
 
@@ -198,23 +198,6 @@ func (d *differ) insertLines(end int, lines []byte) {
 		return
 	}
 	d.add(end, end, append([]byte{'\n'}, lines[:len(lines)-1]...))
-}
-
-// indent puts col spaces before each line of text that has content, and a line break after every
-// line.
-func indent(text []byte, col int) []byte {
-	var out []byte
-	for pos := 0; pos < len(text); {
-		line, next := yamltext.Line(text, pos)
-		if len(line) > 0 {
-			for range col {
-				out = append(out, ' ')
-			}
-		}
-		out = append(append(out, line...), '\n')
-		pos = next
-	}
-	return out
 }
 
 func bareAll(nodes []*yaml.Node) []*yaml.Node {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -150,7 +151,7 @@ func listItemPieces(in []byte, c yamltext.Span, name string) ([]Piece, bool) {
 // itemscan understands.
 func readResourceList(in []byte) (*Input, error) {
 	plan, err := itemscan.Scan(in)
-	if err == nil && hasKey(plan.Keys, "results") {
+	if err == nil && slices.Contains(plan.Keys, "results") {
 		err = errors.New("the input has results, which the new ones join")
 	}
 	if err != nil {
@@ -229,7 +230,7 @@ func (in *Input) Decode(p Piece) (*yaml.Node, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s is not valid YAML: %s", p.Name, inputLines(err.Error(), bytes.Count(in.Text[:p.Start], []byte{'\n'})))
+		return nil, fmt.Errorf("%s is not valid YAML: %s", p.Name, inputLines(err.Error(), yamltext.LinesBefore(in.Text, p.Start)))
 	}
 	return doc, nil
 }
@@ -326,13 +327,4 @@ func checkHeader(root *yaml.Node) error {
 		}
 	}
 	return fmt.Errorf("ResourceList apiVersion %q is not supported; allowed %s, %s", apiVersion, apiVersions[0], apiVersions[1])
-}
-
-func hasKey(keys []string, key string) bool {
-	for _, k := range keys {
-		if k == key {
-			return true
-		}
-	}
-	return false
 }

@@ -24,6 +24,37 @@ func PathKey(path, key string) string { return path + "[" + key + "]" }
 // PathIndex is the entry i of the list at path: path[i].
 func PathIndex(path string, i int) string { return string(step{index: i}.append([]byte(path))) }
 
+// AnnotationPath is the path of the annotation key: metadata.annotations[key].
+func AnnotationPath(key string) string { return PathKey("metadata.annotations", key) }
+
+// LabelPath is the path of the label key: metadata.labels[key].
+func LabelPath(key string) string { return PathKey("metadata.labels", key) }
+
+// PathSteps splits a path written so into its keys and indexes: a.b[0].c[x.y/z] is a, b, 0, c,
+// x.y/z.
+func PathSteps(path string) []string {
+	var steps []string
+	for path != "" {
+		switch path[0] {
+		case '.':
+			path = path[1:]
+		case '[':
+			end := strings.IndexByte(path, ']')
+			if end < 0 {
+				return append(steps, path[1:])
+			}
+			steps, path = append(steps, path[1:end]), path[end+1:]
+		default:
+			end := strings.IndexAny(path, ".[")
+			if end < 0 {
+				end = len(path)
+			}
+			steps, path = append(steps, path[:end]), path[end:]
+		}
+	}
+	return steps
+}
+
 // Path is a field path kept as its steps while a tree is walked, and written out (String) only
 // when needed: a path written at every level would cost depth times key length at each.
 type Path []step

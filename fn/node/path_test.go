@@ -1,6 +1,9 @@
 package node
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // Every path is written in the API server's notation; a key that a dot would split is written in
 // brackets, so that fn/cli finds the field again.
@@ -41,6 +44,28 @@ func TestFieldKeyIndex(t *testing.T) {
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+// PathSteps reads back what the formatters write: every step, a key holding dots or slashes
+// whole.
+func TestPathStepsReadsBackWhatIsWritten(t *testing.T) {
+	var p Path
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{AnnotationPath("example.com/x"), []string{"metadata", "annotations", "example.com/x"}},
+		{LabelPath("app"), []string{"metadata", "labels", "app"}},
+		{p.Key("spec").Key("ports").Index(0).Key("nodePort").String(), []string{"spec", "ports", "0", "nodePort"}},
+		{p.Key("metadata").Key("labels").Key("app.kubernetes.io/name").String(), []string{"metadata", "labels", "app.kubernetes.io/name"}},
+		{PathField(PathIndex("items", 2), "spec"), []string{"items", "2", "spec"}},
+		{"a[unclosed", []string{"a", "unclosed"}},
+		{"", nil},
+	} {
+		if got := PathSteps(tc.path); fmt.Sprint(got) != fmt.Sprint(tc.want) || len(got) != len(tc.want) {
+			t.Errorf("PathSteps(%q) = %q, want %q", tc.path, got, tc.want)
 		}
 	}
 }

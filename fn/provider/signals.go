@@ -102,7 +102,7 @@ func (e Evidence) Path() string {
 	if e.Key == "" {
 		return "spec.loadBalancerClass"
 	}
-	return node.PathKey("metadata.annotations", e.Key)
+	return node.AnnotationPath(e.Key)
 }
 
 // Families lists the signal families in the order of Signals.

@@ -170,7 +170,7 @@ func flatten(from string, place []string, v *yaml.Node) ([]leaf, string) {
 		if affinityChildren[place[len(place)-1]] != f.Key {
 			return nil, fmt.Sprintf("unknown field %q; %s holds only %s", f.Key, specPath(place), affinityChildren[place[len(place)-1]])
 		}
-		more, problem := flatten(from+"."+f.Key, append(append([]string{}, place...), f.Key), f.Value)
+		more, problem := flatten(node.PathField(from, f.Key), append(append([]string{}, place...), f.Key), f.Value)
 		if problem != "" {
 			return nil, problem
 		}

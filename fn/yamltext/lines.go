@@ -34,6 +34,10 @@ func NextLine(text []byte, off int) int {
 	return len(text)
 }
 
+// LinesBefore is the number of line breaks before off: how many lines a piece of text that starts
+// at off is down from the text's first (a line n of the piece is line n+LinesBefore of the text).
+func LinesBefore(text []byte, off int) int { return bytes.Count(text[:off], []byte{'\n'}) }
+
 // LineStarts is the offset of the start of each of the lines given (1-based, ascending), found in
 // one pass: for a text too large to index (Text).
 func LineStarts(text []byte, lines []int) []int {

@@ -43,6 +43,15 @@ func TestLineStarts(t *testing.T) {
 	}
 }
 
+func TestLinesBefore(t *testing.T) {
+	text := []byte("a\nb\r\nc\n")
+	for off, want := range map[int]int{0: 0, 1: 0, 2: 1, 5: 2, 7: 3} {
+		if got := LinesBefore(text, off); got != want {
+			t.Errorf("LinesBefore(%d) = %d, want %d", off, got, want)
+		}
+	}
+}
+
 func TestDeeper(t *testing.T) {
 	for _, tc := range []struct {
 		text       string

@@ -107,10 +107,15 @@ func tokenStart(t []byte, i int) bool {
 func (t *Text) SkipProperty(off int) int {
 	s := t.text
 	if s[off] == '&' {
-		off = t.PastAnchor(off)
-	} else {
-		off = t.PastTag(off)
+		return t.SkipSeparation(t.PastAnchor(off))
 	}
+	return t.SkipSeparation(t.PastTag(off))
+}
+
+// SkipSeparation is the offset of the first byte at or after off that is not a blank, a line
+// break or part of a comment.
+func (t *Text) SkipSeparation(off int) int {
+	s := t.text
 	for off < len(s) {
 		switch s[off] {
 		case ' ', '\t', '\r', '\n':
@@ -182,20 +187,8 @@ func (t *Text) ExplicitKey(off int) int {
 // ExplicitValueEnd is where the null value of an explicit key ending at keyEnd ends: past a `:`
 // that stands alone on a later line (`? key` then `:`), or keyEnd when the key has no `:`.
 func (t *Text) ExplicitValueEnd(keyEnd int) int {
-	s := t.text
-	i := keyEnd
-	for i < len(s) {
-		switch s[i] {
-		case ' ', '\t', '\r', '\n':
-			i++
-			continue
-		case '#':
-			i = t.LineEnd(i)
-			continue
-		}
-		break
-	}
-	if Indicator(s[i:], ":") {
+	i := t.SkipSeparation(keyEnd)
+	if Indicator(t.text[i:], ":") {
 		return i + 1
 	}
 	return keyEnd

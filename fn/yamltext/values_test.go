@@ -112,6 +112,9 @@ func TestProperties(t *testing.T) {
 			t.Errorf("SkipProperty(%q at %q) lands on %q, want %q", tc.text, tc.from, got, tc.want)
 		}
 	}
+	if x := Index([]byte("a  # c\r\n \t\n  b")); x.SkipSeparation(1) != 13 || x.SkipSeparation(13) != 13 {
+		t.Errorf("SkipSeparation = %d, %d; want 13, 13", x.SkipSeparation(1), x.SkipSeparation(13))
+	}
 	x := Index([]byte("a: &x-1_b c"))
 	if got := x.PastAnchor(3); got != 9 {
 		t.Errorf("PastAnchor = %d, want 9", got)
