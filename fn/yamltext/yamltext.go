@@ -12,8 +12,9 @@
 //     takes, and whether a quote opens a scalar or stands inside a plain one (the apostrophe of
 //     `[it 's]`).
 //
-// Each answer is the one yaml.v3 (libyaml's scanner) gives for the same bytes; the tests compare
-// them (FuzzDocuments).
+// Each answer is meant to be the one yaml.v3 (libyaml's scanner) gives for the same bytes: the
+// table tests say so case by case, and FuzzDocuments holds the document split to yaml.v3's
+// reading of any text (TestDirectiveInsideAScalarIsRefusedNotMisread is the one known exception).
 package yamltext
 
 import "bytes"
