@@ -52,7 +52,8 @@ test-apiserver:
 # and must be committed as a regression seed.
 FUZZTIME ?= 30s
 FUZZ_TARGETS := FuzzRun:./fn/processor FuzzDecode:./fn/config FuzzSelector:./fn/config FuzzListenerProtocol:./fn/rules \
-	FuzzDifferential:./fn/processor FuzzItemBody:./fn/itemscan FuzzAppendYAML:./fn/report FuzzDiff:./fn/edit
+	FuzzDifferential:./fn/processor FuzzItemBody:./fn/itemscan FuzzAppendYAML:./fn/report FuzzDiff:./fn/edit \
+	FuzzDocuments:./fn/yamltext
 .PHONY: fuzz
 fuzz:
 	@mkdir -p bin; passed=0; for t in $(FUZZ_TARGETS); do \

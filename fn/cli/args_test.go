@@ -173,6 +173,8 @@ func TestArguments(t *testing.T) {
 			stderr: []string{"lists/rl.yaml: is a ResourceList; give it on stdin alone"}},
 		{name: "a ResourceList file with flags is told to give them up", args: []string{"--mode", "validate", "lists/rl.yaml"}, code: 2,
 			stderr: []string{"lists/rl.yaml: --config and config flags apply to plain YAML input only"}},
+		{name: "a file that starts with ---x (a key, not a marker) still gets its own document", args: []string{"k8s/values.yaml", "-"},
+			stdin: "---x: 1\n", stdout: []string{"replicas: 3\n---\n---x: 1\n"}},
 		{name: "stdin given twice", args: []string{"-", "-"}, code: 2, stderr: []string{"- (stdin) is given twice"}},
 		{name: "mutate mode prints the files' documents as one stream", args: []string{"k8s/a.yml", "k8s/b/web.yaml"},
 			stdout: []string{"name: a\n", "externalTrafficPolicy: Local\n---\napiVersion: v1", "name: b\n", "externalTrafficPolicy: Local\n"}},

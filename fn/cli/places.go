@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/sticky-services/set-session-affinity/fn/input"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/report"
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
 )
 
 // locate gives each result its place in file, whose text is the run's input: the line and column
@@ -63,7 +63,7 @@ func findObjects(text []byte) map[string]locatedObject {
 		if err != nil || len(doc.Content) == 0 {
 			continue
 		}
-		offset := bytes.Count(text[:p.Start], []byte{'\n'})
+		offset := yamltext.LinesBefore(text, p.Start)
 		root := doc.Content[0]
 		if p.Form == input.Entry && len(root.Content) == 1 {
 			root = root.Content[0]
@@ -113,7 +113,7 @@ func refKey(r *fn.ResourceRef) string {
 // where the field is named, and a list entry's value; nil when the field is not there.
 func fieldNode(obj *yaml.Node, path string) *yaml.Node {
 	at, n := obj, obj
-	for _, step := range pathSteps(path) {
+	for _, step := range node.PathSteps(path) {
 		at = node.Deref(at)
 		switch {
 		case at == nil:
@@ -147,28 +147,4 @@ func entry(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
 	}
 	v := node.AsDecoded(m, key)
 	return v, v
-}
-
-// pathSteps splits a field path into its keys and indexes: a.b[0].c[x.y/z] is a, b, 0, c, x.y/z.
-func pathSteps(path string) []string {
-	var steps []string
-	for path != "" {
-		switch path[0] {
-		case '.':
-			path = path[1:]
-		case '[':
-			end := strings.IndexByte(path, ']')
-			if end < 0 {
-				return append(steps, path[1:])
-			}
-			steps, path = append(steps, path[1:end]), path[end+1:]
-		default:
-			end := strings.IndexAny(path, ".[")
-			if end < 0 {
-				end = len(path)
-			}
-			steps, path = append(steps, path[:end]), path[end:]
-		}
-	}
-	return steps
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/sticky-services/set-session-affinity/fn/input"
 	"github.com/sticky-services/set-session-affinity/fn/processor"
 	"github.com/sticky-services/set-session-affinity/fn/report"
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
 )
 
 // isTerminal reports whether f is a terminal (a variable, for tests).
@@ -217,7 +218,7 @@ func (o *options) writeDocuments(stdout io.Writer, runs []done) error {
 	var out bytes.Buffer
 	for i, r := range runs {
 		text := edit.Apply(r.src.text, r.plan.Edits)
-		if i > 0 && len(bytes.TrimSpace(text)) > 0 && !bytes.HasPrefix(text, []byte("---")) {
+		if i > 0 && len(bytes.TrimSpace(text)) > 0 && !yamltext.Marker(text, yamltext.DirectivesEnd) {
 			out.WriteString("---\n")
 		}
 		out.Write(text)

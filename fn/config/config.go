@@ -8,6 +8,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/provider"
 )
 
@@ -124,7 +125,7 @@ func LookupOverride(v string) (*provider.Profile, *Error) {
 	if p, ok := provider.Lookup(v); ok {
 		return p, nil
 	}
-	return nil, &Error{Path: "metadata.annotations[" + ProviderAnnotation + "]", Key: "annotation " + ProviderAnnotation,
+	return nil, &Error{Path: node.AnnotationPath(ProviderAnnotation), Key: "annotation " + ProviderAnnotation,
 		Msg: fmt.Sprintf("%q is not supported; allowed %s", v, strings.Join(provider.Names(), ", "))}
 }
 
@@ -136,7 +137,7 @@ func LookupOverride(v string) (*provider.Profile, *Error) {
 func (c Config) ForService(p *provider.Profile, get func(key string) (string, bool)) (Config, []*Error) {
 	var errs []*Error
 	fail := func(key, msg string) {
-		errs = append(errs, &Error{Path: "metadata.annotations[" + key + "]", Key: "annotation " + key, Msg: msg})
+		errs = append(errs, &Error{Path: node.AnnotationPath(key), Key: "annotation " + key, Msg: msg})
 	}
 	recheck := c.ProviderAuto || p != c.Provider
 	c.Provider = p

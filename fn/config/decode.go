@@ -444,7 +444,7 @@ func stringList(v *yaml.Node) ([]string, error) {
 	for i, item := range v.Content {
 		s, err := stringField(item)
 		if err != nil {
-			return nil, fmt.Errorf("[%d]: %w", i, err)
+			return nil, fmt.Errorf("%s: %w", node.PathIndex("", i), err)
 		}
 		values[i] = s
 	}
@@ -461,7 +461,7 @@ func matchExpressions(s *yaml.Node) ([]labels.Requirement, error) {
 	}
 	reqs := make([]labels.Requirement, len(s.Content))
 	for i, e := range s.Content {
-		r, err := matchExpression(fmt.Sprintf("matchExpressions[%d]", i), e)
+		r, err := matchExpression(node.PathIndex("matchExpressions", i), e)
 		if err != nil {
 			return nil, err
 		}
@@ -490,12 +490,12 @@ func matchExpression(at string, e *yaml.Node) (*labels.Requirement, error) {
 			return nil, fmt.Errorf("%s: unknown field %q; allowed key, operator, values", at, field.Key)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s.%s: %w", at, field.Key, err)
+			return nil, fmt.Errorf("%s: %w", node.PathField(at, field.Key), err)
 		}
 	}
 	operator, ok := operators[op]
 	if !ok {
-		return nil, fmt.Errorf("%s.operator: %q is not allowed; allowed In, NotIn, Exists, DoesNotExist", at, op)
+		return nil, fmt.Errorf("%s: %q is not allowed; allowed In, NotIn, Exists, DoesNotExist", node.PathField(at, "operator"), op)
 	}
 	r, err := labels.NewRequirement(k, operator, values)
 	if err != nil {

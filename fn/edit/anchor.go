@@ -40,7 +40,7 @@ func NewSession(text []byte) *Session {
 // Diff is Diff for the session's next object. When it fails, the object is still the next one:
 // nothing of the attempt stays in the session.
 func (s *Session) Diff(before, after *yaml.Node) ([]Edit, error) {
-	if s.src.loneCR {
+	if s.src.LoneCR() {
 		return nil, fmt.Errorf("%w: the text breaks a line with a lone carriage return", ErrCannotEdit)
 	}
 	s.undo = s.undo[:0]
@@ -62,7 +62,7 @@ func (s *Session) Rewrite(before, after *yaml.Node) ([]Edit, error) {
 	defer func() { s.calls++ }()
 	s.undo = s.undo[:0]
 	(&differ{session: s}).lose(before, "")
-	walkPaths(before, "", func(n *yaml.Node, _ string) {
+	walkPaths(before, nil, func(n *yaml.Node, _ node.Path) {
 		if n.Kind == yaml.AliasNode {
 			s.handle(n)
 		}
@@ -101,10 +101,10 @@ func (s *Session) Conflicts(root *yaml.Node) []Conflict {
 	}
 	var found []Conflict
 	seen := map[*Anchor]bool{}
-	walkPaths(root, "", func(n *yaml.Node, path string) {
+	walkPaths(root, nil, func(n *yaml.Node, path node.Path) {
 		if a := s.changed[n.Alias]; n.Kind == yaml.AliasNode && a != nil && !s.handled[n] && !seen[a] {
 			seen[a] = true
-			found = append(found, Conflict{Anchor: a, AliasPath: path})
+			found = append(found, Conflict{Anchor: a, AliasPath: path.String()})
 		}
 	})
 	return found
@@ -134,10 +134,10 @@ func (d *differ) anchored(b, a *yaml.Node) {
 
 // lose records the anchors inside n, a value written anew or removed: aliases to them lose them.
 func (d *differ) lose(n *yaml.Node, path string) {
-	walkPaths(n, path, func(x *yaml.Node, p string) {
+	walkPaths(n, nil, func(x *yaml.Node, p node.Path) {
 		if x.Anchor != "" {
 			saved := d.path
-			d.path = p
+			d.path = p.Under(path)
 			d.anchored(x, nil)
 			d.path = saved
 		}
@@ -157,43 +157,22 @@ func (d *differ) alias(b, a *yaml.Node) (ok bool, err error) {
 	return true, errReplace
 }
 
-// walkPaths calls visit for n and each node under it with its path in the API server's
-// notation; keys are not visited.
-func walkPaths(n *yaml.Node, path string, visit func(*yaml.Node, string)) {
+// walkPaths calls visit for n and each node under it with its path (written out by String when
+// needed); keys are not visited.
+func walkPaths(n *yaml.Node, path node.Path, visit func(*yaml.Node, node.Path)) {
 	visit(n, path)
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			walkPaths(n.Content[i+1], join(path, n.Content[i].Value), visit)
+			walkPaths(n.Content[i+1], path.Key(n.Content[i].Value), visit)
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			walkPaths(c, fmt.Sprintf("%s[%d]", path, i), visit)
+			walkPaths(c, path.Index(i), visit)
 		}
 	case yaml.DocumentNode:
 		for _, c := range n.Content {
 			walkPaths(c, path, visit)
 		}
 	}
-}
-
-// join appends key to path: a dotted name, or in brackets when the key holds a dot or a slash
-// (metadata.annotations[a.b/c]).
-func join(path, key string) string {
-	switch {
-	case path == "" && !hasSeparator(key):
-		return key
-	case hasSeparator(key):
-		return path + "[" + key + "]"
-	}
-	return path + "." + key
-}
-
-func hasSeparator(key string) bool {
-	for _, c := range key {
-		if c == '.' || c == '/' || c == '[' {
-			return true
-		}
-	}
-	return false
 }

@@ -42,7 +42,12 @@ func diff(d *differ, before, after *yaml.Node) ([]Edit, error) {
 		}
 		return nil, err
 	}
-	slices.SortFunc(d.edits, func(a, b Edit) int { return a.Start - b.Start })
+	return d.sorted()
+}
+
+// sorted is the differ's edits in text order; edits that overlap are ErrCannotEdit.
+func (d *differ) sorted() ([]Edit, error) {
+	slices.SortStableFunc(d.edits, func(a, b Edit) int { return a.Start - b.Start })
 	for i := 1; i < len(d.edits); i++ {
 		if d.edits[i].Start < d.edits[i-1].End {
 			return nil, fmt.Errorf("%w: two edits overlap at offset %d", ErrCannotEdit, d.edits[i].Start)
@@ -78,7 +83,7 @@ type differ struct {
 }
 
 func (d *differ) add(start, end int, text []byte) {
-	d.edits = append(d.edits, Edit{Start: start, End: end, Text: d.src.lineBreaks(start, text)})
+	d.edits = append(d.edits, Edit{Start: start, End: end, Text: d.src.LineBreaks(start, text)})
 }
 
 // node diffs two values at the same place.
@@ -100,7 +105,7 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 		path := d.path
 		defer func() { d.path = path }()
 		for i := range b.Content {
-			d.path = fmt.Sprintf("%s[%d]", path, i)
+			d.path = node.PathIndex(path, i)
 			d.owner = b.Column - 1
 			if err := d.node(b.Content[i], a.Content[i], flow); err != nil {
 				if errors.Is(err, errReplace) {
@@ -150,7 +155,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 			continue
 		}
 		kept[key.Value] = true
-		d.path = join(path, key.Value)
+		d.path = node.PathField(path, key.Value)
 		d.owner = b.Content[j].Column - 1
 		err := d.node(b.Content[j+1], value, flow)
 		if errors.Is(err, errReplace) {
@@ -162,7 +167,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 	}
 	for i := 0; i+1 < len(b.Content); i += 2 {
 		if !kept[b.Content[i].Value] {
-			d.lose(b.Content[i+1], join(path, b.Content[i].Value))
+			d.lose(b.Content[i+1], node.PathField(path, b.Content[i].Value))
 			if err := d.deletePair(b, i, flow); err != nil {
 				return err
 			}
@@ -181,7 +186,7 @@ func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
 	if err != nil {
 		return err
 	}
-	text, err := d.renderPair(ak, av, d.src.column(start), flow)
+	text, err := d.renderPair(ak, av, d.src.Column(start), flow)
 	if err != nil {
 		return err
 	}
@@ -192,7 +197,7 @@ func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
 // pairSpan is where a key and its value stand in the text.
 func (d *differ) pairSpan(bk, bv *yaml.Node, flow bool) (start, end int, err error) {
 	if start, err = d.src.start(bk); err == nil {
-		start = d.src.explicitKey(start)
+		start = d.src.ExplicitKey(start)
 		end, err = d.pairEnd(bk, bv, flow)
 	}
 	return start, end, err
@@ -210,12 +215,12 @@ func (d *differ) pairEnd(bk, bv *yaml.Node, flow bool) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if start, _ := d.src.start(bk); d.src.explicitKey(start) != start {
-		return d.src.explicitValueEnd(keyEnd), nil // `? key` alone, or `? key` then `:` alone
+	if start, _ := d.src.start(bk); d.src.ExplicitKey(start) != start {
+		return d.src.ExplicitValueEnd(keyEnd), nil // `? key` alone, or `? key` then `:` alone
 	}
 	// The colon, if any, follows the key; a colon further on belongs to the next entry of a flow
 	// mapping (`{"a", b: c}`), where a key with no colon has a null value.
-	rest := d.src.text[keyEnd:d.src.lineEnd(keyEnd)]
+	rest := d.src.text[keyEnd:d.src.LineEnd(keyEnd)]
 	colon := len(rest) - len(bytes.TrimLeft(rest, " \t"))
 	if colon == len(rest) || rest[colon] != ':' {
 		if flow {
@@ -236,11 +241,11 @@ func (d *differ) deletePair(b *yaml.Node, i int, flow bool) error {
 	}
 	t := d.src.text
 	if !flow {
-		lineStart := d.src.lines[d.src.lineOf(start)]
+		lineStart := d.src.LineStart(d.src.LineOf(start))
 		if len(bytes.TrimLeft(t[lineStart:start], " ")) != 0 {
 			return fmt.Errorf("%w: the key at %d:%d shares its line with what comes before it", ErrCannotEdit, bk.Line, bk.Column)
 		}
-		d.add(lineStart, d.src.nextLine(end), nil)
+		d.add(lineStart, d.src.NextLine(end), nil)
 		return nil
 	}
 	// In a flow mapping take the comma after the pair, or, for the last pair, the one before it.
@@ -363,14 +368,11 @@ func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
 	if err != nil {
 		return err
 	}
-	end, err := d.src.blockEnd(b, start)
-	if err != nil {
-		return err
-	}
-	col := d.src.column(start)
+	end := d.src.blockEnd(b, start)
+	col := d.src.Column(start)
 	end = d.src.insertionEnd(b, col, end)
 	var text []byte
-	if next := d.src.nextLine(end); next > end {
+	if next := d.src.NextLine(end); next > end {
 		end = next
 	} else {
 		text = append(text, '\n') // the text ends without a line break
@@ -419,10 +421,14 @@ func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	lines := bytes.Split(text, []byte{'\n'})
+	return indent(text, col), nil
+}
+
+// indent puts col spaces before each line of text that has content.
+func indent(text []byte, col int) []byte {
 	pad := bytes.Repeat([]byte{' '}, col)
 	var out []byte
-	for i, line := range lines {
+	for i, line := range bytes.Split(text, []byte{'\n'}) {
 		if i > 0 {
 			out = append(out, '\n')
 		}
@@ -430,7 +436,7 @@ func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error)
 			out = append(append(out, pad...), line...)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // renderScalar writes one scalar as it will stand in the text; in a flow collection a plain
@@ -538,7 +544,7 @@ func rewrite(src *source, before, after *yaml.Node) ([]Edit, error) {
 	if err != nil {
 		return nil, err
 	}
-	pad := bytes.Repeat([]byte{' '}, src.column(start))
+	pad := bytes.Repeat([]byte{' '}, src.Column(start))
 	rendered = bytes.ReplaceAll(rendered, []byte("\n"), append([]byte("\n"), pad...))
-	return []Edit{{Start: start, End: end, Text: src.lineBreaks(start, rendered)}}, nil
+	return []Edit{{Start: start, End: end, Text: src.LineBreaks(start, rendered)}}, nil
 }

@@ -1,7 +1,6 @@
 package edit
 
 import (
-	"bytes"
 	"fmt"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -20,7 +19,7 @@ func (s *source) start(n *yaml.Node) (int, error) {
 		return 0, err
 	}
 	if n.Anchor != "" && emptyNull(n) {
-		return s.pastAnchor(off), nil // `a: &x` is an anchored null: what replaces it goes after &x
+		return s.PastAnchor(off), nil // `a: &x` is an anchored null: what replaces it goes after &x
 	}
 	// A scalar's properties are its own. A collection's are its anchor and tag, in either order;
 	// an anchor past them is its first child's (`&k key: v` as a mapping's first entry), which
@@ -34,7 +33,7 @@ func (s *source) start(n *yaml.Node) (int, error) {
 		} else {
 			tag, tagged = false, true
 		}
-		off = s.skipProperty(off)
+		off = s.SkipProperty(off)
 	}
 	firstChildAnchor := len(n.Content) > 0 && n.Content[0].Anchor != ""
 	if off < len(s.text) && (s.text[off] == '!' || s.text[off] == '&' && !firstChildAnchor) ||
@@ -70,108 +69,9 @@ func (s *source) scalarSpan(n *yaml.Node, flow bool, owner int) (start, end int,
 	}
 	start, _ = s.offset(n)
 	for start < content && s.text[start] != '!' {
-		start = s.skipProperty(start) // the anchor, when it comes first
+		start = s.SkipProperty(start) // the anchor, when it comes first
 	}
 	return min(start, content), end, nil
-}
-
-// skipProperty is the offset of what follows the anchor or tag token at off: past the blanks,
-// comments and line breaks after it (a block mapping's first key is on the next line).
-func (s *source) skipProperty(off int) int {
-	t := s.text
-	if t[off] == '&' {
-		off = s.pastAnchor(off)
-	} else {
-		off = s.pastTag(off)
-	}
-	for off < len(t) {
-		switch t[off] {
-		case ' ', '\t', '\r', '\n':
-			off++
-		case '#':
-			off = s.lineEnd(off)
-		default:
-			return off
-		}
-	}
-	return off
-}
-
-// pastTag is the offset just past the tag token at off (`!!str`, `!foo`, `!<tag:...>`): a tag
-// ends at a blank, or in a flow collection at a flow indicator.
-func (s *source) pastTag(off int) int {
-	t := s.text
-	if off+1 < len(t) && t[off+1] == '<' {
-		if i := bytes.IndexByte(t[off:], '>'); i >= 0 {
-			return off + i + 1
-		}
-	}
-	for off < len(t) && t[off] != ' ' && t[off] != '\t' && t[off] != '\r' && t[off] != '\n' && t[off] != ',' && t[off] != '}' && t[off] != ']' {
-		off++
-	}
-	return off
-}
-
-// pastAnchor is the offset just past the anchor token at off (&x), or off when there is none. An
-// anchor's name is what libyaml's scanner (yaml.v3) takes for one: letters, digits, _ and -, so
-// `&a: 1` is the anchor a on an empty key, not the anchor `a:`.
-func (s *source) pastAnchor(off int) int {
-	t := s.text
-	if off >= len(t) || t[off] != '&' {
-		return off
-	}
-	for off++; off < len(t) && anchorChar(t[off]); off++ {
-	}
-	return off
-}
-
-func anchorChar(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-'
-}
-
-// explicitKey is the offset of the `?` that makes the key at off an explicit key (`? key`), or
-// off when there is none: the `?` stands alone before the key, after the line's indentation or
-// a flow collection's `{` or `,`.
-func (s *source) explicitKey(off int) int {
-	t := s.text
-	i := off
-	for i > 0 && (t[i-1] == ' ' || t[i-1] == '\t') {
-		i--
-	}
-	if i == off || i == 0 || t[i-1] != '?' {
-		return off
-	}
-	q := i - 1
-	before := q
-	for before > 0 && (t[before-1] == ' ' || t[before-1] == '\t') {
-		before--
-	}
-	if before == 0 || t[before-1] == '\n' || t[before-1] == '\r' || t[before-1] == '{' || t[before-1] == ',' || t[before-1] == '-' {
-		return q
-	}
-	return off
-}
-
-// explicitValueEnd is where the null value of an explicit key ending at keyEnd ends: past a `:`
-// that stands alone on a later line (`? key` then `:`), or keyEnd when the key has no `:`.
-func (s *source) explicitValueEnd(keyEnd int) int {
-	t := s.text
-	i := keyEnd
-	for i < len(t) {
-		switch t[i] {
-		case ' ', '\t', '\r', '\n':
-			i++
-			continue
-		case '#':
-			i = s.lineEnd(i)
-			continue
-		}
-		break
-	}
-	if yamltext.Indicator(t[i:], ":") {
-		return i + 1
-	}
-	return keyEnd
 }
 
 // end is the offset just past n's text: the closing quote or bracket, the last character of a
@@ -189,9 +89,12 @@ func (s *source) end(n *yaml.Node, flow bool, owner int) (int, error) {
 	case n.Kind == yaml.ScalarNode:
 		return s.scalarEnd(n, off, flow, owner)
 	case n.Style&yaml.FlowStyle != 0 || flow:
-		return s.flowEnd(off)
+		if end, ok := s.FlowEnd(off); ok {
+			return end, nil
+		}
+		return 0, fmt.Errorf("%w: the flow collection at offset %d has no end", ErrCannotEdit, off)
 	}
-	return s.blockEnd(n, off)
+	return s.blockEnd(n, off), nil
 }
 
 // emptyNull is a value written as nothing at all (`key:`); yaml.v3 places it where it would be.
@@ -200,105 +103,22 @@ func emptyNull(n *yaml.Node) bool {
 }
 
 func (s *source) scalarEnd(n *yaml.Node, off int, flow bool, owner int) (int, error) {
-	t := s.text
 	switch {
 	case emptyNull(n):
 		return off, nil
-	case n.Style&yaml.DoubleQuotedStyle != 0:
-		for i := off + 1; i < len(t); i++ {
-			switch t[i] {
-			case '\\':
-				i++
-			case '"':
-				return i + 1, nil
-			}
+	case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+		if end := yamltext.QuotedEnd(s.text, off); end >= 0 {
+			return end, nil
 		}
-	case n.Style&yaml.SingleQuotedStyle != 0:
-		for i := off + 1; i < len(t); i++ {
-			if t[i] == '\'' {
-				if i+1 < len(t) && t[i+1] == '\'' {
-					i++
-					continue
-				}
-				return i + 1, nil
-			}
-		}
+		return 0, fmt.Errorf("%w: the quoted scalar at %d:%d has no end", ErrCannotEdit, n.Line, n.Column)
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
 		return s.blockScalarContentEnd(n, off, owner)
-	default:
-		end := plainEnd(t[off:s.lineEnd(off)], flow)
-		if string(t[off:off+end]) != n.Value {
-			return 0, fmt.Errorf("%w: the plain scalar at %d:%d spans lines", ErrCannotEdit, n.Line, n.Column)
-		}
-		return off + end, nil
 	}
-	return 0, fmt.Errorf("%w: the quoted scalar at %d:%d has no end", ErrCannotEdit, n.Line, n.Column)
-}
-
-// plainEnd is the length of the plain scalar that starts line: up to a comment, the line's end or,
-// in a flow collection, an indicator that ends it; trailing blanks are not part of it.
-func plainEnd(line []byte, flow bool) int {
-	end := len(line)
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		if c == '#' && i > 0 && (line[i-1] == ' ' || line[i-1] == '\t') {
-			end = i
-			break
-		}
-		if flow && (c == ',' || c == ']' || c == '}') {
-			end = i
-			break
-		}
-		if flow && c == ':' && (i+1 == len(line) || line[i+1] == ' ' || line[i+1] == ',' || line[i+1] == ']' || line[i+1] == '}') {
-			end = i
-			break
-		}
+	end := yamltext.PlainEnd(s.text[off:s.LineEnd(off)], flow)
+	if string(s.text[off:off+end]) != n.Value {
+		return 0, fmt.Errorf("%w: the plain scalar at %d:%d spans lines", ErrCannotEdit, n.Line, n.Column)
 	}
-	return len(bytes.TrimRight(line[:end], " \t"))
-}
-
-// flowEnd is the offset just past the bracket that closes the flow collection opening at off.
-func (s *source) flowEnd(off int) (int, error) {
-	t := s.text
-	depth := 0
-	for i := off; i < len(t); i++ {
-		switch t[i] {
-		case '[', '{':
-			depth++
-		case ']', '}':
-			depth--
-			if depth == 0 {
-				return i + 1, nil
-			}
-		case '"':
-			if !tokenStart(t, i) {
-				continue // inside a plain scalar (`0"`): not a quote
-			}
-			for i++; i < len(t) && t[i] != '"'; i++ {
-				if t[i] == '\\' {
-					i++
-				}
-			}
-		case '\'':
-			if !tokenStart(t, i) {
-				continue
-			}
-			for i++; i < len(t); i++ {
-				if t[i] == '\'' {
-					if i+1 < len(t) && t[i+1] == '\'' {
-						i++
-						continue
-					}
-					break
-				}
-			}
-		case '#':
-			if i > 0 && (t[i-1] == ' ' || t[i-1] == '\t' || t[i-1] == '\n') {
-				i = s.lineEnd(i)
-			}
-		}
-	}
-	return 0, fmt.Errorf("%w: the flow collection at offset %d has no end", ErrCannotEdit, off)
+	return off + end, nil
 }
 
 // quotedLines is the set of lines after the first of each quoted scalar under n that spans
@@ -314,7 +134,7 @@ func (s *source) quotedLines(n *yaml.Node) map[int]bool {
 				return
 			}
 			end, err := s.scalarEnd(x, start, false, -1)
-			for i := s.lineOf(start) + 1; err == nil && i <= s.lineOf(end); i++ {
+			for i := s.LineOf(start) + 1; err == nil && i <= s.LineOf(end); i++ {
 				if lines == nil {
 					lines = map[int]bool{}
 				}
@@ -330,60 +150,10 @@ func (s *source) quotedLines(n *yaml.Node) map[int]bool {
 	return lines
 }
 
-// tokenStart reports whether the byte at i of a flow collection's text begins a token, as a
-// quote must to open a quoted scalar: first in the collection's text, or after a bracket, a
-// comma, a colon or a question mark (blanks between allowed), or after an anchor or tag. A quote
-// anywhere else is a character of a plain scalar: `{a"}` is the key a", and `[it 's]` holds the
-// string "it 's", its apostrophe after a blank inside the scalar.
-func tokenStart(t []byte, i int) bool {
-	j := i
-	for j > 0 && (t[j-1] == ' ' || t[j-1] == '\t' || t[j-1] == '\n' || t[j-1] == '\r') {
-		j--
-	}
-	if j == 0 {
-		return true
-	}
-	switch t[j-1] {
-	case '{', '[', ',', ':', '?':
-		return true
-	}
-	if j == i {
-		return false // right after a character of a plain scalar
-	}
-	k := j // the token before the blanks: a property (&anchor, !tag) or a plain scalar
-	for k > 0 && t[k-1] != ' ' && t[k-1] != '\t' && t[k-1] != '\n' && t[k-1] != '\r' && t[k-1] != '{' && t[k-1] != '[' && t[k-1] != ',' {
-		k--
-	}
-	return t[k] == '&' || t[k] == '!'
-}
-
-// blockEnd is the end of the last line that belongs to the block collection n starting at off:
-// lines indented deeper than its column, and at its column the entries of a sequence, or the keys
-// of a mapping and the entries of a sequence that is a key's value. Blank and comment lines after
-// the last such line are not part of it, and a document marker ends it.
-func (s *source) blockEnd(n *yaml.Node, off int) (int, error) {
-	col := s.column(off)
-	last := s.lineOf(off)
-	quoted := s.quotedLines(n)
-	for i := last + 1; i < len(s.lines); i++ {
-		if quoted[i] {
-			last = i // a quoted scalar's continuation, however indented
-			continue
-		}
-		ind, content := s.indentation(i)
-		if !content {
-			continue
-		}
-		line := s.text[s.lines[i]:s.lineEnd(s.lines[i])]
-		if ind == 0 && (yamltext.Marker(line, yamltext.DirectivesEnd) || yamltext.Marker(line, yamltext.DocumentEnd)) {
-			break
-		}
-		if ind < col || ind == col && n.Kind == yaml.SequenceNode && !yamltext.Indicator(line[ind:], "-") {
-			break
-		}
-		last = i
-	}
-	return s.lineEnd(s.lines[last]), nil
+// blockEnd is the end of the last line that belongs to the block collection n starting at off
+// (yamltext's BlockEnd), the continuation lines of its quoted scalars included.
+func (s *source) blockEnd(n *yaml.Node, off int) int {
+	return s.BlockEnd(off, n.Kind == yaml.SequenceNode, s.quotedLines(n))
 }
 
 // insertionEnd is the end of the line after which new keys of the block mapping b (its keys at
@@ -395,26 +165,7 @@ func (s *source) insertionEnd(b *yaml.Node, col, end int) int {
 	if leaf, owner := lastLeaf(b); leaf != nil {
 		end = s.blockScalarEnd(leaf, owner, end)
 	}
-	return s.deeperComments(col, end)
-}
-
-// deeperComments extends end over the comment lines after it indented deeper than col (and the
-// blank lines between them): they speak of the content above them (`- port: 80` then
-// `  # targetPort: 8080`), so a key added at col goes after them. Blank lines and comments at col
-// or shallower close the mapping, and stay after the new keys.
-func (s *source) deeperComments(col, end int) int {
-	for i := s.lineOf(end) + 1; i < s.lineCount(); i++ {
-		ind, content := s.indentation(i)
-		switch {
-		case onlySpace(s.text[s.lines[i]:s.lineEnd(s.lines[i])]):
-			continue
-		case !content && ind > col:
-			end = s.lineEnd(s.lines[i])
-			continue
-		}
-		break
-	}
-	return end
+	return s.DeeperComments(col, end)
 }
 
 // lastLeaf is the block scalar that ends the block collection b, if any, with the column its
@@ -443,59 +194,22 @@ func lastLeaf(b *yaml.Node) (*yaml.Node, int) {
 }
 
 // blockScalarContentEnd is the end of the last line of the block scalar n whose header (| or >)
-// is at off, and whose key or entry dash is owner columns in: its content is the lines after the
-// header indented deeper than owner and at least as deep as its first line with content, and the
-// blank lines among them (YAML 1.2 §8.1.1.1). A header with an explicit indentation (|2), or an
+// is at off (yamltext's BlockScalarContentEnd); a header with an explicit indentation (|2), or an
 // owner not known (-1), is refused.
 func (s *source) blockScalarContentEnd(n *yaml.Node, off, owner int) (int, error) {
-	header := s.text[off:s.lineEnd(off)]
-	if i := bytes.IndexByte(header, '#'); i >= 0 {
-		header = header[:i]
-	}
-	if owner < 0 || bytes.ContainsAny(header, "123456789") {
+	end, ok := s.BlockScalarContentEnd(off, owner)
+	if !ok {
 		return 0, fmt.Errorf("%w: the block scalar at %d:%d", ErrCannotEdit, n.Line, n.Column)
-	}
-	end, indent := s.lineEnd(off), owner+1
-	for i := s.lineOf(off) + 1; i < s.lineCount(); i++ {
-		line := s.text[s.lines[i]:s.lineEnd(s.lines[i])]
-		content := bytes.TrimLeft(line, " ")
-		ind := len(line) - len(content)
-		switch {
-		case len(content) == 0 || ind < indent && len(bytes.Trim(content, " \t")) == 0:
-			continue // blank: content only when content follows
-		case ind < indent:
-			return end, nil
-		case end == s.lineEnd(off):
-			indent = ind // the first line with content sets the indentation
-		}
-		end = s.lineEnd(s.lines[i])
 	}
 	return end, nil
 }
 
-// blockScalarEnd extends end over the lines of the block scalar n that blockEnd does not count:
-// lines indented past owner (a # there is content), and with keep chomping the blank lines after
-// them, up to the first line that is neither.
+// blockScalarEnd extends end over the lines of the block scalar n that blockEnd does not count
+// (yamltext's BlockScalarEnd).
 func (s *source) blockScalarEnd(n *yaml.Node, owner, end int) int {
 	header, err := s.offset(n)
 	if err != nil {
 		return end
 	}
-	keep := bytes.IndexByte(s.text[header:s.lineEnd(header)], '+') >= 0
-	for i := s.lineOf(end) + 1; i < s.lineCount(); i++ {
-		line := s.text[s.lines[i]:s.lineEnd(s.lines[i])]
-		ind := len(line) - len(bytes.TrimLeft(line, " "))
-		switch {
-		case len(bytes.TrimLeft(line, " ")) == 0:
-			if keep {
-				end = s.lineEnd(s.lines[i])
-			}
-			continue
-		case ind > owner:
-			end = s.lineEnd(s.lines[i])
-			continue
-		}
-		break
-	}
-	return end
+	return s.BlockScalarEnd(header, owner, end)
 }

@@ -66,17 +66,19 @@ func (s *source) layout(m *yaml.Node) jsonLayout {
 	}
 	if open, err := s.offset(m); err == nil && k.Line > m.Line {
 		keyStart, _ := s.offset(k)
-		// The indentation as written, tabs included (JSON allows them; YAML reads them as
-		// blanks inside a flow collection).
-		keyLine := s.text[s.lines[s.lineOf(keyStart)]:keyStart]
-		l.indent = string(keyLine[:len(keyLine)-len(bytes.TrimLeft(keyLine, " \t"))])
-		openLine := s.text[s.lines[s.lineOf(open)]:open]
-		openIndent := string(openLine[:len(openLine)-len(bytes.TrimLeft(openLine, " \t"))])
-		if strings.HasPrefix(l.indent, openIndent) && len(l.indent) > len(openIndent) {
+		l.indent = s.lineIndent(keyStart)
+		if openIndent := s.lineIndent(open); strings.HasPrefix(l.indent, openIndent) && len(l.indent) > len(openIndent) {
 			l.step = l.indent[len(openIndent):]
 		}
 	}
 	return l
+}
+
+// lineIndent is the indentation of the line that holds off, as written, tabs included (JSON
+// allows them; YAML reads them as blanks inside a flow collection).
+func (s *source) lineIndent(off int) string {
+	line := s.text[s.LineStart(s.LineOf(off)):off]
+	return string(line[:len(line)-len(bytes.TrimLeft(line, " \t"))])
 }
 
 // renderJSON writes n as JSON in layout l: a collection one entry a line when l has an

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,8 +92,8 @@ var apiVersions = []string{"config.kubernetes.io/v1", "config.kubernetes.io/v1be
 
 // Read finds the pieces of in.
 func Read(in []byte) (*Input, error) {
-	chunks := cut(in)
-	if len(chunks) == 1 && looksLikeResourceList(in) {
+	chunks := yamltext.Documents(in)
+	if kind, _ := yamltext.TopLevelValue(in, "kind"); len(chunks) == 1 && string(kind) == "ResourceList" {
 		input, err := readResourceList(in)
 		if !errors.Is(err, errNotResourceList) {
 			return input, err
@@ -102,7 +103,7 @@ func Read(in []byte) (*Input, error) {
 	input := &Input{Text: in, Shape: Stream}
 	for i, c := range chunks {
 		name := fmt.Sprintf("document %d", i+1)
-		if c.end-c.start > MaxObject {
+		if c.End-c.Start > MaxObject {
 			// A List (kubectl get -o yaml of a large cluster) is not one object: its items are,
 			// and each is held to the bound alone.
 			if items, ok := listItemPieces(in, c, name); ok {
@@ -110,7 +111,7 @@ func Read(in []byte) (*Input, error) {
 				continue
 			}
 		}
-		input.Pieces = append(input.Pieces, Piece{Start: c.start, End: c.end, Form: Document, Name: name, Decode: true})
+		input.Pieces = append(input.Pieces, Piece{Start: c.Start, End: c.End, Form: Document, Name: name, Decode: true})
 	}
 	return input, nil
 }
@@ -118,12 +119,12 @@ func Read(in []byte) (*Input, error) {
 // listItemPieces reads the stream document c as a kind: List (or any *List kind) whose items
 // itemscan finds in its text: one piece for each item, read as a ResourceList's items are. ok is
 // false for any other document, or one itemscan does not understand; it is then one piece.
-func listItemPieces(in []byte, c chunk, name string) ([]Piece, bool) {
-	start := c.start
-	if line := in[start:nextLine(in, start)]; yamltext.Marker(line, yamltext.DirectivesEnd) && len(bytes.TrimSpace(line)) == len(yamltext.DirectivesEnd) {
-		start += len(line) // a bare `---` before the List
+func listItemPieces(in []byte, c yamltext.Span, name string) ([]Piece, bool) {
+	start := c.Start
+	if line, next := yamltext.Line(in, start); yamltext.OnlyMarker(line, yamltext.DirectivesEnd) {
+		start = next // a bare `---` before the List
 	}
-	plan, err := itemscan.Scan(in[start:c.end])
+	plan, err := itemscan.Scan(in[start:c.End])
 	if err != nil || len(plan.Layout.Items) == 0 {
 		return nil, false
 	}
@@ -132,9 +133,9 @@ func listItemPieces(in []byte, c chunk, name string) ([]Piece, bool) {
 	}
 	pieces := make([]Piece, len(plan.Layout.Items))
 	errs := parallel.Map(len(pieces), func(i int) error {
-		item, err := plan.Classify(in[start:c.end], i)
+		item, err := plan.Classify(in[start:c.End], i)
 		span := plan.Layout.Items[i]
-		pieces[i] = Piece{Start: start + span.Start, End: start + span.End, Form: Entry, Name: fmt.Sprintf("%s.items[%d]", name, i),
+		pieces[i] = Piece{Start: start + span.Start, End: start + span.End, Form: Entry, Name: node.PathIndex(name+".items", i),
 			Decode: item.Decode || !item.Valid, Service: item.Service}
 		return err
 	})
@@ -146,19 +147,11 @@ func listItemPieces(in []byte, c chunk, name string) ([]Piece, bool) {
 	return pieces, true
 }
 
-// nextLine is the offset after the line break that ends the line at off, or the text's end.
-func nextLine(in []byte, off int) int {
-	if i := bytes.IndexByte(in[off:], '\n'); i >= 0 {
-		return off + i + 1
-	}
-	return len(in)
-}
-
 // readResourceList scans a ResourceList's items, or takes it whole when its text is not one
 // itemscan understands.
 func readResourceList(in []byte) (*Input, error) {
 	plan, err := itemscan.Scan(in)
-	if err == nil && hasKey(plan.Keys, "results") {
+	if err == nil && slices.Contains(plan.Keys, "results") {
 		err = errors.New("the input has results, which the new ones join")
 	}
 	if err != nil {
@@ -173,7 +166,7 @@ func readResourceList(in []byte) (*Input, error) {
 	errs := parallel.Map(len(plan.Layout.Items), func(i int) error {
 		item, err := plan.Classify(in, i)
 		span := plan.Layout.Items[i]
-		input.Pieces[i] = Piece{Start: span.Start, End: span.End, Form: Entry, Name: fmt.Sprintf("items[%d]", i),
+		input.Pieces[i] = Piece{Start: span.Start, End: span.End, Form: Entry, Name: node.PathIndex("items", i),
 			Decode: item.Decode || !item.Valid, Service: item.Service}
 		return err
 	})
@@ -230,14 +223,14 @@ func (in *Input) Decode(p Piece) (*yaml.Node, error) {
 		if p.Form == Entry && len(doc.Content) == 1 && len(doc.Content[0].Content) == 1 {
 			root = doc.Content[0].Content[0] // paths from the item, not from the list of one
 		}
-		if path, n := node.FirstDuplicate(root, ""); n != nil {
+		if path, n := node.FirstDuplicate(root); n != nil {
 			err = fmt.Errorf("line %d: %s appears twice; YAML parsers disagree on which one counts, so give it once", n.Line, path)
 		} else if r := firstRefusal(root); r != nil {
 			err = fmt.Errorf("line %d: %s", r.at.Line, r.why)
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s is not valid YAML: %s", p.Name, inputLines(err.Error(), bytes.Count(in.Text[:p.Start], []byte{'\n'})))
+		return nil, fmt.Errorf("%s is not valid YAML: %s", p.Name, inputLines(err.Error(), yamltext.LinesBefore(in.Text, p.Start)))
 	}
 	return doc, nil
 }
@@ -264,37 +257,21 @@ func (in *Input) checkItemSizes(doc *yaml.Node) error {
 	if items == nil || items.Kind != yaml.SequenceNode {
 		return nil
 	}
-	starts := lineOffsets(in.Text, items.Content)
+	lines := make([]int, len(items.Content))
+	for i, item := range items.Content {
+		lines[i] = item.Line
+	}
+	starts := yamltext.LineStarts(in.Text, lines)
 	for i, start := range starts {
 		end := len(in.Text)
 		if i+1 < len(starts) {
 			end = starts[i+1]
 		}
 		if end-start > MaxObject {
-			return &TooLargeError{Name: fmt.Sprintf("items[%d]", i), Size: end - start}
+			return &TooLargeError{Name: node.PathIndex("items", i), Size: end - start}
 		}
 	}
 	return nil
-}
-
-// lineOffsets is the offset of the start of each node's line, in one pass over text; the nodes
-// are in text order.
-func lineOffsets(text []byte, nodes []*yaml.Node) []int {
-	offsets := make([]int, len(nodes))
-	line, off := 1, 0
-	for i, n := range nodes {
-		for line < n.Line && off < len(text) {
-			next := bytes.IndexByte(text[off:], '\n')
-			if next < 0 {
-				off = len(text)
-				break
-			}
-			off += next + 1
-			line++
-		}
-		offsets[i] = off
-	}
-	return offsets
 }
 
 // lineNumber is how yaml.v3 and Decode name a line in an error.
@@ -350,33 +327,4 @@ func checkHeader(root *yaml.Node) error {
 		}
 	}
 	return fmt.Errorf("ResourceList apiVersion %q is not supported; allowed %s, %s", apiVersion, apiVersions[0], apiVersions[1])
-}
-
-func hasKey(keys []string, key string) bool {
-	for _, k := range keys {
-		if k == key {
-			return true
-		}
-	}
-	return false
-}
-
-// looksLikeResourceList spots a ResourceList from its first top-level kind, without parsing.
-func looksLikeResourceList(in []byte) bool {
-	for len(in) > 0 {
-		line := in
-		if i := bytes.IndexByte(in, '\n'); i >= 0 {
-			line, in = in[:i], in[i+1:]
-		} else {
-			in = nil
-		}
-		if bytes.HasPrefix(line, []byte("kind:")) {
-			kind := bytes.Trim(bytes.TrimSpace(bytes.TrimSuffix(line[len("kind:"):], []byte("\r"))), `"'`)
-			if i := bytes.Index(kind, []byte(" #")); i >= 0 {
-				kind = bytes.TrimSpace(kind[:i])
-			}
-			return string(kind) == "ResourceList"
-		}
-	}
-	return false
 }

@@ -23,6 +23,10 @@ func TestRead(t *testing.T) {
 		{"a stream: one piece a document", "a: 1\n---\nb: 2\n...\nc: 3\n", "document:document 1:true document:document 2:true document:document 3:true"},
 		{"comments before the first marker belong to the first document", "# head\n---\na: 1\n", "document:document 1:true"},
 		{"nothing", "", ""},
+		{"a % line that continues a quoted scalar is no directive: one document, as yaml.v3 reads it",
+			"metadata:\n  annotations:\n    a: \"x\n%not a directive\"\n", "document:document 1:true"},
+		{"a %YAML directive after a document with no end marker starts the next",
+			"a: 1\n%YAML 1.1\n---\nb: 2\n", "document:document 1:true document:document 2:true"},
 		{"a document whose first kind line says ResourceList is a stream when it is not one", "kind: ResourceList\n 00\n", "document:document 1:true"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,6 +52,19 @@ func TestDecodeNamesTheInputsLine(t *testing.T) {
 	}
 	_, err = in.Decode(in.Pieces[1])
 	if err == nil || !strings.Contains(err.Error(), "document 2 is not valid YAML: line 4: b appears twice") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// A key given twice is named in the API's notation: a label key holding dots in brackets, not
+// split at its dots.
+func TestDecodeNamesADottedKeyInBrackets(t *testing.T) {
+	in, err := Read([]byte("metadata:\n  labels:\n    app.kubernetes.io/name: a\n    app.kubernetes.io/name: b\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = in.Decode(in.Pieces[0])
+	if err == nil || !strings.Contains(err.Error(), "line 4: metadata.labels[app.kubernetes.io/name] appears twice") {
 		t.Errorf("got %v", err)
 	}
 }

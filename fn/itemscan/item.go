@@ -1,6 +1,10 @@
 package itemscan
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
+)
 
 // itemScanner reads one item line by line and checks it against the block YAML subset this
 // package understands: block mappings and lists nested by indentation, keys that are plain or
@@ -135,7 +139,7 @@ func (s *itemScanner) blockContent(line []byte, ind int) bool {
 
 // structure places a content line in the open collections.
 func (s *itemScanner) structure(line []byte, ind int) bool {
-	dash := isDash(line, ind)
+	dash := yamltext.Dash(line, ind)
 	if p := s.pending; p.set {
 		s.pending = pending{}
 		switch {
@@ -179,12 +183,12 @@ func (s *itemScanner) atItemTop() bool { return len(s.stack) == 2 && !s.stack[1]
 // entry reads a list entry: `-`, then nothing, a comment, a `key: ...` opening a mapping, or a
 // value.
 func (s *itemScanner) entry(line []byte, ind int) bool {
-	i := skipSpaces(line, ind+1)
+	i := yamltext.SkipSpaces(line, ind+1)
 	if i == len(line) || line[i] == '#' {
 		s.pending = pending{set: true, indent: ind}
 		return true
 	}
-	if isDash(line, i) {
+	if yamltext.Dash(line, i) {
 		return false // a list in a list on one line
 	}
 	if name, after, ok := blockKey(line, i); ok {
@@ -212,7 +216,7 @@ func (s *itemScanner) keyValue(line []byte, name keyName, after, ind int) bool {
 	if s.atItemTop() {
 		f = s.topLevelField(name)
 	}
-	i := skipSpaces(line, after)
+	i := yamltext.SkipSpaces(line, after)
 	if i == len(line) || line[i] == '#' {
 		s.pending = pending{set: true, fromKey: true, indent: ind, key: name}
 		s.noteForService(name, nil)

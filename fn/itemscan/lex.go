@@ -1,36 +1,14 @@
 package itemscan
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
+)
 
 // The functions here read one line (without its newline) from index i. They accept only forms
 // whose meaning is certain; "not ok" means "not understood", never "invalid". Lines of items
 // reach them only without tabs (itemScanner.line).
-
-func indentation(line []byte) int {
-	i := 0
-	for i < len(line) && line[i] == ' ' {
-		i++
-	}
-	return i
-}
-
-func skipSpaces(line []byte, i int) int {
-	for i < len(line) && line[i] == ' ' {
-		i++
-	}
-	return i
-}
-
-// isDash reports whether a list entry's dash is at i: `-` alone or followed by a space.
-func isDash(line []byte, i int) bool {
-	return i < len(line) && line[i] == '-' && (i+1 == len(line) || line[i+1] == ' ')
-}
-
-// endsValue reports whether only spaces, or spaces and then a comment, follow i.
-func endsValue(line []byte, i int) bool {
-	j := skipSpaces(line, i)
-	return j == len(line) || line[j] == '#' && j > i
-}
 
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
@@ -113,13 +91,13 @@ func scalarValue(line []byte, i int) (scalar, bool) {
 		if j < len(line) && (line[j] == '-' || line[j] == '+') {
 			j++
 		}
-		return scalar{block: true}, endsValue(line, j)
+		return scalar{block: true}, yamltext.EndsValue(line, j)
 	case '"', '\'':
 		j, exact, ok := quoted(line, i)
-		return scalar{exact: exact, text: line[i+1 : max(j-1, i+1)]}, ok && endsValue(line, j)
+		return scalar{exact: exact, text: line[i+1 : max(j-1, i+1)]}, ok && yamltext.EndsValue(line, j)
 	case '[', '{':
 		j, ok := flowCollection(line, i, 0)
-		return scalar{text: line[i:max(j, i)]}, ok && endsValue(line, j)
+		return scalar{text: line[i:max(j, i)]}, ok && yamltext.EndsValue(line, j)
 	}
 	if !plainStart(line, i) {
 		return scalar{}, false
@@ -143,29 +121,30 @@ func scalarValue(line []byte, i int) (scalar, bool) {
 
 // quoted reads a single- or double-quoted scalar that closes on this line; j is past the closing
 // quote. Double-quoted escapes are limited to the one-character ones yaml.v3 knows (YAML 1.1:
-// no `\/`).
+// no `\/`); a tab inside is not understood.
 func quoted(line []byte, i int) (j int, exact bool, ok bool) {
-	q := line[i]
-	exact = true
-	for j = i + 1; j < len(line); j++ {
-		c := line[j]
-		switch {
-		case c == '\t':
-			return 0, false, false
-		case c == q && q == '\'' && j+1 < len(line) && line[j+1] == '\'':
-			exact = false
-			j++
-		case c == q:
-			return j + 1, exact, true
-		case c == '\\' && q == '"':
-			if j+1 == len(line) || bytes.IndexByte([]byte(`0abtnvfre "'\N_LP`), line[j+1]) < 0 {
-				return 0, false, false
-			}
-			exact = false
-			j++
-		}
+	if j = yamltext.QuotedEnd(line, i); j < 0 {
+		return 0, false, false
 	}
-	return 0, false, false
+	inner := line[i+1 : j-1]
+	if bytes.IndexByte(inner, '\t') >= 0 {
+		return 0, false, false
+	}
+	if line[i] == '\'' {
+		return j, !bytes.Contains(inner, []byte("''")), true
+	}
+	exact = true
+	for k := bytes.IndexByte(inner, '\\'); k >= 0 && k < len(inner); k++ {
+		if inner[k] != '\\' {
+			continue
+		}
+		if bytes.IndexByte([]byte(`0abtnvfre "'\N_LP`), inner[k+1]) < 0 {
+			return 0, false, false
+		}
+		exact = false
+		k++
+	}
+	return j, exact, true
 }
 
 // flowCollection reads a flow list or mapping that closes on this line: entries are plain
@@ -176,7 +155,7 @@ func flowCollection(line []byte, i, depth int) (int, bool) {
 	if line[i] == '{' {
 		closing = '}'
 	}
-	j := skipSpaces(line, i+1)
+	j := yamltext.SkipSpaces(line, i+1)
 	if j < len(line) && line[j] == closing {
 		return j + 1, true
 	}
@@ -197,12 +176,12 @@ func flowCollection(line []byte, i, depth int) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		j = skipSpaces(line, j)
+		j = yamltext.SkipSpaces(line, j)
 		switch {
 		case j < len(line) && line[j] == closing:
 			return j + 1, true
 		case j < len(line) && line[j] == ',':
-			j = skipSpaces(line, j+1)
+			j = yamltext.SkipSpaces(line, j+1)
 			if j >= len(line) || line[j] == closing {
 				return 0, false // a trailing comma
 			}
@@ -244,7 +223,7 @@ func flowPair(line []byte, j, depth int) (int, bool) {
 	case j < len(line) && (line[j] == ',' || line[j] == '}'):
 		return j, true
 	case j < len(line) && line[j] == ' ':
-		return flowNode(line, skipSpaces(line, j), depth)
+		return flowNode(line, yamltext.SkipSpaces(line, j), depth)
 	}
 	return 0, false
 }

@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/node"
+	"github.com/sticky-services/set-session-affinity/fn/yamltext"
 )
 
 // Span is a byte range [Start, End) of the input.
@@ -56,7 +57,7 @@ func Scan(in []byte) (*Plan, error) {
 	switch {
 	case len(in) == 0 || in[len(in)-1] != '\n':
 		return nil, errors.New("the input does not end with a newline")
-	case bytes.HasPrefix(in, []byte("\xef\xbb\xbf")):
+	case bytes.HasPrefix(in, []byte(yamltext.BOM)):
 		return nil, errors.New("the input starts with a byte order mark")
 	case bytes.IndexByte(in, '\r') >= 0:
 		return nil, errors.New("the input has carriage returns") // the scan reads lines ending in \n
@@ -119,13 +120,13 @@ func (p *Plan) read(s *itemScanner, in []byte, i int) error {
 	span := in[p.Layout.Items[i].Start:p.Layout.Items[i].End]
 	tabs, err := checkBytes(span)
 	if err != nil {
-		return fmt.Errorf("items[%d]: %w", i, err)
+		return fmt.Errorf("%s: %w", node.PathIndex("items", i), err)
 	}
 	s.reset(p.Layout.DashCol, tabs)
-	for len(span) > 0 {
-		end := bytes.IndexByte(span, '\n')
-		s.line(span[:end], indentation(span[:end]))
-		span = span[end+1:]
+	for pos := 0; pos < len(span); {
+		line, next := yamltext.Line(span, pos)
+		s.line(line, yamltext.Indentation(line))
+		pos = next
 	}
 	return nil
 }
@@ -218,15 +219,19 @@ func (s *scanner) scanLines() error {
 	in := s.in
 	s.dashCol = -1
 	for pos, n := 0, 1; pos < len(in); n++ {
-		end := pos + bytes.IndexByte(in[pos:], '\n')
-		line := in[pos:end]
+		if col, ok := s.ownColumn(); ok {
+			if next, lines := yamltext.Deeper(in, pos, col); lines > 0 {
+				s.countRegion(pos, lines)
+				pos, n = next, n+lines-1
+				continue
+			}
+		}
+		line, next := yamltext.Line(in, pos)
 		if err := s.line(line, pos, n); err != nil {
 			return fmt.Errorf("line %d: %w", n, err)
 		}
-		if s.inItems && pos >= s.region.Start {
-			s.regionLines++
-		}
-		pos = end + 1
+		s.countRegion(pos, 1)
+		pos = next
 	}
 	if s.inItems {
 		s.endItems(len(in))
@@ -237,15 +242,35 @@ func (s *scanner) scanLines() error {
 	return nil
 }
 
+// ownColumn is, once a top-level key or the first item has been read, the column at or left of
+// which a line means something to the scan: lines indented deeper are the content of the entry
+// or item before them, which the scan passes (line says no more of them).
+func (s *scanner) ownColumn() (int, bool) {
+	switch {
+	case s.inItems && !s.flowList && s.dashCol >= 0:
+		return s.dashCol, true
+	case !s.inItems && len(s.keys) > 0:
+		return 0, true
+	}
+	return 0, false
+}
+
+// countRegion counts the lines from pos that are the items' region, which the skeleton leaves out.
+func (s *scanner) countRegion(pos, lines int) {
+	if s.inItems && pos >= s.region.Start {
+		s.regionLines += lines
+	}
+}
+
 func (s *scanner) line(line []byte, pos, n int) error {
-	ind := indentation(line)
+	ind := yamltext.Indentation(line)
 	if ind == len(line) || line[ind] == '#' {
 		return nil // blank or a comment
 	}
 	if ind == 0 && line[0] == '\t' {
 		return errors.New("a tab starts the line")
 	}
-	if ind == 0 && !isDash(line, 0) {
+	if ind == 0 && !yamltext.Dash(line, 0) {
 		if s.inItems {
 			s.endItems(pos)
 		}
@@ -260,9 +285,9 @@ func (s *scanner) line(line []byte, pos, n int) error {
 	switch {
 	case s.flowList:
 		return errors.New("content after `items: []`")
-	case s.dashCol < 0 && !isDash(line, ind):
+	case s.dashCol < 0 && !yamltext.Dash(line, ind):
 		return errors.New("the items do not start with a dash")
-	case s.dashCol < 0 || ind == s.dashCol && isDash(line, ind):
+	case s.dashCol < 0 || ind == s.dashCol && yamltext.Dash(line, ind):
 		s.dashCol = ind
 		s.items = append(s.items, Span{Start: pos})
 	case ind <= s.dashCol:
@@ -272,7 +297,7 @@ func (s *scanner) line(line []byte, pos, n int) error {
 }
 
 func (s *scanner) topLevelKey(line []byte, pos, n int) error {
-	if bytes.HasPrefix(line, []byte("---")) || bytes.HasPrefix(line, []byte("...")) || line[0] == '%' {
+	if yamltext.Marker(line, yamltext.DirectivesEnd) || yamltext.Marker(line, yamltext.DocumentEnd) || yamltext.Directive(line) {
 		return errors.New("a document marker or directive")
 	}
 	name, after, ok := plainKey(line, 0)
@@ -289,11 +314,11 @@ func (s *scanner) topLevelKey(line []byte, pos, n int) error {
 	s.itemsKey = len(s.keys) - 1
 	next := pos + len(line) + 1
 	s.region = Span{Start: next, End: next}
-	rest := line[skipSpaces(line, after):]
+	rest := line[yamltext.SkipSpaces(line, after):]
 	switch {
 	case len(rest) == 0 || rest[0] == '#':
 		s.inItems = true
-	case bytes.HasPrefix(rest, []byte("[]")) && endsValue(rest, 2):
+	case bytes.HasPrefix(rest, []byte("[]")) && yamltext.EndsValue(rest, 2):
 		s.inItems, s.flowList = true, true
 	default:
 		return errors.New("`items` is not a block list")
@@ -347,7 +372,7 @@ func (s *scanner) confirmKeys(skeleton []byte) (*yaml.Node, error) {
 	}
 	// Decoding into a node does not refuse a key given twice, as decoding into a value does: the
 	// whole-list decode then refuses it with its line.
-	if path, dup := node.FirstDuplicate(root, ""); dup != nil {
+	if path, dup := node.FirstDuplicate(root); dup != nil {
 		return nil, fmt.Errorf("%s is given twice", path)
 	}
 	return root, nil

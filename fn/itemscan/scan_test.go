@@ -66,6 +66,21 @@ func TestItemDecisions(t *testing.T) {
 	}
 }
 
+// A line that starts with `...` or `---` but not a marker (`...x: 1`) is a key to yaml.v3, and
+// to the scan; a marker is not understood, and the list is read whole.
+func TestScanReadsMarkersAsYAMLDoes(t *testing.T) {
+	for in, ok := range map[string]bool{
+		header + "...x: 1\n":   true,
+		header + "... # end\n": false,
+		header + "---\n":       false,
+		header + "%YAML 1.1\n": false,
+	} {
+		if _, err := Scan([]byte(in)); (err == nil) != ok {
+			t.Errorf("Scan(%q): error %v, want ok %v", in, err, ok)
+		}
+	}
+}
+
 func TestScanFindsItemsAndKeys(t *testing.T) {
 	in := header + "- a: 1\n  b:\n  - c\n# between\n\n- d: |\n    - e\n" + "functionConfig:\n  data: {}\n"
 	p, err := Scan([]byte(in))

@@ -3,8 +3,6 @@ package node
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -227,34 +225,9 @@ func Deref(n *yaml.Node) *yaml.Node {
 // key's second node; "" and nil when there is none. Linear in n's size: the path is written only
 // for the key found (a path built at every level would cost depth times key length at each, 795
 // MB for a 0.4 MB flow mapping 4,000 deep, issue 18.9).
-func FirstDuplicate(n *yaml.Node, path string) (string, *yaml.Node) {
-	var at Path
-	if path != "" {
-		at = Path{path}
-	}
-	return at.firstDuplicate(n)
+func FirstDuplicate(n *yaml.Node) (string, *yaml.Node) {
+	return Path(nil).firstDuplicate(n)
 }
-
-// Path is a field path kept as its parts while a tree is walked, written out only when needed.
-type Path []string
-
-// String writes the path: keys joined by dots, list indices in brackets.
-func (p Path) String() string {
-	var b strings.Builder
-	for i, part := range p {
-		if i > 0 && !strings.HasPrefix(part, "[") {
-			b.WriteByte('.')
-		}
-		b.WriteString(part)
-	}
-	return b.String()
-}
-
-// Index is the path of the list entry i under p.
-func (p Path) Index(i int) Path { return append(p, "["+strconv.Itoa(i)+"]") }
-
-// Key is the path of key under p.
-func (p Path) Key(key string) Path { return append(p, key) }
 
 func (p Path) firstDuplicate(n *yaml.Node) (string, *yaml.Node) {
 	if n.Kind == yaml.MappingNode {

@@ -7,7 +7,7 @@ package output
 
 import (
 	"bufio"
-	"bytes"
+	"errors"
 	"fmt"
 	"io"
 
@@ -58,13 +58,9 @@ func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, res
 		}
 		edits, tail = merge(edits, e), nil
 	}
-	lineBreak := "\n"
-	if bytes.HasSuffix(in.Text, []byte("\r\n")) {
-		lineBreak = "\r\n"
-	}
 	bw := bufio.NewWriterSize(stdout, 64<<10)
 	writeEdited(bw, in.Text, edits)
-	if err := report.WriteYAML(bw, tail, lineBreak); err != nil {
+	if err := report.WriteYAML(bw, tail, yamltext.FinalLineBreak(in.Text)); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
@@ -105,26 +101,17 @@ func ownResult(entry *yaml.Node) bool {
 }
 
 // appendable reports whether results can follow the list's last line as a top-level key: the
-// list is a block mapping at column 0 without results, and its text ends with a line break and
-// no end marker.
+// list is a block mapping at column 0 without results, and a line after its text belongs to it
+// (a list is one document, fn/input).
 func appendable(in *input.Input) bool {
-	t := in.Text
-	if len(t) == 0 || t[len(t)-1] != '\n' || in.Root.Style&yaml.FlowStyle != 0 || in.Root.Column != 1 || node.AsWritten(in.Root, "results") != nil {
-		return false
-	}
-	// A list is one document (fn/input), so an end marker can only be its last line of content.
-	for rest := bytes.TrimRight(t, " \t\r\n"); len(rest) > 0; {
-		line := rest[bytes.LastIndexByte(rest, '\n')+1:]
-		if trimmed := bytes.TrimLeft(line, " \t"); len(trimmed) > 0 && trimmed[0] != '#' {
-			return !yamltext.Marker(line, yamltext.DocumentEnd)
-		}
-		rest = bytes.TrimRight(rest[:len(rest)-len(line)], " \t\r\n")
-	}
-	return true
+	return in.Root.Style&yaml.FlowStyle == 0 && in.Root.Column == 1 && node.AsWritten(in.Root, "results") == nil &&
+		yamltext.Appendable(in.Text)
 }
 
-// resultsEdits writes the results into the list's root mapping: in place of the results it has,
-// which keep their place, anchor and style, and lose only this function's earlier entries.
+// resultsEdits writes the results into the list's root mapping: after the results it has, which
+// keep their place, anchor and style, and lose only this function's earlier entries. The entries
+// of other functions keep their bytes (edit.Entries); only where their text cannot be edited so is
+// the list written anew, as yaml.v3 reads it.
 func resultsEdits(in *input.Input, results fn.Results) ([]edit.Edit, error) {
 	resultsText, err := report.AppendYAML(nil, results)
 	if err != nil {
@@ -143,9 +130,16 @@ func resultsEdits(in *input.Input, results fn.Results) ([]edit.Edit, error) {
 	if i := keyIndex(in.Root, "results"); i < 0 {
 		node.Append(&after, "results", ours)
 	} else {
-		joined, err := join(in.Root, in.Root.Content[i+1], ours)
+		theirs := in.Root.Content[i+1]
+		joined, err := join(in.Root, theirs, ours)
 		if err != nil {
 			return nil, err
+		}
+		if theirs.Kind == yaml.SequenceNode {
+			es, err := edit.Entries(in.Text, in.Root, theirs, ownResult, ours.Content)
+			if !errors.Is(err, edit.ErrCannotEdit) {
+				return es, err
+			}
 		}
 		after.Content[i+1] = joined
 	}

@@ -52,7 +52,7 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 		if len(doc.Content) == 0 || node.IsNull(doc.Content[0]) {
 			continue
 		}
-		if _, dup := node.FirstDuplicate(doc.Content[0], ""); dup != nil {
+		if _, dup := node.FirstDuplicate(doc.Content[0]); dup != nil {
 			return nil, fmt.Errorf("line %d: a key twice", dup.Line)
 		}
 		// yaml.v3's own verdict on decoding into Go values (complex keys, merge keys with

@@ -452,7 +452,7 @@ func (r *job) objects(p input.Piece, doc *yaml.Node) ([]object, error) {
 	case input.WholeList:
 		if items := node.AsWritten(root, "items"); items != nil && items.Kind == yaml.SequenceNode {
 			for j, item := range items.Content {
-				add(fmt.Sprintf("items[%d]", j), item)
+				add(node.PathIndex("items", j), item)
 			}
 		}
 	default:
@@ -480,7 +480,7 @@ func listItems(name string, n *yaml.Node) []object {
 	var found []object
 	for j, item := range items.Content {
 		if node.Deref(item).Kind == yaml.MappingNode {
-			found = append(found, listItems(fmt.Sprintf("%s.items[%d]", name, j), item)...)
+			found = append(found, listItems(node.PathIndex(name+".items", j), item)...)
 		}
 	}
 	return found

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/sticky-services/set-session-affinity/fn/node"
 )
 
 // Auto is the value of the `provider` key (and the default) that reads each Service's provider
@@ -100,7 +102,7 @@ func (e Evidence) Path() string {
 	if e.Key == "" {
 		return "spec.loadBalancerClass"
 	}
-	return "metadata.annotations[" + e.Key + "]"
+	return node.AnnotationPath(e.Key)
 }
 
 // Families lists the signal families in the order of Signals.

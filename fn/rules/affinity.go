@@ -155,7 +155,7 @@ func (s *service) proxyAnnotation() (string, bool) {
 // says where the load balancer's own affinity is set.
 func warnProxied(s *service) {
 	if key, ok := s.proxyAnnotation(); ok {
-		s.warnf(annotationPath(key), "%s", s.profile().ProxyAdvice)
+		s.warnf(node.AnnotationPath(key), "%s", s.profile().ProxyAdvice)
 	}
 }
 

@@ -9,6 +9,12 @@ var badShapeCases = []ruleCase{
 		findings: []string{"error spec.externalTrafficPolicy"},
 	},
 	{
+		name:     "a key given twice is named in the API's notation, a key holding dots in brackets",
+		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    app.kubernetes.io/name: web\n    app.kubernetes.io/name: shop\nspec:\n  type: NodePort\n",
+		outcome:  Failed,
+		findings: []string{"error metadata.labels[app.kubernetes.io/name]"},
+	},
+	{
 		name:     "a port given as a string is refused",
 		in:       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: \"80\"\n",
 		outcome:  Failed,

@@ -92,7 +92,7 @@ func setProviderAnnotation(s *service, set provider.Set) {
 		value, err = mergeListItems(current, set.Items)
 	}
 	if err != nil {
-		s.errorf(annotationPath(set.Key), "%v", err)
+		s.errorf(node.AnnotationPath(set.Key), "%v", err)
 		return
 	}
 	sev := fn.Info
@@ -103,7 +103,7 @@ func setProviderAnnotation(s *service, set provider.Set) {
 	for _, legacy := range s.profile().Aliases(set.Key)[1:] {
 		if v := s.get("metadata", "annotations", legacy); v != nil {
 			node.Remove(s.get("metadata", "annotations"), legacy)
-			s.changed(fn.Warning, annotationPath(legacy), fmt.Sprintf("replaced by %s: %q, %s", set.Key, value, WhyLegacy),
+			s.changed(fn.Warning, node.AnnotationPath(legacy), fmt.Sprintf("replaced by %s: %q, %s", set.Key, value, WhyLegacy),
 				was(v))
 		}
 	}
@@ -189,10 +189,10 @@ func checkListeners(s *service) {
 		case err != nil:
 			if !reported[err.Error()] {
 				reported[err.Error()] = true
-				s.errorf(annotationPath(key), "malformed, so the controller rejects the Service: %v", err)
+				s.errorf(node.AnnotationPath(key), "malformed, so the controller rejects the Service: %v", err)
 			}
 		case slices.Contains(l.Proxying, proto):
-			s.errorf(annotationPath(key), "port %s has an %s listener, which proxies the connection, so nodes never see the client IP; use tcp:%s", written, proto, number)
+			s.errorf(node.AnnotationPath(key), "port %s has an %s listener, which proxies the connection, so nodes never see the client IP; use tcp:%s", written, proto, number)
 		case strings.EqualFold(proto, "udp") && s.profile().Persistence != nil && s.profile().Persistence.TCPOnly:
 			s.warnf(portPath(i, "protocol"), "port %s has a UDP listener: load-balancer persistence applies to TCP listeners only", written)
 		}
@@ -210,14 +210,14 @@ func setScheduler(s *service) {
 	switch {
 	case sch.Want == "" && ok && strings.EqualFold(value, sch.Suggest):
 	case sch.Want == "" && ok:
-		s.warnf(annotationPath(key), "scheduler %q: %s; set %q", value, sch.Advice, sch.Suggest)
+		s.warnf(node.AnnotationPath(key), "scheduler %q: %s; set %q", value, sch.Advice, sch.Suggest)
 	case sch.Want == "":
-		s.warnf(annotationPath(sch.Key), "not set: %s; set %q", sch.Advice, sch.Suggest)
+		s.warnf(node.AnnotationPath(sch.Key), "not set: %s; set %q", sch.Advice, sch.Suggest)
 	case s.specString("externalTrafficPolicy") != "Local":
 	case !ok:
 		s.setAnnotation(sch.Key, sch.Want, WhyScheduler)
 	case value != sch.Want:
-		s.warnf(annotationPath(key), "scheduler %q ignores the per-node weights that Local sets; %q is recommended", value, sch.Want)
+		s.warnf(node.AnnotationPath(key), "scheduler %q ignores the per-node weights that Local sets; %q is recommended", value, sch.Want)
 	}
 }
 
@@ -226,18 +226,18 @@ func checkAnnotations(s *service) {
 	p := s.profile()
 	for _, r := range p.Refusals {
 		if key, v, ok := s.providerAnnotation(r.Key); ok && (r.Value == "" || v == r.Value) {
-			s.errorf(annotationPath(key), "%q: %s", v, r.Why)
+			s.errorf(node.AnnotationPath(key), "%q: %s", v, r.Why)
 		}
 	}
 	for _, c := range p.Checks {
 		key, v, ok := s.providerAnnotation(c.Key)
 		if n, err := strconv.Atoi(v); ok && (err != nil || !c.Range.Contains(n)) {
-			s.errorf(annotationPath(key), "%q is not allowed: %s (%s %s)", v, c.Why, c.Range, c.Unit.Name)
+			s.errorf(node.AnnotationPath(key), "%q is not allowed: %s (%s %s)", v, c.Why, c.Range, c.Unit.Name)
 		}
 	}
 	for _, w := range p.Warnings {
 		if key, _, ok := s.providerAnnotation(w.Key); ok {
-			s.warnf(annotationPath(key), "has nothing to do with stickiness: %s", w.Why)
+			s.warnf(node.AnnotationPath(key), "has nothing to do with stickiness: %s", w.Why)
 		}
 	}
 }

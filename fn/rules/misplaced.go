@@ -42,14 +42,14 @@ const (
 // findMisplaced lists affinity keys under spec.selector (the vendor article's mistake) and beside spec.
 func findMisplaced(obj *yaml.Node) []misplacement {
 	var found []misplacement
-	collect := func(parent *yaml.Node, prefix, why string) {
+	collect := func(parent *yaml.Node, path, why string) {
 		for _, f := range node.Fields(parent) {
 			if _, ok := affinityPlace[f.Key]; ok {
-				found = append(found, misplacement{parent: parent, key: f.Key, at: prefix + f.Key, why: why})
+				found = append(found, misplacement{parent: parent, key: f.Key, at: node.PathField(path, f.Key), why: why})
 			}
 		}
 	}
-	collect(node.AsWritten(obj, "spec", "selector"), "spec.selector.", underSelector)
+	collect(node.AsWritten(obj, "spec", "selector"), "spec.selector", underSelector)
 	collect(obj, "", besideSpec)
 	return found
 }
@@ -170,7 +170,7 @@ func flatten(from string, place []string, v *yaml.Node) ([]leaf, error) {
 		if affinityChildren[place[len(place)-1]] != f.Key {
 			return nil, fmt.Errorf("unknown field %q; %s holds only %s", f.Key, specPath(place), affinityChildren[place[len(place)-1]])
 		}
-		more, err := flatten(from+"."+f.Key, append(append([]string{}, place...), f.Key), f.Value)
+		more, err := flatten(node.PathField(from, f.Key), append(append([]string{}, place...), f.Key), f.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -179,4 +179,10 @@ func flatten(from string, place []string, v *yaml.Node) ([]leaf, error) {
 	return leaves, nil
 }
 
-func specPath(place []string) string { return "spec." + strings.Join(place, ".") }
+func specPath(place []string) string {
+	path := "spec"
+	for _, name := range place {
+		path = node.PathField(path, name)
+	}
+	return path
+}

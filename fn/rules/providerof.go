@@ -70,7 +70,7 @@ type naming struct {
 func nameOf(svc *yaml.Node, cfg config.Config) (naming, bool) {
 	if v, ok := node.Scalar(node.AsWritten(svc, "metadata", "annotations", config.ProviderAnnotation)); ok {
 		if p, err := config.LookupOverride(v); err == nil {
-			return naming{profile: p, by: "annotation " + config.ProviderAnnotation, path: annotationPath(config.ProviderAnnotation),
+			return naming{profile: p, by: "annotation " + config.ProviderAnnotation, path: node.AnnotationPath(config.ProviderAnnotation),
 				fix: func(implied string) string {
 					return "remove annotation " + config.ProviderAnnotation + ", or set it to " + implied
 				}}, true

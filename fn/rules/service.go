@@ -111,7 +111,7 @@ func (s *service) setSpecString(key, want, why string) {
 	if v, ok := node.Scalar(cur); ok && v == want && cur.Tag == yaml.NodeTagString {
 		return
 	}
-	s.changed(replacing(cur, want), "spec."+key, why, change(cur, want))
+	s.changed(replacing(cur, want), node.PathField("spec", key), why, change(cur, want))
 	node.SetScalar(s.spec(), key, want, yaml.NodeTagString)
 }
 
@@ -137,7 +137,7 @@ func (s *service) setAnnotationAs(key, want, why string, sev fn.Severity) {
 		return
 	}
 	cur := s.get("metadata", "annotations", key)
-	s.changed(sev, annotationPath(key), why, change(cur, want))
+	s.changed(sev, node.AnnotationPath(key), why, change(cur, want))
 	node.SetScalar(node.EnsureMap(s.obj, "metadata", "annotations"), key, want, yaml.NodeTagString)
 }
 
@@ -182,8 +182,6 @@ func shown(n *yaml.Node) string {
 	return fmt.Sprint(valueOf(n))
 }
 
-func annotationPath(key string) string { return "metadata.annotations[" + key + "]" }
+func portPath(i int, field string) string { return node.PathField(portItemPath(i), field) }
 
-func portPath(i int, field string) string { return fmt.Sprintf("spec.ports[%d].%s", i, field) }
-
-func portItemPath(i int) string { return fmt.Sprintf("spec.ports[%d]", i) }
+func portItemPath(i int) string { return node.PathIndex("spec.ports", i) }

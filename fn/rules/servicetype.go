@@ -101,11 +101,11 @@ func checkClusterIP(s *service) {
 func checkNodePortType(s *service) {
 	for _, key := range []string{"healthCheckNodePort", "allocateLoadBalancerNodePorts", "loadBalancerClass", "loadBalancerSourceRanges"} {
 		if !node.IsNull(s.get("spec", key)) {
-			s.errorf("spec."+key, "may not be used when type is NodePort, so the API server rejects the Service; remove it, or set type: LoadBalancer")
+			s.errorf(node.PathField("spec", key), "may not be used when type is NodePort, so the API server rejects the Service; remove it, or set type: LoadBalancer")
 		}
 	}
 	if sourceRangesAnnotationInForce(s) {
-		s.errorf(annotationPath(SourceRangesAnnotation), "may not be used when type is NodePort, so the API server rejects the Service; remove it, or set type: LoadBalancer")
+		s.errorf(node.AnnotationPath(SourceRangesAnnotation), "may not be used when type is NodePort, so the API server rejects the Service; remove it, or set type: LoadBalancer")
 	}
 }
 
@@ -135,11 +135,11 @@ func loadBalancerSpecFields(s *service) []string {
 		case f.Key == "externalTrafficPolicy" && externalIPs != nil && len(externalIPs.Content) > 0:
 			// externalIPs make a ClusterIP Service externally accessible, and then it is allowed.
 		case LoadBalancerOnlySpecField(f.Key):
-			fields = append(fields, "spec."+f.Key)
+			fields = append(fields, node.PathField("spec", f.Key))
 		}
 	}
 	if sourceRangesAnnotationInForce(s) {
-		fields = append(fields, annotationPath(SourceRangesAnnotation))
+		fields = append(fields, node.AnnotationPath(SourceRangesAnnotation))
 	}
 	return fields
 }
@@ -151,7 +151,7 @@ func loadBalancerAnnotations(s *service) []string {
 	var annotations []string
 	for _, f := range node.Fields(s.get("metadata", "annotations")) {
 		if LoadBalancerAnnotation(f.Key) {
-			annotations = append(annotations, annotationPath(f.Key))
+			annotations = append(annotations, node.AnnotationPath(f.Key))
 		}
 	}
 	sort.Strings(annotations)

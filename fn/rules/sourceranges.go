@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"strconv"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -33,7 +32,7 @@ func checkSourceRanges(s *service) {
 		value, _ := s.annotation(SourceRangesAnnotation)
 		if value = strings.TrimSpace(value); value != "" {
 			for _, cidr := range strings.Split(value, ",") {
-				checkSourceRange(s, annotationPath(SourceRangesAnnotation), cidr)
+				checkSourceRange(s, node.AnnotationPath(SourceRangesAnnotation), cidr)
 			}
 		}
 		return
@@ -44,7 +43,7 @@ func checkSourceRanges(s *service) {
 	}
 	for i, r := range ranges.Content {
 		if v, ok := node.Scalar(r); ok {
-			checkSourceRange(s, "spec.loadBalancerSourceRanges["+strconv.Itoa(i)+"]", v)
+			checkSourceRange(s, node.PathIndex("spec.loadBalancerSourceRanges", i), v)
 		}
 	}
 }

@@ -40,7 +40,7 @@ func checkStringMap(s *service, path string, values *yaml.Node, skip map[string]
 		if _, ok := skip[f.Key]; ok {
 			continue
 		}
-		at := path + "[" + f.Key + "]"
+		at := node.PathKey(path, f.Key)
 		if node.IsNull(f.Value) {
 			// The API server reads null in a map of strings as "" and accepts it
 			// (TestAPIClaimsMatchTheServer in validator/), so this is no refusal.

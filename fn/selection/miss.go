@@ -46,7 +46,7 @@ func Misses(obj *yaml.Node, sel labels.Selector) []Miss {
 	misses := nearMisses(obj, sel)
 	for _, f := range node.Fields(node.AsWritten(obj, "metadata", "annotations")) {
 		if slices.Contains(Annotations, f.Key) {
-			misses = append(misses, Miss{Path: annotationPath(f.Key), Message: fmt.Sprintf(
+			misses = append(misses, Miss{Path: node.AnnotationPath(f.Key), Message: fmt.Sprintf(
 				"the Service is not selected by %s, so this per-Service annotation changes nothing; select the Service to make it sticky, or remove the annotation",
 				describe(sel))})
 		}
@@ -62,7 +62,7 @@ func UnknownAnnotations(obj *yaml.Node, sel labels.Selector) []Miss {
 		if !strings.HasPrefix(f.Key, Prefix) || slices.Contains(Annotations, f.Key) || isSelectorKey(sel, f.Key) {
 			continue
 		}
-		misses = append(misses, Miss{Path: annotationPath(f.Key), Message: unknownAnnotation(f.Key)})
+		misses = append(misses, Miss{Path: node.AnnotationPath(f.Key), Message: unknownAnnotation(f.Key)})
 	}
 	return misses
 }
@@ -141,7 +141,7 @@ func requirementMisses(r labels.Requirement, have labels.Set, annotations *yaml.
 	key := r.Key()
 	if v, ok := have[key]; ok {
 		if w := nearValue(v, wants); w != "" {
-			return []Miss{{Path: labelPath(key), Message: fmt.Sprintf(
+			return []Miss{{Path: node.LabelPath(key), Message: fmt.Sprintf(
 				"label %s is %q, not %q: a selector compares values exactly, so %s does not select this object; write %s: %q",
 				key, v, w, describe(sel), key, w)}}
 		}
@@ -150,13 +150,13 @@ func requirementMisses(r labels.Requirement, have labels.Set, annotations *yaml.
 	var misses []Miss
 	for k, v := range sortedSet(have) {
 		if nearKey(k, key) && (len(wants) == 0 || nearValue(v, wants) != "" || slices.Contains(wants, v)) {
-			misses = append(misses, Miss{Path: labelPath(k), Message: fmt.Sprintf(
+			misses = append(misses, Miss{Path: node.LabelPath(k), Message: fmt.Sprintf(
 				"label %s is not %s, the key %s reads, so this object is not selected; rename the label to %s",
 				k, key, describe(sel), key)})
 		}
 	}
 	if v, ok := node.Scalar(node.AsWritten(annotations, key)); ok && (len(wants) == 0 || slices.Contains(wants, v) || nearValue(v, wants) != "") {
-		misses = append(misses, Miss{Path: annotationPath(key), Message: fmt.Sprintf(
+		misses = append(misses, Miss{Path: node.AnnotationPath(key), Message: fmt.Sprintf(
 			"%s is an annotation, and a selector reads labels, so %s does not select this object; move it under metadata.labels",
 			key, describe(sel))})
 	}
@@ -284,9 +284,6 @@ func describe(sel labels.Selector) string {
 	}
 	return "the empty selector"
 }
-
-func labelPath(key string) string      { return "metadata.labels[" + key + "]" }
-func annotationPath(key string) string { return "metadata.annotations[" + key + "]" }
 
 // sortedSet iterates a label set in key order, so that results come in a stable order.
 func sortedSet(set labels.Set) func(func(string, string) bool) {

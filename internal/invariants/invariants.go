@@ -331,7 +331,7 @@ func readStream(in []byte) ([]*yaml.Node, error) {
 		if kind, _ := node.Scalar(node.AsDecoded(root, "kind")); kind == "ResourceList" {
 			return nil, errors.New("a ResourceList among documents")
 		}
-		if _, dup := node.FirstDuplicate(root, ""); dup != nil {
+		if _, dup := node.FirstDuplicate(root); dup != nil {
 			return nil, fmt.Errorf("line %d: a key twice", dup.Line)
 		}
 		if err := decodable(&doc); err != nil {

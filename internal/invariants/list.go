@@ -44,7 +44,7 @@ func readList(in []byte) (*list, error) {
 	if v, _ := node.Scalar(node.AsWritten(root, "apiVersion")); v != "config.kubernetes.io/v1" && v != "config.kubernetes.io/v1beta1" {
 		return nil, fmt.Errorf("ResourceList apiVersion %q", v)
 	}
-	if path, dup := node.FirstDuplicate(root, ""); dup != nil {
+	if path, dup := node.FirstDuplicate(root); dup != nil {
 		return nil, fmt.Errorf("%s twice", path)
 	}
 	if err := decodable(doc); err != nil {
