@@ -40,9 +40,6 @@ func NewSession(text []byte) *Session {
 // Diff is Diff for the session's next object. When it fails, the object is still the next one:
 // nothing of the attempt stays in the session.
 func (s *Session) Diff(before, after *yaml.Node) ([]Edit, error) {
-	if s.src.loneCR {
-		return nil, fmt.Errorf("%w: the text breaks a line with a lone carriage return", ErrCannotEdit)
-	}
 	s.undo = s.undo[:0]
 	edits, err := diff(&differ{src: s.src, step: indentStep(before), session: s, owner: -1}, before, after)
 	if err != nil {

@@ -245,7 +245,7 @@ func (d *differ) deletePair(b *yaml.Node, i int, flow bool) error {
 	}
 	// In a flow mapping take the comma after the pair, or, for the last pair, the one before it.
 	after := end
-	for after < len(t) && (t[after] == ' ' || t[after] == '\n') {
+	for after < len(t) && (t[after] == ' ' || t[after] == '\n' || t[after] == '\r') {
 		after++
 	}
 	if after < len(t) && t[after] == ',' {
@@ -257,7 +257,7 @@ func (d *differ) deletePair(b *yaml.Node, i int, flow bool) error {
 		return nil
 	}
 	before := start
-	for before > 0 && (t[before-1] == ' ' || t[before-1] == '\n') {
+	for before > 0 && (t[before-1] == ' ' || t[before-1] == '\n' || t[before-1] == '\r') {
 		before--
 	}
 	if before > 0 && t[before-1] == ',' {
@@ -382,7 +382,7 @@ func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
 		}
 		text = append(append(text, pair...), '\n')
 	}
-	if end == len(d.src.text) && text[len(text)-1] == '\n' && !bytes.HasSuffix(d.src.text, []byte("\n")) {
+	if end == len(d.src.text) && text[len(text)-1] == '\n' && !d.src.endsWithBreak() {
 		text = text[:len(text)-1]
 	}
 	d.add(end, end, text)

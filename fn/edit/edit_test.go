@@ -192,6 +192,21 @@ func TestDiff(t *testing.T) {
 		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
 		want:   "spec: !!map\n  type: NodePort # c\n  sessionAffinity: ClientIP\n",
 	}, {
+		name:   "a lone CR ends a line as yaml.v3 reads it: a value after one is replaced where it stands",
+		in:     "spec:\r  type: ClusterIP # c\r  x: 1\n  y: 2\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str) },
+		want:   "spec:\r  type: LoadBalancer # c\r  x: 1\n  y: 2\n",
+	}, {
+		name:   "a key added among lone-CR lines ends with a lone CR, among LF lines with LF",
+		in:     "metadata:\n  name: x\nspec:\r  type: NodePort\r",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "metadata:\n  name: x\nspec:\r  type: NodePort\r  sessionAffinity: ClientIP\r",
+	}, {
+		name:   "a key removed from lone-CR lines takes its line end along",
+		in:     "spec:\r  selector:\r    app: x\r    sessionAffinity: ClientIP\r  type: NodePort\n",
+		change: func(o *yaml.Node) { node.Remove(node.AsWritten(o, "spec", "selector"), "sessionAffinity") },
+		want:   "spec:\r  selector:\r    app: x\r  type: NodePort\n",
+	}, {
 		name: "an anchored mapping that gains a key keeps its anchor",
 		in:   "spec: &s # shared\n  type: NodePort\nx: *s\n",
 		change: func(o *yaml.Node) {

@@ -293,7 +293,7 @@ func (s *source) flowEnd(off int) (int, error) {
 				}
 			}
 		case '#':
-			if i > 0 && (t[i-1] == ' ' || t[i-1] == '\t' || t[i-1] == '\n') {
+			if i > 0 && (t[i-1] == ' ' || t[i-1] == '\t' || t[i-1] == '\n' || t[i-1] == '\r') {
 				i = s.lineEnd(i)
 			}
 		}

@@ -9,24 +9,23 @@ import (
 )
 
 // source is a text with its line starts indexed, so that yaml.v3's positions (1-based lines and
-// columns counted in characters) map to byte offsets.
+// columns counted in characters) map to byte offsets. A line ends where yaml.v3 ends one: at \n,
+// \r\n, or a lone \r (old Mac files, and texts pasted together from them).
 type source struct {
-	text   []byte
-	lines  []int // byte offset of each line's start
-	loneCR bool  // a \r not followed by \n: yaml.v3 sees a line break the lines do not
+	text  []byte
+	lines []int // byte offset of each line's start
+	cr    bool  // the text holds a \r: line ends are looked for the slow way
 }
 
 func newSource(text []byte) *source {
+	cr := bytes.IndexByte(text, '\r') >= 0
 	lines := make([]int, 1, bytes.Count(text, []byte{'\n'})+1)
 	for i, c := range text {
-		if c == '\n' {
+		if c == '\n' || c == '\r' && (i+1 == len(text) || text[i+1] != '\n') {
 			lines = append(lines, i+1)
 		}
 	}
-	// yaml.v3 breaks a line at a lone \r too; the lines here are cut at \n only, so positions in
-	// such a text would not match yaml.v3's (no editor writes one; old Mac files did).
-	loneCR := bytes.Count(text, []byte{'\r'}) != bytes.Count(text, []byte("\r\n"))
-	return &source{text: text, lines: lines, loneCR: loneCR}
+	return &source{text: text, lines: lines, cr: cr}
 }
 
 // offset is the byte offset of n's position.
@@ -36,7 +35,7 @@ func (s *source) offset(n *yaml.Node) (int, error) {
 	}
 	off := s.lines[n.Line-1]
 	for col := 1; col < n.Column; col++ {
-		if off >= len(s.text) || s.text[off] == '\n' {
+		if off >= len(s.text) || s.text[off] == '\n' || s.text[off] == '\r' {
 			return 0, fmt.Errorf("%w: column %d is past the end of line %d", ErrCannotEdit, n.Column, n.Line)
 		}
 		_, size := utf8.DecodeRune(s.text[off:])
@@ -67,44 +66,68 @@ func (s *source) lineCount() int {
 	return len(s.lines)
 }
 
-// lineEnd is the offset of the line break (\n or \r\n) ending the line that holds off, or the
-// text's end.
+// lineEnd is the offset of the line break (\n, \r\n or a lone \r) ending the line that holds
+// off, or the text's end.
 func (s *source) lineEnd(off int) int {
-	i := bytes.IndexByte(s.text[off:], '\n')
-	if i < 0 {
+	if s.cr {
+		if i := bytes.IndexAny(s.text[off:], "\r\n"); i >= 0 {
+			return off + i
+		}
 		return len(s.text)
 	}
-	if i > 0 && s.text[off+i-1] == '\r' {
-		i--
-	}
-	return off + i
-}
-
-// nextLine is the offset of the line after the one that holds off, or the text's end.
-func (s *source) nextLine(off int) int {
 	if i := bytes.IndexByte(s.text[off:], '\n'); i >= 0 {
-		return off + i + 1
+		return off + i
 	}
 	return len(s.text)
 }
 
-// lineBreaks writes text's line breaks as the line it goes into (or, at a line's start, the line
-// it follows) ends: one text may mix CRLF and LF documents, and each keeps its own.
-func (s *source) lineBreaks(off int, text []byte) []byte {
-	if !s.crlfAt(off) {
-		return text
-	}
-	return bytes.ReplaceAll(text, []byte("\n"), []byte("\r\n"))
+// nextLine is the offset of the line after the one that holds off, or the text's end.
+func (s *source) nextLine(off int) int {
+	end := s.lineEnd(off)
+	return end + len(s.breakAt(end))
 }
 
-// crlfAt reports whether the line break nearest before or at off's line is \r\n.
-func (s *source) crlfAt(off int) bool {
+// breakAt is the line break that starts at off: \n, \r\n, \r, or none at the text's end.
+func (s *source) breakAt(off int) []byte {
+	switch {
+	case off >= len(s.text):
+		return nil
+	case s.text[off] == '\r' && off+1 < len(s.text) && s.text[off+1] == '\n':
+		return s.text[off : off+2]
+	}
+	return s.text[off : off+1]
+}
+
+// endsWithBreak reports whether the text's last line ends with a line break.
+func (s *source) endsWithBreak() bool {
+	n := len(s.text)
+	return n > 0 && (s.text[n-1] == '\n' || s.text[n-1] == '\r')
+}
+
+// lineBreaks writes text's line breaks as the line it goes into (or, at a line's start, the line
+// it follows) ends: one text may mix CRLF, LF and lone CR lines, and each part keeps its own.
+func (s *source) lineBreaks(off int, text []byte) []byte {
+	if !s.cr {
+		return text
+	}
+	if br := s.breakNear(off); string(br) != "\n" {
+		return bytes.ReplaceAll(text, []byte("\n"), br)
+	}
+	return text
+}
+
+// breakNear is the line break nearest before or at off's line: the one ending the line this text
+// follows when off starts a line or is on the last line, else the one ending off's line. \n when
+// the text has none.
+func (s *source) breakNear(off int) []byte {
 	i := s.lineOf(off)
 	if i > 0 && (off == s.lines[i] || s.lineEnd(off) == len(s.text)) {
 		i-- // the line this text follows, or the last one with a break
 	}
-	end := s.lineEnd(s.lines[i])
-	return end < len(s.text) && s.text[end] == '\r'
+	if br := s.breakAt(s.lineEnd(s.lines[i])); br != nil {
+		return br
+	}
+	return []byte("\n")
 }
 
 // column is off's distance in characters from its line's start.

@@ -52,7 +52,8 @@ func textLayerCases() []diffCase {
 			diffCase{name: "text layer List: " + name, in: []byte("apiVersion: v1\nkind: List\nitems:\n" + item)})
 	}
 	for _, c := range cases[:len(cases):len(cases)] {
-		cases = append(cases, diffCase{name: c.name + ", CR line ends", in: bytes.ReplaceAll(c.in, []byte("\n"), []byte("\r"))})
+		cases = append(cases, diffCase{name: c.name + ", CR line ends", in: bytes.ReplaceAll(c.in, []byte("\n"), []byte("\r"))},
+			diffCase{name: c.name + ", CR and LF line ends", in: halfCR(c.in)})
 	}
 	for name, head := range streamMarkerInputs {
 		cases = append(cases, diffCase{name: "text layer stream: " + name, in: []byte(head + streamMarkerService)})
@@ -61,6 +62,14 @@ func textLayerCases() []diffCase {
 		in: []byte("\ufeff%YAML 1.1\n---\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- " +
 			strings.TrimSuffix(strings.ReplaceAll(streamMarkerService, "\n", "\n  "), "  "))})
 	return cases
+}
+
+// halfCR is text with its first half of line breaks written as a lone \r: a file pasted together
+// from an old Mac file and a newer one.
+func halfCR(text []byte) []byte {
+	lines := bytes.SplitAfter(text, []byte("\n"))
+	head := bytes.Join(lines[:len(lines)/2], nil)
+	return append(bytes.ReplaceAll(head, []byte("\n"), []byte("\r")), bytes.Join(lines[len(lines)/2:], nil)...)
 }
 
 // TestMarkersAndDirectivesYAMLv3ReadsAreRead (issues 18.17-19): a byte order mark before
@@ -200,6 +209,32 @@ func TestCROnlyLineEndsComeBackAsCR(t *testing.T) {
 		out, errOut, code := runStream(t, cr(in))
 		if code != 0 || wantCode != 0 || errOut != wantErr || out != cr(want) {
 			t.Errorf("exit %d, stderr %q, stdout %q; want %q", code, errOut, out, cr(want))
+		}
+	}
+}
+
+// TestCRAndLFLineEndsInOneTextAreEditedInPlace: a text whose lines end with a lone \r in one
+// part and \n (or \r\n) in another was cut at \n only while yaml.v3 breaks lines at the lone \r
+// too, so every position was off: the edit landed on the wrong line ("the edited text does not say
+// what the rules wrote", or "no position" in a ResourceList). Each part now keeps its line ends,
+// and what is added takes those of the line it follows.
+func TestCRAndLFLineEndsInOneTextAreEditedInPlace(t *testing.T) {
+	head := "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\n"
+	spec := "spec:\n  type: NodePort # the type\n\n  ports: [{port: 80}]\n"
+	cr := func(s string) string { return strings.ReplaceAll(s, "\n", "\r") }
+	crlf := func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
+	for name, tc := range map[string]struct{ in, want string }{
+		"CR, then LF":   {cr(head) + spec, cr(head) + spec + compliantTail},
+		"LF, then CR":   {head + cr(spec), head + cr(spec+compliantTail)},
+		"CR, then CRLF": {cr(head) + crlf(spec), cr(head) + crlf(spec+compliantTail)},
+		"CRLF, then CR": {crlf(head) + cr(spec), crlf(head) + cr(spec+compliantTail)},
+		"CR, then LF, with a document after": {cr(head) + spec + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+			cr(head) + spec + compliantTail + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"},
+	} {
+		out, errOut, code := runStream(t, tc.in)
+		o, err := Process([]byte(tc.in), StreamOptions{})
+		if err != nil || code != 0 || out != tc.want || o.Rewritten != 0 {
+			t.Errorf("%s: exit %d, stderr %q, stdout %q; want %q", name, code, errOut, out, tc.want)
 		}
 	}
 }
