@@ -28,9 +28,8 @@ type Edit struct {
 // text's), into a text whose object at the same place reads as after. Only the fields that differ
 // are touched: a changed scalar is replaced where it stands (its key, comment and line stay), a new
 // key is added at the end of its mapping in the mapping's own indentation or flow style, a removed
-// key's lines go. before and after must be mappings. A change that cannot be written so (a value
-// behind a tag of its own such as !foo on a mapping, a block scalar that sets its indentation)
-// is ErrCannotEdit.
+// key's lines go. before and after must be mappings. A change that cannot be written so is
+// ErrCannotEdit.
 func Diff(text []byte, before, after *yaml.Node) ([]Edit, error) {
 	return NewSession(text).Diff(before, after)
 }

@@ -207,6 +207,31 @@ func TestDiff(t *testing.T) {
 		change: func(o *yaml.Node) { node.Remove(node.AsWritten(o, "spec", "selector"), "sessionAffinity") },
 		want:   "spec:\r  selector:\r    app: x\r  type: NodePort\n",
 	}, {
+		name:   "a mapping under a tag of its own gains keys inside it, its tag and comments kept",
+		in:     "spec: !custom # c\n  # head\n  type: NodePort # t\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec: !custom # c\n  # head\n  type: NodePort # t\n  sessionAffinity: ClientIP\n",
+	}, {
+		name: "a tag and an anchor on a mapping, in either order, stay before its entries",
+		in:   "a: !custom &x\n  k: 1\nb: &y !<tag:example.com,2000:m>\n  k: 1\nc: !custom {k: 1}\n",
+		change: func(o *yaml.Node) {
+			for _, k := range []string{"a", "b", "c"} {
+				node.SetScalar(node.AsWritten(o, k), "k", "2", yaml.NodeTagInt)
+				node.SetScalar(node.AsWritten(o, k), "n", "v", str)
+			}
+		},
+		want: "a: !custom &x\n  k: 2\n  n: v\nb: &y !<tag:example.com,2000:m>\n  k: 2\n  n: v\nc: !custom {k: 2, n: v}\n",
+	}, {
+		name:   "a mapping whose first key has a tag: the tag is the key's, the mapping's own comes before",
+		in:     "spec: !custom\n  !!str type: NodePort\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec: !custom\n  !!str type: NodePort\n  sessionAffinity: ClientIP\n",
+	}, {
+		name:   "a list under a tag of its own keeps it while its entries are edited",
+		in:     "ports: !custom # c\n- port: 80 # p\n  name: a\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "ports").Content[0], "name", "b", str) },
+		want:   "ports: !custom # c\n- port: 80 # p\n  name: b\n",
+	}, {
 		name: "an anchored mapping that gains a key keeps its anchor",
 		in:   "spec: &s # shared\n  type: NodePort\nx: *s\n",
 		change: func(o *yaml.Node) {
@@ -255,9 +280,6 @@ func TestDiffRefusesWhatItCannotWriteInPlace(t *testing.T) {
 		name, in string
 		change   func(obj *yaml.Node)
 	}{
-		{"a mapping under a tag of its own", "spec: !custom\n  type: NodePort\n", func(o *yaml.Node) {
-			node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", yaml.NodeTagString)
-		}},
 		{"a block scalar that sets its indentation", "spec:\n  type: |2\n     NodePort\n", func(o *yaml.Node) {
 			node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
 		}},
