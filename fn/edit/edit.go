@@ -120,11 +120,35 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 				return err
 			}
 		}
+		if b.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			return d.replaceBlockScalar(b, start, end, text)
+		}
 		d.add(start, end, text)
 		return nil
 	}
 	return errReplace
 }
+
+// replaceBlockScalar puts text in place of the block scalar b that stands at [start, end): the new
+// value takes the place of the header (`|2-`), whose comment stays on its line, and the lines of
+// the old value go.
+func (d *differ) replaceBlockScalar(b *yaml.Node, start, end int, text []byte) error {
+	header, err := d.src.start(b)
+	if err != nil {
+		return err
+	}
+	headerEnd := header
+	for headerEnd < len(d.src.text) && !isBlank(d.src.text[headerEnd]) {
+		headerEnd++
+	}
+	d.add(start, headerEnd, text)
+	if lineEnd := d.src.lineEnd(header); end > lineEnd {
+		d.add(lineEnd, end, nil)
+	}
+	return nil
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // mapping diffs two mappings key by key: common keys are diffed in place, removed keys deleted,
 // new keys added at the end.

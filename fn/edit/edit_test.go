@@ -177,6 +177,21 @@ func TestDiff(t *testing.T) {
 		change: func(o *yaml.Node) { node.AsWritten(o, "ports").Content[0].Content[1].Value = "b" },
 		want:   "ports:\n  - name: b\n    port: 80\n",
 	}, {
+		name:   "a block scalar that sets its indentation (|2) is replaced with all its lines",
+		in:     "spec:\n  type: |2 # c\n     Node\n\n    Port\n  # about x\n  x: 1\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str) },
+		want:   "spec:\n  type: LoadBalancer # c\n  # about x\n  x: 1\n",
+	}, {
+		name:   "an indentation indicator counts from the key, whatever the first line's indentation",
+		in:     "a:\n  b: >-1\n      x\n   y\n  c: 1\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "a"), "b", "z", str) },
+		want:   "a:\n  b: z\n  c: 1\n",
+	}, {
+		name:   "an indentation indicator in a list entry counts from its dash",
+		in:     "ports:\n- |2+\n    a\n\n- b\n",
+		change: func(o *yaml.Node) { node.AsWritten(o, "ports").Content[0].Value = "c" },
+		want:   "ports:\n- c\n\n- b\n",
+	}, {
 		name:   "an explicit key with no value is written as a plain pair (issue 18.7)",
 		in:     "spec:\n  ? sessionAffinity # c\n  type: NodePort\n",
 		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
@@ -280,7 +295,7 @@ func TestDiffRefusesWhatItCannotWriteInPlace(t *testing.T) {
 		name, in string
 		change   func(obj *yaml.Node)
 	}{
-		{"a block scalar that sets its indentation", "spec:\n  type: |2\n     NodePort\n", func(o *yaml.Node) {
+		{"a mapping with a key that is a list", "spec:\n  [a]: b\n  type: NodePort\n", func(o *yaml.Node) {
 			node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
 		}},
 	} {

@@ -435,18 +435,19 @@ func lastLeaf(b *yaml.Node) (*yaml.Node, int) {
 
 // blockScalarContentEnd is the end of the last line of the block scalar n whose header (| or >)
 // is at off, and whose key or entry dash is owner columns in: its content is the lines after the
-// header indented deeper than owner and at least as deep as its first line with content, and the
-// blank lines among them (YAML 1.2 §8.1.1.1). A header with an explicit indentation (|2), or an
-// owner not known (-1), is refused.
+// header indented at least as deep as its indentation, and the blank lines among them (YAML 1.2
+// §8.1.1.1). The indentation is owner plus the header's indentation indicator (`|2`), as libyaml
+// counts it, or else that of its first line with content, which must be deeper than owner. An
+// owner not known (-1) is refused.
 func (s *source) blockScalarContentEnd(n *yaml.Node, off, owner int) (int, error) {
-	header := s.text[off:s.lineEnd(off)]
-	if i := bytes.IndexByte(header, '#'); i >= 0 {
-		header = header[:i]
-	}
-	if owner < 0 || bytes.ContainsAny(header, "123456789") {
+	if owner < 0 {
 		return 0, fmt.Errorf("%w: the block scalar at %d:%d", ErrCannotEdit, n.Line, n.Column)
 	}
 	end, indent := s.lineEnd(off), owner+1
+	explicit := indentationIndicator(s.text[off:end])
+	if explicit > 0 {
+		indent = owner + explicit
+	}
 	for i := s.lineOf(off) + 1; i < s.lineCount(); i++ {
 		line := s.text[s.lines[i]:s.lineEnd(s.lines[i])]
 		content := bytes.TrimLeft(line, " ")
@@ -456,12 +457,26 @@ func (s *source) blockScalarContentEnd(n *yaml.Node, off, owner int) (int, error
 			continue // blank: content only when content follows
 		case ind < indent:
 			return end, nil
-		case end == s.lineEnd(off):
+		case end == s.lineEnd(off) && explicit == 0:
 			indent = ind // the first line with content sets the indentation
 		}
 		end = s.lineEnd(s.lines[i])
 	}
 	return end, nil
+}
+
+// indentationIndicator is the digit of a block scalar's header (`|2`, `>-1`, `|+4 # c`), 0 when
+// it has none.
+func indentationIndicator(header []byte) int {
+	for i := 1; i < len(header) && i <= 2; i++ {
+		switch c := header[i]; {
+		case c >= '1' && c <= '9':
+			return int(c - '0')
+		case c != '+' && c != '-':
+			return 0
+		}
+	}
+	return 0
 }
 
 // blockScalarEnd extends end over the lines of the block scalar n that blockEnd does not count:

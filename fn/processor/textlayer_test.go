@@ -20,6 +20,7 @@ var textLayerInputs = map[string]string{
 	// No comment on a tagged line here: the fuzz invariants re-encode the output with yaml.v3, which
 	// moves such a comment between the key and its tag, where it does not read.
 	"collections under tags of their own (18.7)":                  "apiVersion: v1\nkind: Service\nmetadata: !custom\n  name: web # the name\n  labels: !custom {" + sticky + "}\nspec: !custom\n  # the type\n  type: NodePort # t\n\n  ports: !custom [{port: 80}] # p\n",
+	"a block scalar that sets its indentation (|2)":               "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: |2- # the affinity\n     None\n\n  # a comment\n  ports: [{port: 80}]\n  note: |1\n    kept\n",
 	"an explicit key with no value (18.7)":                        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  ? sessionAffinity\n  ports: [{port: 80}]\n",
 	"a quoted annotation whose continuation is dedented (18.14)":  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\n  annotations:\n    a: \"x\n  y\"\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n",
 	"an apostrophe inside a plain scalar in flow (18.15)":         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec: {type: NodePort, ports: [{port: 80}], x: [it 's, b]}\n",
@@ -163,6 +164,32 @@ func TestCollectionsUnderACustomTagAreEditedInPlace(t *testing.T) {
 		"annotations, spec and ports of a LoadBalancer": {lb, strings.Replace(lb, "scheduler: rr # s\n",
 			"scheduler: rr # s\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"1800\"\n", 1) +
 			"  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n"},
+	} {
+		o, err := Process([]byte(tc.in), StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := runStream(t, tc.in)
+		if code != 0 || out != tc.want || o.Rewritten != 0 {
+			t.Errorf("%s: exit %d, stderr %q, %d written whole, stdout:\n%s\nwant:\n%s", name, code, errOut, o.Rewritten, out, tc.want)
+		}
+	}
+}
+
+// TestBlockScalarsThatSetTheirIndentationAreEditedInPlace: a block scalar with an indentation
+// indicator (`|2`, `>-1`) was refused by the edit, so its Service was written whole, comments and
+// blank lines lost. Its lines are where libyaml reads them, the indicator counted from its key;
+// the value is replaced in place, and the header's comment stays.
+func TestBlockScalarsThatSetTheirIndentationAreEditedInPlace(t *testing.T) {
+	in := textLayerInputs["a block scalar that sets its indentation (|2)"]
+	lb := "apiVersion: v1\nkind: Service\nmetadata:\n  name: lb # the name\n  labels: {" + sticky + "}\n" +
+		"  annotations:\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: >2- # t\n       60\n\n" +
+		"    # the scheduler\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: wrr # s\n" +
+		"spec:\n  type: LoadBalancer # t\n  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n  ports:\n  - port: 80 # p\n"
+	for name, tc := range map[string]struct{ in, want string }{
+		"sessionAffinity: |2-, and a |1 after it": {in, strings.Replace(in, "|2- # the affinity\n     None\n", "ClientIP # the affinity\n", 1) +
+			"  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n"},
+		"an annotation >2-": {lb, strings.Replace(lb, ">2- # t\n       60\n", "\"1800\" # t\n", 1)},
 	} {
 		o, err := Process([]byte(tc.in), StreamOptions{})
 		if err != nil {
