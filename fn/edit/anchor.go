@@ -58,12 +58,9 @@ func (s *Session) Diff(before, after *yaml.Node) ([]Edit, error) {
 func (s *Session) Rewrite(before, after *yaml.Node) ([]Edit, error) {
 	defer func() { s.calls++ }()
 	s.undo = s.undo[:0]
-	(&differ{session: s}).lose(before, "")
-	walkPaths(before, "", func(n *yaml.Node, _ string) {
-		if n.Kind == yaml.AliasNode {
-			s.handle(n)
-		}
-	})
+	d := &differ{session: s}
+	d.lose(before, "")
+	d.handleAliases(before, false)
 	return rewrite(s.src, before, after)
 }
 

@@ -93,7 +93,7 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 	defer func(outer bool) { d.json = outer }(d.json)
 	d.json = flow && jsonStyle(b, d.json)
 	switch {
-	case b.Kind == yaml.MappingNode && a.Kind == yaml.MappingNode && len(a.Content) > 0 && !hasMergeKey(b):
+	case b.Kind == yaml.MappingNode && a.Kind == yaml.MappingNode && len(a.Content) > 0:
 		return d.mapping(b, a, flow)
 	case b.Kind == yaml.SequenceNode && a.Kind == yaml.SequenceNode && len(a.Content) == len(b.Content):
 		path := d.path
@@ -151,15 +151,24 @@ func (d *differ) replaceBlockScalar(b *yaml.Node, start, end int, text []byte) e
 func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // mapping diffs two mappings key by key: common keys are diffed in place, removed keys deleted,
-// new keys added at the end.
+// new keys added at the end. Merge keys stay as written (merged).
 func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
+	if hasMergeKey(a) {
+		return errReplace // after says what it reads, not how it merges
+	}
+	merged, err := d.mergedOrExpanded(b, a, flow)
+	if err != nil {
+		return err
+	}
 	index := make(map[string]int, len(b.Content)/2)
 	for i := 0; i+1 < len(b.Content); i += 2 {
 		if b.Content[i].Kind != yaml.ScalarNode {
 			// Keys are matched and measured by their text; a mapping or a list as a key has none.
 			return fmt.Errorf("%w: a key at %d:%d is %s", ErrCannotEdit, b.Content[i].Line, b.Content[i].Column, node.Describe(b.Content[i]))
 		}
-		index[b.Content[i].Value] = i
+		if !isMergeKey(b.Content[i]) {
+			index[b.Content[i].Value] = i
+		}
 	}
 	kept := make(map[string]bool, len(a.Content)/2)
 	var added []*yaml.Node
@@ -167,16 +176,20 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 	defer func() { d.path = path }()
 	for i := 0; i+1 < len(a.Content); i += 2 {
 		key, value := a.Content[i], a.Content[i+1]
+		kept[key.Value] = true
 		j, ok := index[key.Value]
 		if !ok {
-			added = append(added, key, value)
+			if m := merged[key.Value]; m == nil || !node.Equal(m, value) {
+				added = append(added, key, value) // new, or to read otherwise than merged
+			}
 			continue
 		}
-		kept[key.Value] = true
 		d.path = join(path, key.Value)
 		d.owner = b.Content[j].Column - 1
+		made := len(d.edits)
 		err := d.node(b.Content[j+1], value, flow)
 		if errors.Is(err, errReplace) {
+			d.edits = d.edits[:made] // what the value's diff wrote goes with the value
 			err = d.replacePair(b.Content[j], b.Content[j+1], key, value, flow)
 		}
 		if err != nil {
@@ -184,8 +197,9 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 		}
 	}
 	for i := 0; i+1 < len(b.Content); i += 2 {
-		if !kept[b.Content[i].Value] {
+		if !isMergeKey(b.Content[i]) && !kept[b.Content[i].Value] {
 			d.lose(b.Content[i+1], join(path, b.Content[i].Value))
+			d.handleAliases(b.Content[i+1], false) // they go with it
 			if err := d.deletePair(b, i, flow); err != nil {
 				return err
 			}
@@ -200,6 +214,7 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 // replacePair writes a key and its value anew, from the key to the value's end.
 func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
 	d.lose(bv, d.path)
+	d.handleAliases(bv, false) // written out as what they read
 	start, end, err := d.pairSpan(bk, bv, flow)
 	if err != nil {
 		return err
@@ -260,10 +275,16 @@ func (d *differ) deletePair(b *yaml.Node, i int, flow bool) error {
 	t := d.src.text
 	if !flow {
 		lineStart := d.src.lines[d.src.lineOf(start)]
-		if len(bytes.TrimLeft(t[lineStart:start], " ")) != 0 {
+		switch before := t[lineStart:start]; {
+		case len(bytes.TrimLeft(before, " ")) == 0:
+			d.add(lineStart, d.src.nextLine(end), nil)
+		case entryDashes(before):
+			// The first key of a list entry (`- key: v`): the dash stays, and the entry's other
+			// keys, on the lines after it, are its mapping.
+			d.add(lineStart+bytes.LastIndexByte(before, '-')+1, d.src.lineEnd(end), nil)
+		default:
 			return fmt.Errorf("%w: the key at %d:%d shares its line with what comes before it", ErrCannotEdit, bk.Line, bk.Column)
 		}
-		d.add(lineStart, d.src.nextLine(end), nil)
 		return nil
 	}
 	// In a flow mapping take the comma after the pair, or, for the last pair, the one before it.
@@ -288,6 +309,18 @@ func (d *differ) deletePair(b *yaml.Node, i int, flow bool) error {
 	}
 	d.add(before, end, nil)
 	return nil
+}
+
+// entryDashes reports whether text, what stands before a key on its line, is list entries'
+// dashes only (`- `, `  - - `).
+func entryDashes(text []byte) bool {
+	fields := bytes.Fields(text)
+	for _, f := range fields {
+		if string(f) != "-" {
+			return false
+		}
+	}
+	return len(fields) > 0 && (text[len(text)-1] == ' ' || text[len(text)-1] == '\t')
 }
 
 // insert adds the pairs at the end of mapping b.
@@ -511,7 +544,7 @@ func setFlow(n *yaml.Node) {
 
 func hasMergeKey(m *yaml.Node) bool {
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Tag == "!!merge" {
+		if isMergeKey(m.Content[i]) {
 			return true
 		}
 	}

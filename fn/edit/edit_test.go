@@ -247,6 +247,54 @@ func TestDiff(t *testing.T) {
 		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "ports").Content[0], "name", "b", str) },
 		want:   "ports: !custom # c\n- port: 80 # p\n  name: b\n",
 	}, {
+		name:   "a merge key stays: a new key goes after the mapping's own, comments kept",
+		in:     "spec:\n  <<: {type: NodePort} # m\n  # c\n  ports: [{port: 80}] # p\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec:\n  <<: {type: NodePort} # m\n  # c\n  ports: [{port: 80}] # p\n  sessionAffinity: ClientIP\n",
+	}, {
+		name:   "a merged key that is to read otherwise gets a key of its own, which yaml.v3 reads first",
+		in:     "spec:\n  <<: [{type: NodePort, externalTrafficPolicy: Cluster}, {x: 1}]\n  y: 2\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "externalTrafficPolicy", "Local", str) },
+		want:   "spec:\n  <<: [{type: NodePort, externalTrafficPolicy: Cluster}, {x: 1}]\n  y: 2\n  externalTrafficPolicy: Local\n",
+	}, {
+		name: "a key of its own beside a merge key is edited where it stands",
+		in:   "base: &b {type: NodePort, x: 1}\nspec:\n  <<: *b # m\n  type: ClusterIP # c\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str)
+		},
+		want: "base: &b {type: NodePort, x: 1}\nspec:\n  <<: *b # m\n  type: LoadBalancer # c\n",
+	}, {
+		name: "a merge of an anchor the same edit changed reads the edit, and stays",
+		in:   "a: &b\n  type: NodePort\nspec:\n  <<: *b\n  x: 1\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.AsWritten(o, "a"), "sessionAffinity", "ClientIP", str)
+			node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str)
+		},
+		want: "a: &b\n  type: NodePort\n  sessionAffinity: ClientIP\nspec:\n  <<: *b\n  x: 1\n",
+	}, {
+		name: "a merge of an anchor the same edit changed, to read otherwise, gets a key of its own",
+		in:   "a: &b\n  type: NodePort\nspec:\n  <<: *b\n  x: 1\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.AsWritten(o, "a"), "sessionAffinity", "ClientIP", str)
+			node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "None", str)
+		},
+		want: "a: &b\n  type: NodePort\n  sessionAffinity: ClientIP\nspec:\n  <<: *b\n  x: 1\n  sessionAffinity: None\n",
+	}, {
+		name:   "a merged key removed: the merge key is written out as keys of the mapping's own, the rest stays",
+		in:     "spec:\n  selector:\n    <<: {app: x, sessionAffinity: ClientIP} # m\n    # c\n    tier: web # t\n  type: NodePort\n",
+		change: func(o *yaml.Node) { node.Remove(node.AsWritten(o, "spec", "selector"), "sessionAffinity") },
+		want:   "spec:\n  selector:\n    # c\n    tier: web # t\n    app: x\n  type: NodePort\n",
+	}, {
+		name:   "a merged key removed from a flow mapping: the flow mapping is written anew",
+		in:     "spec:\n  selector: {<<: {app: x, sessionAffinity: ClientIP}, tier: web} # m\n  type: NodePort\n",
+		change: func(o *yaml.Node) { node.Remove(node.AsWritten(o, "spec", "selector"), "sessionAffinity") },
+		want:   "spec:\n  selector: {app: x, tier: web} # m\n  type: NodePort\n",
+	}, {
+		name:   "the first key of a list entry removed: the dash stays, the entry's other keys follow it",
+		in:     "items:\n- sessionAffinity: ClientIP # misplaced\n  # c\n  kind: Service\n",
+		change: func(o *yaml.Node) { node.Remove(node.AsWritten(o, "items").Content[0], "sessionAffinity") },
+		want:   "items:\n-\n  # c\n  kind: Service\n",
+	}, {
 		name: "an anchored mapping that gains a key keeps its anchor",
 		in:   "spec: &s # shared\n  type: NodePort\nx: *s\n",
 		change: func(o *yaml.Node) {

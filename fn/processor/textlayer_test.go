@@ -21,6 +21,9 @@ var textLayerInputs = map[string]string{
 	// moves such a comment between the key and its tag, where it does not read.
 	"collections under tags of their own (18.7)":                  "apiVersion: v1\nkind: Service\nmetadata: !custom\n  name: web # the name\n  labels: !custom {" + sticky + "}\nspec: !custom\n  # the type\n  type: NodePort # t\n\n  ports: !custom [{port: 80}] # p\n",
 	"a block scalar that sets its indentation (|2)":               "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: |2- # the affinity\n     None\n\n  # a comment\n  ports: [{port: 80}]\n  note: |1\n    kept\n",
+	"merge keys in metadata, spec, selector and a port (18.7)":    "apiVersion: v1\nkind: Service\nmetadata:\n  <<: {name: web} # the name\n  labels: &l\n    app: web\n    " + sticky + "\nspec:\n  # the type\n  <<: {type: NodePort, externalTrafficPolicy: Cluster} # merged\n\n  selector:\n    <<: *l # the pods\n  ports:\n  - <<: {port: 80} # p\n    name: http\n",
+	"a merged key the rules remove (18.7)":                        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  selector:\n    <<: {app: web, sessionAffinity: ClientIP} # the pods\n    # the tier\n    tier: web # t\n  ports: [{port: 80}]\n",
+	"a misplaced key first in the Service (18.7)":                 "sessionAffinity: ClientIP # misplaced\napiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n",
 	"an explicit key with no value (18.7)":                        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  ? sessionAffinity\n  ports: [{port: 80}]\n",
 	"a quoted annotation whose continuation is dedented (18.14)":  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\n  annotations:\n    a: \"x\n  y\"\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n",
 	"an apostrophe inside a plain scalar in flow (18.15)":         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec: {type: NodePort, ports: [{port: 80}], x: [it 's, b]}\n",
@@ -190,6 +193,38 @@ func TestBlockScalarsThatSetTheirIndentationAreEditedInPlace(t *testing.T) {
 		"sessionAffinity: |2-, and a |1 after it": {in, strings.Replace(in, "|2- # the affinity\n     None\n", "ClientIP # the affinity\n", 1) +
 			"  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n"},
 		"an annotation >2-": {lb, strings.Replace(lb, ">2- # t\n       60\n", "\"1800\" # t\n", 1)},
+	} {
+		o, err := Process([]byte(tc.in), StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := runStream(t, tc.in)
+		if code != 0 || out != tc.want || o.Rewritten != 0 {
+			t.Errorf("%s: exit %d, stderr %q, %d written whole, stdout:\n%s\nwant:\n%s", name, code, errOut, o.Rewritten, out, tc.want)
+		}
+	}
+}
+
+// TestMergeKeysStayAndTheirMappingsAreEditedInPlace: a mapping with a merge key (`<<: *l`,
+// `<<: {type: NodePort}`) that the rules changed was written whole, expanded, its comments and
+// blank lines lost (the Service itself when the merge key was its own); the first key of a List
+// item that the misplaced-key repair moved made the whole item be written anew. The merge keys
+// stay now: a merged key that is to read otherwise gets a key of its own after them, and only a
+// merged key that must go writes its merge key out as keys of the mapping's own.
+func TestMergeKeysStayAndTheirMappingsAreEditedInPlace(t *testing.T) {
+	merges := textLayerInputs["merge keys in metadata, spec, selector and a port (18.7)"]
+	removed := textLayerInputs["a merged key the rules remove (18.7)"]
+	misplaced := textLayerInputs["a misplaced key first in the Service (18.7)"]
+	asListItem := func(doc string) string {
+		return "apiVersion: v1\nkind: List\nitems:\n- " + strings.TrimSuffix(strings.ReplaceAll(doc, "\n", "\n  "), "  ")
+	}
+	for name, tc := range map[string]struct{ in, want string }{
+		"merge keys in metadata, spec, selector and a port": {merges, merges +
+			"  externalTrafficPolicy: Local\n  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n"},
+		"a merged key the rules remove": {removed, strings.Replace(strings.Replace(removed, "    <<: {app: web, sessionAffinity: ClientIP} # the pods\n", "", 1),
+			"tier: web # t\n", "tier: web # t\n    app: web\n", 1) + "  sessionAffinity: ClientIP\n  externalTrafficPolicy: Local\n"},
+		"a misplaced key first in a List item": {asListItem(misplaced), strings.Replace(asListItem(misplaced), "- sessionAffinity: ClientIP # misplaced\n", "-\n", 1) +
+			"    sessionAffinity: ClientIP # misplaced\n    externalTrafficPolicy: Local\n"},
 	} {
 		o, err := Process([]byte(tc.in), StreamOptions{})
 		if err != nil {
