@@ -192,6 +192,16 @@ func TestDiff(t *testing.T) {
 		change: func(o *yaml.Node) { node.AsWritten(o, "ports").Content[0].Value = "c" },
 		want:   "ports:\n- c\n\n- b\n",
 	}, {
+		name:   "a plain scalar over lines is replaced with all its lines, the last one's comment kept",
+		in:     "spec:\n  type: Node\n\n    Po\n    rt # c\n  # about x\n  x: 1\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str) },
+		want:   "spec:\n  type: LoadBalancer # c\n  # about x\n  x: 1\n",
+	}, {
+		name:   "a plain scalar over lines in a flow mapping",
+		in:     "spec: {type: Node\n  Port, x: 1}\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str) },
+		want:   "spec: {type: LoadBalancer, x: 1}\n",
+	}, {
 		name:   "an explicit key with no value is written as a plain pair (issue 18.7)",
 		in:     "spec:\n  ? sessionAffinity # c\n  type: NodePort\n",
 		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },

@@ -3,6 +3,7 @@ package edit
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -217,13 +218,50 @@ func (s *source) scalarEnd(n *yaml.Node, off int, flow bool, owner int) (int, er
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
 		return s.blockScalarContentEnd(n, off, owner)
 	default:
-		end := plainEnd(t[off:s.lineEnd(off)], flow)
-		if string(t[off:off+end]) != n.Value {
-			return 0, fmt.Errorf("%w: the plain scalar at %d:%d spans lines", ErrCannotEdit, n.Line, n.Column)
-		}
-		return off + end, nil
+		return s.plainScalarEnd(n, off, flow, owner)
 	}
 	return 0, fmt.Errorf("%w: the quoted scalar at %d:%d has no end", ErrCannotEdit, n.Line, n.Column)
+}
+
+// plainScalarEnd is the end of the plain scalar n that starts at off: on its line, or on a later
+// one when it spans lines (`a: two\n  words` is "two words"). Its continuation lines are those
+// indented deeper than owner (the key or entry dash that holds it) up to a comment line, folded
+// as YAML folds them (a line break is a space, each blank line a line break); the lines taken are
+// those whose folding reads n's value.
+func (s *source) plainScalarEnd(n *yaml.Node, off int, flow bool, owner int) (int, error) {
+	t := s.text
+	first := t[off:s.lineEnd(off)]
+	end := plainEnd(first, flow)
+	folded := string(first[:end])
+	if folded == n.Value {
+		return off + end, nil
+	}
+	whole := len(bytes.TrimRight(first, " \t")) == end // nothing but the scalar on its line
+	breaks := 0
+	for i := s.lineOf(off) + 1; whole && i < s.lineCount() && len(folded) < len(n.Value); i++ {
+		line := t[s.lines[i]:s.lineEnd(s.lines[i])]
+		text := bytes.Trim(line, " \t")
+		ind := len(line) - len(bytes.TrimLeft(line, " "))
+		switch {
+		case len(text) == 0:
+			breaks++
+			continue
+		case text[0] == '#' || !flow && ind <= owner || yamltext.Marker(line, yamltext.DirectivesEnd) || yamltext.Marker(line, yamltext.DocumentEnd):
+			whole = false
+			continue
+		}
+		part := plainEnd(line[ind:], flow)
+		if breaks == 0 {
+			folded += " "
+		}
+		folded += strings.Repeat("\n", breaks) + string(line[ind:ind+part])
+		breaks = 0
+		if folded == n.Value {
+			return s.lines[i] + ind + part, nil
+		}
+		whole = len(bytes.TrimRight(line[ind:], " \t")) == part
+	}
+	return 0, fmt.Errorf("%w: the plain scalar at %d:%d does not end where its value does", ErrCannotEdit, n.Line, n.Column)
 }
 
 // plainEnd is the length of the plain scalar that starts line: up to a comment, the line's end or,

@@ -24,6 +24,7 @@ var textLayerInputs = map[string]string{
 	"merge keys in metadata, spec, selector and a port (18.7)":    "apiVersion: v1\nkind: Service\nmetadata:\n  <<: {name: web} # the name\n  labels: &l\n    app: web\n    " + sticky + "\nspec:\n  # the type\n  <<: {type: NodePort, externalTrafficPolicy: Cluster} # merged\n\n  selector:\n    <<: *l # the pods\n  ports:\n  - <<: {port: 80} # p\n    name: http\n",
 	"a merged key the rules remove (18.7)":                        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  selector:\n    <<: {app: web, sessionAffinity: ClientIP} # the pods\n    # the tier\n    tier: web # t\n  ports: [{port: 80}]\n",
 	"a misplaced key first in the Service (18.7)":                 "sessionAffinity: ClientIP # misplaced\napiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n",
+	"plain values over lines (18.7)":                              "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  externalTrafficPolicy: Clus\n    ter # the policy\n  # a comment\n  sessionAffinityConfig: {clientIP: {timeoutSeconds: 1\n    0}}\n  ports: [{port: 80}]\n",
 	"an explicit key with no value (18.7)":                        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  ? sessionAffinity\n  ports: [{port: 80}]\n",
 	"a quoted annotation whose continuation is dedented (18.14)":  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\n  annotations:\n    a: \"x\n  y\"\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n",
 	"an apostrophe inside a plain scalar in flow (18.15)":         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec: {type: NodePort, ports: [{port: 80}], x: [it 's, b]}\n",
@@ -202,6 +203,23 @@ func TestBlockScalarsThatSetTheirIndentationAreEditedInPlace(t *testing.T) {
 		if code != 0 || out != tc.want || o.Rewritten != 0 {
 			t.Errorf("%s: exit %d, stderr %q, %d written whole, stdout:\n%s\nwant:\n%s", name, code, errOut, o.Rewritten, out, tc.want)
 		}
+	}
+}
+
+// TestPlainValuesOverLinesAreReplacedInPlace: a plain value that spans lines (`Clus\n    ter`
+// reads "Clus ter") made the edit fail, so its Service was written whole. Its lines are the ones
+// whose folding reads its value; they are replaced, and the last one's comment stays.
+func TestPlainValuesOverLinesAreReplacedInPlace(t *testing.T) {
+	in := textLayerInputs["plain values over lines (18.7)"]
+	want := strings.Replace(strings.Replace(in, "Clus\n    ter # the policy", "Local # the policy", 1), "timeoutSeconds: 1\n    0}}", "timeoutSeconds: 10800}}", 1) +
+		"  sessionAffinity: ClientIP\n"
+	o, err := Process([]byte(in), StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runStream(t, in)
+	if code != 0 || out != want || o.Rewritten != 0 {
+		t.Errorf("exit %d, stderr %q, %d written whole, stdout:\n%s\nwant:\n%s", code, errOut, o.Rewritten, out, want)
 	}
 }
 
