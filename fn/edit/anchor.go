@@ -43,9 +43,7 @@ func (s *Session) Diff(before, after *yaml.Node) ([]Edit, error) {
 	s.undo = s.undo[:0]
 	edits, err := diff(&differ{src: s.src, step: indentStep(before), session: s, owner: -1}, before, after)
 	if err != nil {
-		for i := len(s.undo) - 1; i >= 0; i-- {
-			s.undo[i]()
-		}
+		s.rollback(0)
 		return nil, err
 	}
 	s.calls++
@@ -62,6 +60,25 @@ func (s *Session) Rewrite(before, after *yaml.Node) ([]Edit, error) {
 	d.lose(before, "")
 	d.handleAliases(before, false)
 	return rewrite(s.src, before, after)
+}
+
+// mark is where the running Diff's record stands, for rollback.
+func (s *Session) mark() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.undo)
+}
+
+// rollback takes back what the running Diff recorded since mark.
+func (s *Session) rollback(mark int) {
+	if s == nil {
+		return
+	}
+	for i := len(s.undo) - 1; i >= mark; i-- {
+		s.undo[i]()
+	}
+	s.undo = s.undo[:mark]
 }
 
 // change records that the anchored node n now reads as an says.

@@ -186,10 +186,13 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 		}
 		d.path = join(path, key.Value)
 		d.owner = b.Content[j].Column - 1
-		made := len(d.edits)
+		made, mark := len(d.edits), d.session.mark()
 		err := d.node(b.Content[j+1], value, flow)
-		if errors.Is(err, errReplace) {
-			d.edits = d.edits[:made] // what the value's diff wrote goes with the value
+		if errors.Is(err, errReplace) || errors.Is(err, ErrCannotEdit) {
+			// The value is written anew: the smallest piece around what cannot be edited. What
+			// its diff wrote and recorded goes with it.
+			d.edits = d.edits[:made]
+			d.session.rollback(mark)
 			err = d.replacePair(b.Content[j], b.Content[j+1], key, value, flow)
 		}
 		if err != nil {
@@ -219,7 +222,8 @@ func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
 	if err != nil {
 		return err
 	}
-	text, err := d.renderPair(ak, av, d.src.column(start), flow)
+	was := &replaced{key: bk, value: bv, span: d.src.text[start:end]}
+	text, err := d.renderPair(ak, av, d.src.column(start), flow, was)
 	if err != nil {
 		return err
 	}
@@ -333,7 +337,7 @@ func (d *differ) insert(b *yaml.Node, pairs []*yaml.Node, flow bool) error {
 	}
 	var text []byte
 	for i := 0; i < len(pairs); i += 2 {
-		pair, err := d.renderPair(pairs[i], pairs[i+1], 0, true)
+		pair, err := d.renderPair(pairs[i], pairs[i+1], 0, true, nil)
 		if err != nil {
 			return err
 		}
@@ -432,7 +436,7 @@ func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
 		text = append(text, '\n') // the text ends without a line break
 	}
 	for i := 0; i < len(pairs); i += 2 {
-		pair, err := d.renderPair(pairs[i], pairs[i+1], col, false)
+		pair, err := d.renderPair(pairs[i], pairs[i+1], col, false, nil)
 		if err != nil {
 			return err
 		}
@@ -445,10 +449,17 @@ func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
 	return nil
 }
 
+// replaced is a pair written anew: its key and value as decoded, and its text.
+type replaced struct {
+	key, value *yaml.Node
+	span       []byte
+}
+
 // renderPair writes key: value, in flow style on one line, or in block style with every line
-// indented by col and nested mappings by the text's own step. No comments but a block scalar
-// value's own: the others stay where they are in the text.
-func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error) {
+// indented by col and nested mappings by the text's own step. In block style it carries the
+// comments of the pair it replaces (was, nil for a new pair) that are in that pair's text; the
+// others stay where they are in the text.
+func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool, was *replaced) ([]byte, error) {
 	if flow && d.json {
 		l := d.src.layout(&yaml.Node{Kind: yaml.MappingNode}) // on one line, where the pair was
 		return d.renderJSONPair(k, v, l)
@@ -472,6 +483,14 @@ func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error)
 	}
 	m := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: []*yaml.Node{bare(k), value}}
 	text, err := encode(m, d.step)
+	if was != nil {
+		commented := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: []*yaml.Node{bare(k), bare(v)}}
+		carryComments(was.key, commented.Content[0], was.span)
+		carryComments(was.value, commented.Content[1], was.span)
+		if hasComments(commented) {
+			text, err = encodeWithComments(commented, m, d.step)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -567,8 +586,9 @@ func indentStep(n *yaml.Node) int {
 }
 
 // Rewrite writes the object before anew as after, in the place and indentation of before's text:
-// for changes Diff cannot write as edits. Comments inside the object are lost; the text around it
-// keeps its bytes.
+// for changes Diff cannot write as edits. The comments inside the object are written with it where
+// yaml.v3 can write them (carryComments), its blank lines are not; the text around it keeps its
+// bytes.
 func Rewrite(text []byte, before, after *yaml.Node) ([]Edit, error) {
 	return rewrite(newSource(text), before, after)
 }
@@ -591,6 +611,12 @@ func rewrite(src *source, before, after *yaml.Node) ([]Edit, error) {
 		setFlow(value)
 	}
 	rendered, err := encode(value, indentStep(before))
+	if commented := bare(after); !flow {
+		carryComments(before, commented, src.text[start:end])
+		if hasComments(commented) {
+			rendered, err = encodeWithComments(commented, value, indentStep(before))
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

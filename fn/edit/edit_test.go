@@ -305,6 +305,21 @@ func TestDiff(t *testing.T) {
 		change: func(o *yaml.Node) { node.Remove(node.AsWritten(o, "items").Content[0], "sessionAffinity") },
 		want:   "items:\n-\n  # c\n  kind: Service\n",
 	}, {
+		name: "what cannot be edited inside a value writes that value anew, and nothing around it",
+		in:   "metadata: # m\n  name: x # n\nspec: # s\n  selector:\n    [a]: b\n    app: x # a\n  type: NodePort # t\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.AsWritten(o, "spec", "selector"), "app", "z", str)
+			node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str)
+		},
+		want: "metadata: # m\n  name: x # n\nspec: # s\n  selector:\n    ? [a]\n    : b\n    app: z # a\n  type: LoadBalancer # t\n",
+	}, {
+		name: "a value written anew keeps the comments in its text, and those after it stay where they are",
+		in:   "spec: # s\n  # head of x\n  [a]: b\n  type: ClusterIP # t\n  ports:\n  - port: 80 # p\n    # foot of a port\n  - port: 81\n  # foot of spec\nx: 1\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str)
+		},
+		want: "spec: # s\n  # head of x\n  ? [a]\n  : b\n  type: LoadBalancer # t\n  ports:\n  - port: 80 # p\n    # foot of a port\n  - port: 81\n  # foot of spec\nx: 1\n",
+	}, {
 		name: "an anchored mapping that gains a key keeps its anchor",
 		in:   "spec: &s # shared\n  type: NodePort\nx: *s\n",
 		change: func(o *yaml.Node) {
@@ -353,7 +368,7 @@ func TestDiffRefusesWhatItCannotWriteInPlace(t *testing.T) {
 		name, in string
 		change   func(obj *yaml.Node)
 	}{
-		{"a mapping with a key that is a list", "spec:\n  [a]: b\n  type: NodePort\n", func(o *yaml.Node) {
+		{"an object with a key that is a list", "[a]: b\nspec:\n  type: NodePort\n", func(o *yaml.Node) {
 			node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
 		}},
 	} {
@@ -429,8 +444,14 @@ func FuzzDiff(f *testing.F) {
 // left its anchors behind, and refuseConflicts indexed past its list).
 func FuzzSessionOwners(f *testing.F) {
 	for _, seed := range []string{
-		"- metadata: {labels: &l {a: b}}\r  spec: {selector: *l}\n", // a lone CR: Diff refuses, Rewrite writes
+		"- metadata: {labels: &l {a: b}}\r  spec: {selector: *l}\n", // a lone CR (Diff refused it, Rewrite wrote)
 		"- spec: {type: a}\r- metadata: {labels: &l {a: b}}\n  spec: {selector: *l}\n- spec: {selector: *l}\n",
+		// A key that is a list, which Diff cannot match: Rewrite writes the object, its anchor
+		// goes, and the alias after it reads nothing.
+		"- {[k]: v, metadata: {labels: &l {a: b}}, spec: {selector: *l}}\n- spec: {selector: *l}\n",
+		"- spec: &s {type: a}\n- {[k]: v, spec: *s}\n- {spec: *s, [k]: v}\n- spec: *s\n",
+		// A merge key whose merged key stays, and one whose anchor another object's edit changed.
+		"- spec: &s {type: a}\n- spec: {<<: *s, b: c}\n- metadata: {<<: {labels: &l {a: b}}}\n  spec: {<<: *s, selector: *l}\n",
 		"- spec: !custom {type: NodePort}\n- spec: &s {type: NodePort}\n- spec: *s\n",
 		"- spec: &s\n    type: |2\n      NodePort\n- spec: *s\n",
 		"- metadata: {annotations: &a {x: y}}\n  spec: {}\n- metadata: {annotations: *a}\n",

@@ -96,10 +96,38 @@ func TestMarkersAndDirectivesYAMLv3ReadsAreRead(t *testing.T) {
 	}
 }
 
+// rewrittenService is a Service still written whole: one flow mapping whose merge key holds a
+// misplaced sessionAffinity. The repair moves it under spec, which a merge key cannot say (a merged
+// key cannot be removed), and a flow mapping is written anew. rest is the rest of its entries.
+func rewrittenService(rest string) string {
+	return "{<<: {sessionAffinity: ClientIP}, apiVersion: v1, kind: Service, " + rest + "}\n"
+}
+
+// rewriteSeeds are inputs where a Service is written whole beside anchors and aliases, in each
+// form: its own anchor read by its own alias, another Service's anchor read by a third, and its
+// anchor read by another Service after it.
+func rewriteSeeds() []string {
+	own := rewrittenService("metadata: {name: web, labels: &l {app: web, " + sticky + "}}, spec: {type: NodePort, selector: *l, ports: [{port: 80}]}")
+	beside := "- " + rewrittenService("metadata: {name: a, labels: {"+sticky+"}}, spec: {type: NodePort, ports: [{port: 80}]}") +
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: b, labels: {" + sticky + "}}\n  spec: &spec\n    type: NodePort\n    ports: [{port: 80}]\n" +
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: c}\n  spec: *spec\n"
+	read := "- " + rewrittenService("metadata: {name: a, labels: &l {"+sticky+"}}, spec: &s {type: NodePort, ports: [{port: 80}]}") +
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: b, labels: *l}\n  spec: *s\n"
+	var seeds []string
+	for _, items := range []string{beside, read} {
+		seeds = append(seeds, "apiVersion: v1\nkind: List\nitems:\n"+items,
+			"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n"+items)
+	}
+	return append(seeds, own, strings.ReplaceAll(own, "\n", "\r"))
+}
+
 // TestAnchoredServiceWrittenWholeDoesNotPanic (issue 18.8): a Service that needed a whole-object
 // write and held an anchor its own alias read made refuseConflicts index past what was written.
 func TestAnchoredServiceWrittenWholeDoesNotPanic(t *testing.T) {
-	in := "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &l\n    app: web\n    " + sticky + "\nspec: !custom\n  type: NodePort\n  selector: *l\n  ports: [{port: 80}]\n"
+	in := rewrittenService("metadata: {name: web, labels: &l {app: web, " + sticky + "}}, spec: {type: NodePort, selector: *l, ports: [{port: 80}]}")
+	if o, err := Process([]byte(in), StreamOptions{}); err != nil || o.Rewritten != 1 {
+		t.Fatalf("want the Service written whole: %v", err)
+	}
 	out, errOut, code := runStream(t, in)
 	if code != 0 || strings.Contains(errOut, "[error]") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
@@ -118,9 +146,12 @@ func TestAnchoredServiceWrittenWholeDoesNotPanic(t *testing.T) {
 // the anchor, and nothing panics.
 func TestListRewriteBesideAReadAnchorNamesTheAnchorsOwner(t *testing.T) {
 	in := "apiVersion: v1\nkind: List\nitems:\n" +
-		"- apiVersion: v1\n  kind: Service\n  metadata: {name: a, labels: {" + sticky + "}}\n  spec: !custom\n    type: NodePort\n    ports: [{port: 80}]\n" +
+		"- " + rewrittenService("metadata: {name: a, labels: {"+sticky+"}}, spec: {type: NodePort, ports: [{port: 80}]}") +
 		"- apiVersion: v1\n  kind: Service\n  metadata: {name: b, labels: {" + sticky + "}}\n  spec: &spec\n    type: NodePort\n    ports: [{port: 80}]\n" +
 		"- apiVersion: v1\n  kind: Service\n  metadata: {name: c}\n  spec: *spec\n"
+	if o, err := Process([]byte(in), StreamOptions{}); err != nil || o.Rewritten != 1 {
+		t.Fatalf("want a written whole: %v", err)
+	}
 	_, errOut, code := runStream(t, in)
 	if code != 1 || !strings.Contains(errOut, "v1/Service/b spec: the anchor &spec here is also read by document 1.items[2] (v1/Service/c)") {
 		t.Errorf("exit %d, stderr %q; want the anchor's owner b refused, naming its reader c", code, errOut)
@@ -347,13 +378,15 @@ func TestCRAndLFLineEndsInOneTextAreEditedInPlace(t *testing.T) {
 	}
 }
 
-// TestAFlowNullInAServiceWrittenWholeStaysNull (issue 18.16): a Service still written whole (a
-// spec under a tag of its own) holding a flow null (`{a, b: 1}`, `!!set {p, q}`) was refused, "the
-// edited text does not say what the rules wrote": yaml.v3 writes that null as ”. It is written
-// `null` now.
+// TestAFlowNullInAServiceWrittenWholeStaysNull (issue 18.16): a Service still written whole
+// holding a flow null (`{a, b: 1}`, `!!set {p, q}`) was refused, "the edited text does not say
+// what the rules wrote": yaml.v3 writes that null as ”. It is written `null` now.
 func TestAFlowNullInAServiceWrittenWholeStaysNull(t *testing.T) {
 	for _, x := range []string{"{a, b: 1}", "!!set {p, q}"} {
-		in := "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\n  x: " + x + "\nspec: !custom\n  type: NodePort\n  ports: [{port: 80}]\n"
+		in := rewrittenService("metadata: {name: web, labels: {" + sticky + "}, x: " + x + "}, spec: {type: NodePort, ports: [{port: 80}]}")
+		if o, err := Process([]byte(in), StreamOptions{}); err != nil || o.Rewritten != 1 {
+			t.Fatalf("%s: want the Service written whole: %v", x, err)
+		}
 		out, errOut, code := runStream(t, in)
 		if code != 0 {
 			t.Errorf("%s: exit %d, stderr %q", x, code, errOut)
