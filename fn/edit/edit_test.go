@@ -490,3 +490,20 @@ func FuzzSessionOwners(f *testing.F) {
 		}
 	})
 }
+
+// TestRewriteKeepsTheObjectsComments: an object written whole lost every comment inside it. The
+// comments in its text are written with it now, where they stood; those outside it stay once.
+func TestRewriteKeepsTheObjectsComments(t *testing.T) {
+	in := "# before\nmetadata: # m\n  name: x # n\nspec:\n  # head of type\n  type: ClusterIP # t\n  ports:\n  - port: 80 # p\n    # foot of a port\n  - port: 81\n# after\n"
+	before := object(t, in)
+	after := node.ResolveUnbounded(before)
+	node.SetScalar(node.AsWritten(after, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
+	edits, err := Rewrite([]byte(in), before, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# before\nmetadata: # m\n  name: x # n\nspec:\n  # head of type\n  type: LoadBalancer # t\n  ports:\n  - port: 80 # p\n    # foot of a port\n  - port: 81\n# after\n"
+	if got := string(Apply([]byte(in), edits)); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
