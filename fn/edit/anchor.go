@@ -1,8 +1,6 @@
 package edit
 
 import (
-	"fmt"
-
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/sticky-services/set-session-affinity/fn/node"
@@ -40,15 +38,10 @@ func NewSession(text []byte) *Session {
 // Diff is Diff for the session's next object. When it fails, the object is still the next one:
 // nothing of the attempt stays in the session.
 func (s *Session) Diff(before, after *yaml.Node) ([]Edit, error) {
-	if s.src.LoneCR() {
-		return nil, fmt.Errorf("%w: the text breaks a line with a lone carriage return", ErrCannotEdit)
-	}
 	s.undo = s.undo[:0]
 	edits, err := diff(&differ{src: s.src, step: indentStep(before), session: s, owner: -1}, before, after)
 	if err != nil {
-		for i := len(s.undo) - 1; i >= 0; i-- {
-			s.undo[i]()
-		}
+		s.rollback(0)
 		return nil, err
 	}
 	s.calls++
@@ -61,13 +54,29 @@ func (s *Session) Diff(before, after *yaml.Node) ([]Edit, error) {
 func (s *Session) Rewrite(before, after *yaml.Node) ([]Edit, error) {
 	defer func() { s.calls++ }()
 	s.undo = s.undo[:0]
-	(&differ{session: s}).lose(before, "")
-	walkPaths(before, nil, func(n *yaml.Node, _ node.Path) {
-		if n.Kind == yaml.AliasNode {
-			s.handle(n)
-		}
-	})
+	d := &differ{session: s}
+	d.lose(before, "")
+	d.handleAliases(before, false)
 	return rewrite(s.src, before, after)
+}
+
+// mark is where the running Diff's record stands, for rollback.
+func (s *Session) mark() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.undo)
+}
+
+// rollback takes back what the running Diff recorded since mark.
+func (s *Session) rollback(mark int) {
+	if s == nil {
+		return
+	}
+	for i := len(s.undo) - 1; i >= mark; i-- {
+		s.undo[i]()
+	}
+	s.undo = s.undo[:mark]
 }
 
 // change records that the anchored node n now reads as an says.

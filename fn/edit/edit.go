@@ -28,9 +28,8 @@ type Edit struct {
 // text's), into a text whose object at the same place reads as after. Only the fields that differ
 // are touched: a changed scalar is replaced where it stands (its key, comment and line stay), a new
 // key is added at the end of its mapping in the mapping's own indentation or flow style, a removed
-// key's lines go. before and after must be mappings. A change that cannot be written so (a value
-// behind a tag of its own such as !foo on a mapping, a block scalar that sets its indentation)
-// is ErrCannotEdit.
+// key's lines go. before and after must be mappings. A change that cannot be written so is
+// ErrCannotEdit.
 func Diff(text []byte, before, after *yaml.Node) ([]Edit, error) {
 	return NewSession(text).Diff(before, after)
 }
@@ -99,7 +98,7 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 	defer func(outer bool) { d.json = outer }(d.json)
 	d.json = flow && jsonStyle(b, d.json)
 	switch {
-	case b.Kind == yaml.MappingNode && a.Kind == yaml.MappingNode && len(a.Content) > 0 && !hasMergeKey(b):
+	case b.Kind == yaml.MappingNode && a.Kind == yaml.MappingNode && len(a.Content) > 0:
 		return d.mapping(b, a, flow)
 	case b.Kind == yaml.SequenceNode && a.Kind == yaml.SequenceNode && len(a.Content) == len(b.Content):
 		path := d.path
@@ -126,22 +125,49 @@ func (d *differ) node(b, a *yaml.Node, flow bool) error {
 				return err
 			}
 		}
+		if b.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			return d.replaceBlockScalar(b, start, end, text)
+		}
 		d.add(start, end, text)
 		return nil
 	}
 	return errReplace
 }
 
+// replaceBlockScalar puts text in place of the block scalar b that stands at [start, end): the new
+// value takes the place of the header (`|2-`), whose comment stays on its line, and the lines of
+// the old value go.
+func (d *differ) replaceBlockScalar(b *yaml.Node, start, end int, text []byte) error {
+	header, err := d.src.start(b)
+	if err != nil {
+		return err
+	}
+	d.add(start, d.src.PastHeader(header), text)
+	if lineEnd := d.src.LineEnd(header); end > lineEnd {
+		d.add(lineEnd, end, nil)
+	}
+	return nil
+}
+
 // mapping diffs two mappings key by key: common keys are diffed in place, removed keys deleted,
-// new keys added at the end.
+// new keys added at the end. Merge keys stay as written (merged).
 func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
+	if hasMergeKey(a) {
+		return errReplace // after says what it reads, not how it merges
+	}
+	merged, err := d.mergedOrExpanded(b, a, flow)
+	if err != nil {
+		return err
+	}
 	index := make(map[string]int, len(b.Content)/2)
 	for i := 0; i+1 < len(b.Content); i += 2 {
 		if b.Content[i].Kind != yaml.ScalarNode {
 			// Keys are matched and measured by their text; a mapping or a list as a key has none.
 			return fmt.Errorf("%w: a key at %d:%d is %s", ErrCannotEdit, b.Content[i].Line, b.Content[i].Column, node.Describe(b.Content[i]))
 		}
-		index[b.Content[i].Value] = i
+		if !isMergeKey(b.Content[i]) {
+			index[b.Content[i].Value] = i
+		}
 	}
 	kept := make(map[string]bool, len(a.Content)/2)
 	var added []*yaml.Node
@@ -149,16 +175,23 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 	defer func() { d.path = path }()
 	for i := 0; i+1 < len(a.Content); i += 2 {
 		key, value := a.Content[i], a.Content[i+1]
+		kept[key.Value] = true
 		j, ok := index[key.Value]
 		if !ok {
-			added = append(added, key, value)
+			if m := merged[key.Value]; m == nil || !node.Equal(m, value) {
+				added = append(added, key, value) // new, or to read otherwise than merged
+			}
 			continue
 		}
-		kept[key.Value] = true
 		d.path = node.PathField(path, key.Value)
 		d.owner = b.Content[j].Column - 1
+		made, mark := len(d.edits), d.session.mark()
 		err := d.node(b.Content[j+1], value, flow)
-		if errors.Is(err, errReplace) {
+		if errors.Is(err, errReplace) || errors.Is(err, ErrCannotEdit) {
+			// The value is written anew: the smallest piece around what cannot be edited. What
+			// its diff wrote and recorded goes with it.
+			d.edits = d.edits[:made]
+			d.session.rollback(mark)
 			err = d.replacePair(b.Content[j], b.Content[j+1], key, value, flow)
 		}
 		if err != nil {
@@ -166,8 +199,9 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 		}
 	}
 	for i := 0; i+1 < len(b.Content); i += 2 {
-		if !kept[b.Content[i].Value] {
+		if !isMergeKey(b.Content[i]) && !kept[b.Content[i].Value] {
 			d.lose(b.Content[i+1], node.PathField(path, b.Content[i].Value))
+			d.handleAliases(b.Content[i+1], false) // they go with it
 			if err := d.deletePair(b, i, flow); err != nil {
 				return err
 			}
@@ -182,11 +216,13 @@ func (d *differ) mapping(b, a *yaml.Node, flow bool) error {
 // replacePair writes a key and its value anew, from the key to the value's end.
 func (d *differ) replacePair(bk, bv, ak, av *yaml.Node, flow bool) error {
 	d.lose(bv, d.path)
+	d.handleAliases(bv, false) // written out as what they read
 	start, end, err := d.pairSpan(bk, bv, flow)
 	if err != nil {
 		return err
 	}
-	text, err := d.renderPair(ak, av, d.src.Column(start), flow)
+	was := &replaced{key: bk, value: bv, span: d.src.text[start:end]}
+	text, err := d.renderPair(ak, av, d.src.Column(start), flow, was)
 	if err != nil {
 		return err
 	}
@@ -242,15 +278,21 @@ func (d *differ) deletePair(b *yaml.Node, i int, flow bool) error {
 	t := d.src.text
 	if !flow {
 		lineStart := d.src.LineStart(d.src.LineOf(start))
-		if len(bytes.TrimLeft(t[lineStart:start], " ")) != 0 {
+		switch before := t[lineStart:start]; {
+		case len(bytes.TrimLeft(before, " ")) == 0:
+			d.add(lineStart, d.src.NextLine(end), nil)
+		case entryDashes(before):
+			// The first key of a list entry (`- key: v`): the dash stays, and the entry's other
+			// keys, on the lines after it, are its mapping.
+			d.add(lineStart+bytes.LastIndexByte(before, '-')+1, d.src.LineEnd(end), nil)
+		default:
 			return fmt.Errorf("%w: the key at %d:%d shares its line with what comes before it", ErrCannotEdit, bk.Line, bk.Column)
 		}
-		d.add(lineStart, d.src.NextLine(end), nil)
 		return nil
 	}
 	// In a flow mapping take the comma after the pair, or, for the last pair, the one before it.
 	after := end
-	for after < len(t) && (t[after] == ' ' || t[after] == '\n') {
+	for after < len(t) && (t[after] == ' ' || t[after] == '\n' || t[after] == '\r') {
 		after++
 	}
 	if after < len(t) && t[after] == ',' {
@@ -262,7 +304,7 @@ func (d *differ) deletePair(b *yaml.Node, i int, flow bool) error {
 		return nil
 	}
 	before := start
-	for before > 0 && (t[before-1] == ' ' || t[before-1] == '\n') {
+	for before > 0 && (t[before-1] == ' ' || t[before-1] == '\n' || t[before-1] == '\r') {
 		before--
 	}
 	if before > 0 && t[before-1] == ',' {
@@ -270,6 +312,18 @@ func (d *differ) deletePair(b *yaml.Node, i int, flow bool) error {
 	}
 	d.add(before, end, nil)
 	return nil
+}
+
+// entryDashes reports whether text, what stands before a key on its line, is list entries'
+// dashes only (`- `, `  - - `).
+func entryDashes(text []byte) bool {
+	fields := bytes.Fields(text)
+	for _, f := range fields {
+		if string(f) != "-" {
+			return false
+		}
+	}
+	return len(fields) > 0 && (text[len(text)-1] == ' ' || text[len(text)-1] == '\t')
 }
 
 // insert adds the pairs at the end of mapping b.
@@ -282,7 +336,7 @@ func (d *differ) insert(b *yaml.Node, pairs []*yaml.Node, flow bool) error {
 	}
 	var text []byte
 	for i := 0; i < len(pairs); i += 2 {
-		pair, err := d.renderPair(pairs[i], pairs[i+1], 0, true)
+		pair, err := d.renderPair(pairs[i], pairs[i+1], 0, true, nil)
 		if err != nil {
 			return err
 		}
@@ -378,23 +432,30 @@ func (d *differ) insertBlock(b *yaml.Node, pairs []*yaml.Node) error {
 		text = append(text, '\n') // the text ends without a line break
 	}
 	for i := 0; i < len(pairs); i += 2 {
-		pair, err := d.renderPair(pairs[i], pairs[i+1], col, false)
+		pair, err := d.renderPair(pairs[i], pairs[i+1], col, false, nil)
 		if err != nil {
 			return err
 		}
 		text = append(append(text, pair...), '\n')
 	}
-	if end == len(d.src.text) && text[len(text)-1] == '\n' && !bytes.HasSuffix(d.src.text, []byte("\n")) {
+	if end == len(d.src.text) && text[len(text)-1] == '\n' && !d.src.EndsWithBreak() {
 		text = text[:len(text)-1]
 	}
 	d.add(end, end, text)
 	return nil
 }
 
+// replaced is a pair written anew: its key and value as decoded, and its text.
+type replaced struct {
+	key, value *yaml.Node
+	span       []byte
+}
+
 // renderPair writes key: value, in flow style on one line, or in block style with every line
-// indented by col and nested mappings by the text's own step. No comments but a block scalar
-// value's own: the others stay where they are in the text.
-func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error) {
+// indented by col and nested mappings by the text's own step. In block style it carries the
+// comments of the pair it replaces (was, nil for a new pair) that are in that pair's text; the
+// others stay where they are in the text.
+func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool, was *replaced) ([]byte, error) {
 	if flow && d.json {
 		l := d.src.layout(&yaml.Node{Kind: yaml.MappingNode}) // on one line, where the pair was
 		return d.renderJSONPair(k, v, l)
@@ -418,6 +479,14 @@ func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool) ([]byte, error)
 	}
 	m := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: []*yaml.Node{bare(k), value}}
 	text, err := encode(m, d.step)
+	if was != nil {
+		commented := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: []*yaml.Node{bare(k), bare(v)}}
+		carryComments(was.key, commented.Content[0], was.span)
+		carryComments(was.value, commented.Content[1], was.span)
+		if hasComments(commented) {
+			text, err = encodeWithComments(commented, m, d.step)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -494,7 +563,7 @@ func setFlow(n *yaml.Node) {
 
 func hasMergeKey(m *yaml.Node) bool {
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Tag == "!!merge" {
+		if isMergeKey(m.Content[i]) {
 			return true
 		}
 	}
@@ -517,8 +586,9 @@ func indentStep(n *yaml.Node) int {
 }
 
 // Rewrite writes the object before anew as after, in the place and indentation of before's text:
-// for changes Diff cannot write as edits. Comments inside the object are lost; the text around it
-// keeps its bytes.
+// for changes Diff cannot write as edits. The comments inside the object are written with it where
+// yaml.v3 can write them (carryComments), its blank lines are not; the text around it keeps its
+// bytes.
 func Rewrite(text []byte, before, after *yaml.Node) ([]Edit, error) {
 	return rewrite(newSource(text), before, after)
 }
@@ -541,6 +611,12 @@ func rewrite(src *source, before, after *yaml.Node) ([]Edit, error) {
 		setFlow(value)
 	}
 	rendered, err := encode(value, indentStep(before))
+	if commented := bare(after); !flow {
+		carryComments(before, commented, src.text[start:end])
+		if hasComments(commented) {
+			rendered, err = encodeWithComments(commented, value, indentStep(before))
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

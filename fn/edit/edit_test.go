@@ -177,6 +177,31 @@ func TestDiff(t *testing.T) {
 		change: func(o *yaml.Node) { node.AsWritten(o, "ports").Content[0].Content[1].Value = "b" },
 		want:   "ports:\n  - name: b\n    port: 80\n",
 	}, {
+		name:   "a block scalar that sets its indentation (|2) is replaced with all its lines",
+		in:     "spec:\n  type: |2 # c\n     Node\n\n    Port\n  # about x\n  x: 1\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str) },
+		want:   "spec:\n  type: LoadBalancer # c\n  # about x\n  x: 1\n",
+	}, {
+		name:   "an indentation indicator counts from the key, whatever the first line's indentation",
+		in:     "a:\n  b: >-1\n      x\n   y\n  c: 1\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "a"), "b", "z", str) },
+		want:   "a:\n  b: z\n  c: 1\n",
+	}, {
+		name:   "an indentation indicator in a list entry counts from its dash",
+		in:     "ports:\n- |2+\n    a\n\n- b\n",
+		change: func(o *yaml.Node) { node.AsWritten(o, "ports").Content[0].Value = "c" },
+		want:   "ports:\n- c\n\n- b\n",
+	}, {
+		name:   "a plain scalar over lines is replaced with all its lines, the last one's comment kept",
+		in:     "spec:\n  type: Node\n\n    Po\n    rt # c\n  # about x\n  x: 1\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str) },
+		want:   "spec:\n  type: LoadBalancer # c\n  # about x\n  x: 1\n",
+	}, {
+		name:   "a plain scalar over lines in a flow mapping",
+		in:     "spec: {type: Node\n  Port, x: 1}\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str) },
+		want:   "spec: {type: LoadBalancer, x: 1}\n",
+	}, {
 		name:   "an explicit key with no value is written as a plain pair (issue 18.7)",
 		in:     "spec:\n  ? sessionAffinity # c\n  type: NodePort\n",
 		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
@@ -191,6 +216,109 @@ func TestDiff(t *testing.T) {
 		in:     "spec: !!map\n  type: NodePort # c\n",
 		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
 		want:   "spec: !!map\n  type: NodePort # c\n  sessionAffinity: ClientIP\n",
+	}, {
+		name:   "a lone CR ends a line as yaml.v3 reads it: a value after one is replaced where it stands",
+		in:     "spec:\r  type: ClusterIP # c\r  x: 1\n  y: 2\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str) },
+		want:   "spec:\r  type: LoadBalancer # c\r  x: 1\n  y: 2\n",
+	}, {
+		name:   "a key added among lone-CR lines ends with a lone CR, among LF lines with LF",
+		in:     "metadata:\n  name: x\nspec:\r  type: NodePort\r",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "metadata:\n  name: x\nspec:\r  type: NodePort\r  sessionAffinity: ClientIP\r",
+	}, {
+		name:   "a key removed from lone-CR lines takes its line end along",
+		in:     "spec:\r  selector:\r    app: x\r    sessionAffinity: ClientIP\r  type: NodePort\n",
+		change: func(o *yaml.Node) { node.Remove(node.AsWritten(o, "spec", "selector"), "sessionAffinity") },
+		want:   "spec:\r  selector:\r    app: x\r  type: NodePort\n",
+	}, {
+		name:   "a mapping under a tag of its own gains keys inside it, its tag and comments kept",
+		in:     "spec: !custom # c\n  # head\n  type: NodePort # t\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec: !custom # c\n  # head\n  type: NodePort # t\n  sessionAffinity: ClientIP\n",
+	}, {
+		name: "a tag and an anchor on a mapping, in either order, stay before its entries",
+		in:   "a: !custom &x\n  k: 1\nb: &y !<tag:example.com,2000:m>\n  k: 1\nc: !custom {k: 1}\n",
+		change: func(o *yaml.Node) {
+			for _, k := range []string{"a", "b", "c"} {
+				node.SetScalar(node.AsWritten(o, k), "k", "2", yaml.NodeTagInt)
+				node.SetScalar(node.AsWritten(o, k), "n", "v", str)
+			}
+		},
+		want: "a: !custom &x\n  k: 2\n  n: v\nb: &y !<tag:example.com,2000:m>\n  k: 2\n  n: v\nc: !custom {k: 2, n: v}\n",
+	}, {
+		name:   "a mapping whose first key has a tag: the tag is the key's, the mapping's own comes before",
+		in:     "spec: !custom\n  !!str type: NodePort\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec: !custom\n  !!str type: NodePort\n  sessionAffinity: ClientIP\n",
+	}, {
+		name:   "a list under a tag of its own keeps it while its entries are edited",
+		in:     "ports: !custom # c\n- port: 80 # p\n  name: a\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "ports").Content[0], "name", "b", str) },
+		want:   "ports: !custom # c\n- port: 80 # p\n  name: b\n",
+	}, {
+		name:   "a merge key stays: a new key goes after the mapping's own, comments kept",
+		in:     "spec:\n  <<: {type: NodePort} # m\n  # c\n  ports: [{port: 80}] # p\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str) },
+		want:   "spec:\n  <<: {type: NodePort} # m\n  # c\n  ports: [{port: 80}] # p\n  sessionAffinity: ClientIP\n",
+	}, {
+		name:   "a merged key that is to read otherwise gets a key of its own, which yaml.v3 reads first",
+		in:     "spec:\n  <<: [{type: NodePort, externalTrafficPolicy: Cluster}, {x: 1}]\n  y: 2\n",
+		change: func(o *yaml.Node) { node.SetScalar(node.AsWritten(o, "spec"), "externalTrafficPolicy", "Local", str) },
+		want:   "spec:\n  <<: [{type: NodePort, externalTrafficPolicy: Cluster}, {x: 1}]\n  y: 2\n  externalTrafficPolicy: Local\n",
+	}, {
+		name: "a key of its own beside a merge key is edited where it stands",
+		in:   "base: &b {type: NodePort, x: 1}\nspec:\n  <<: *b # m\n  type: ClusterIP # c\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str)
+		},
+		want: "base: &b {type: NodePort, x: 1}\nspec:\n  <<: *b # m\n  type: LoadBalancer # c\n",
+	}, {
+		name: "a merge of an anchor the same edit changed reads the edit, and stays",
+		in:   "a: &b\n  type: NodePort\nspec:\n  <<: *b\n  x: 1\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.AsWritten(o, "a"), "sessionAffinity", "ClientIP", str)
+			node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", str)
+		},
+		want: "a: &b\n  type: NodePort\n  sessionAffinity: ClientIP\nspec:\n  <<: *b\n  x: 1\n",
+	}, {
+		name: "a merge of an anchor the same edit changed, to read otherwise, gets a key of its own",
+		in:   "a: &b\n  type: NodePort\nspec:\n  <<: *b\n  x: 1\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.AsWritten(o, "a"), "sessionAffinity", "ClientIP", str)
+			node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "None", str)
+		},
+		want: "a: &b\n  type: NodePort\n  sessionAffinity: ClientIP\nspec:\n  <<: *b\n  x: 1\n  sessionAffinity: None\n",
+	}, {
+		name:   "a merged key removed: the merge key is written out as keys of the mapping's own, the rest stays",
+		in:     "spec:\n  selector:\n    <<: {app: x, sessionAffinity: ClientIP} # m\n    # c\n    tier: web # t\n  type: NodePort\n",
+		change: func(o *yaml.Node) { node.Remove(node.AsWritten(o, "spec", "selector"), "sessionAffinity") },
+		want:   "spec:\n  selector:\n    # c\n    tier: web # t\n    app: x\n  type: NodePort\n",
+	}, {
+		name:   "a merged key removed from a flow mapping: the flow mapping is written anew",
+		in:     "spec:\n  selector: {<<: {app: x, sessionAffinity: ClientIP}, tier: web} # m\n  type: NodePort\n",
+		change: func(o *yaml.Node) { node.Remove(node.AsWritten(o, "spec", "selector"), "sessionAffinity") },
+		want:   "spec:\n  selector: {app: x, tier: web} # m\n  type: NodePort\n",
+	}, {
+		name:   "the first key of a list entry removed: the dash stays, the entry's other keys follow it",
+		in:     "items:\n- sessionAffinity: ClientIP # misplaced\n  # c\n  kind: Service\n",
+		change: func(o *yaml.Node) { node.Remove(node.AsWritten(o, "items").Content[0], "sessionAffinity") },
+		want:   "items:\n-\n  # c\n  kind: Service\n",
+	}, {
+		name: "what cannot be edited inside a value writes that value anew, and nothing around it",
+		in:   "metadata: # m\n  name: x # n\nspec: # s\n  selector:\n    [a]: b\n    app: x # a\n  type: NodePort # t\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.AsWritten(o, "spec", "selector"), "app", "z", str)
+			node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str)
+		},
+		want: "metadata: # m\n  name: x # n\nspec: # s\n  selector:\n    ? [a]\n    : b\n    app: z # a\n  type: LoadBalancer # t\n",
+	}, {
+		name: "a value written anew keeps the comments in its text, and those after it stay where they are",
+		in:   "spec: # s\n  # head of x\n  [a]: b\n  type: ClusterIP # t\n  ports:\n  - port: 80 # p\n    # foot of a port\n  - port: 81\n  # foot of spec\nx: 1\n",
+		change: func(o *yaml.Node) {
+			node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", str)
+		},
+		want: "spec: # s\n  # head of x\n  ? [a]\n  : b\n  type: LoadBalancer # t\n  ports:\n  - port: 80 # p\n    # foot of a port\n  - port: 81\n  # foot of spec\nx: 1\n",
 	}, {
 		name: "an anchored mapping that gains a key keeps its anchor",
 		in:   "spec: &s # shared\n  type: NodePort\nx: *s\n",
@@ -240,10 +368,7 @@ func TestDiffRefusesWhatItCannotWriteInPlace(t *testing.T) {
 		name, in string
 		change   func(obj *yaml.Node)
 	}{
-		{"a mapping under a tag of its own", "spec: !custom\n  type: NodePort\n", func(o *yaml.Node) {
-			node.SetScalar(node.AsWritten(o, "spec"), "sessionAffinity", "ClientIP", yaml.NodeTagString)
-		}},
-		{"a block scalar that sets its indentation", "spec:\n  type: |2\n     NodePort\n", func(o *yaml.Node) {
+		{"an object with a key that is a list", "[a]: b\nspec:\n  type: NodePort\n", func(o *yaml.Node) {
 			node.SetScalar(node.AsWritten(o, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
 		}},
 	} {
@@ -319,8 +444,14 @@ func FuzzDiff(f *testing.F) {
 // left its anchors behind, and refuseConflicts indexed past its list).
 func FuzzSessionOwners(f *testing.F) {
 	for _, seed := range []string{
-		"- metadata: {labels: &l {a: b}}\r  spec: {selector: *l}\n", // a lone CR: Diff refuses, Rewrite writes
+		"- metadata: {labels: &l {a: b}}\r  spec: {selector: *l}\n", // a lone CR (Diff refused it, Rewrite wrote)
 		"- spec: {type: a}\r- metadata: {labels: &l {a: b}}\n  spec: {selector: *l}\n- spec: {selector: *l}\n",
+		// A key that is a list, which Diff cannot match: Rewrite writes the object, its anchor
+		// goes, and the alias after it reads nothing.
+		"- {[k]: v, metadata: {labels: &l {a: b}}, spec: {selector: *l}}\n- spec: {selector: *l}\n",
+		"- spec: &s {type: a}\n- {[k]: v, spec: *s}\n- {spec: *s, [k]: v}\n- spec: *s\n",
+		// A merge key whose merged key stays, and one whose anchor another object's edit changed.
+		"- spec: &s {type: a}\n- spec: {<<: *s, b: c}\n- metadata: {<<: {labels: &l {a: b}}}\n  spec: {<<: *s, selector: *l}\n",
 		"- spec: !custom {type: NodePort}\n- spec: &s {type: NodePort}\n- spec: *s\n",
 		"- spec: &s\n    type: |2\n      NodePort\n- spec: *s\n",
 		"- metadata: {annotations: &a {x: y}}\n  spec: {}\n- metadata: {annotations: *a}\n",
@@ -358,4 +489,21 @@ func FuzzSessionOwners(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRewriteKeepsTheObjectsComments: an object written whole lost every comment inside it. The
+// comments in its text are written with it now, where they stood; those outside it stay once.
+func TestRewriteKeepsTheObjectsComments(t *testing.T) {
+	in := "# before\nmetadata: # m\n  name: x # n\nspec:\n  # head of type\n  type: ClusterIP # t\n  ports:\n  - port: 80 # p\n    # foot of a port\n  - port: 81\n# after\n"
+	before := object(t, in)
+	after := node.ResolveUnbounded(before)
+	node.SetScalar(node.AsWritten(after, "spec"), "type", "LoadBalancer", yaml.NodeTagString)
+	edits, err := Rewrite([]byte(in), before, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# before\nmetadata: # m\n  name: x # n\nspec:\n  # head of type\n  type: LoadBalancer # t\n  ports:\n  - port: 80 # p\n    # foot of a port\n  - port: 81\n# after\n"
+	if got := string(Apply([]byte(in), edits)); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
 }

@@ -16,7 +16,7 @@ import (
 // whose entries cannot be found so in the text is ErrCannotEdit.
 func Entries(text []byte, root, seq *yaml.Node, drop func(*yaml.Node) bool, add []*yaml.Node) ([]Edit, error) {
 	d := &differ{src: newSource(text), step: indentStep(root), owner: -1}
-	if d.src.LoneCR() || seq.Kind != yaml.SequenceNode {
+	if seq.Kind != yaml.SequenceNode {
 		return nil, fmt.Errorf("%w: the list at %d:%d", ErrCannotEdit, seq.Line, seq.Column)
 	}
 	var err error

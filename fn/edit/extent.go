@@ -9,10 +9,10 @@ import (
 )
 
 // start is the offset where n's content begins: past its anchor, which stays as written, so that
-// what aliases it reads the edited content; and past its tag. A collection's tag stays too: an
-// edit inside a `!!map` or `!!seq` keeps it what its tag says. A scalar's tag goes with the
-// scalar when the scalar is replaced (scalarSpan), so the new value says what it is itself. Any
-// other tag on a collection (`!foo`) is not the function's to keep true, and is refused.
+// what aliases it reads the edited content; and past its tag. A collection's tag stays too,
+// whatever it is (`!!map`, `!!set`, `!custom`): an edit inside a collection leaves its tag as it
+// was, as writing the collection anew would. A scalar's tag goes with the scalar when the scalar
+// is replaced (scalarSpan), so the new value says what it is itself.
 func (s *source) start(n *yaml.Node) (int, error) {
 	off, err := s.offset(n)
 	if err != nil {
@@ -22,8 +22,9 @@ func (s *source) start(n *yaml.Node) (int, error) {
 		return s.PastAnchor(off), nil // `a: &x` is an anchored null: what replaces it goes after &x
 	}
 	// A scalar's properties are its own. A collection's are its anchor and tag, in either order;
-	// an anchor past them is its first child's (`&k key: v` as a mapping's first entry), which
-	// starts there. Any other tag there is not known to be either's, and is refused.
+	// a property past them is its first child's (`&k key: v` or `!!str key: v` as a mapping's
+	// first entry), which starts there. Any other property there is not known to be either's, and
+	// is refused.
 	scalar := n.Kind == yaml.ScalarNode || n.Kind == yaml.AliasNode
 	anchor, tag := n.Anchor != "" || scalar, n.Style&yaml.TaggedStyle != 0 || scalar
 	tagged := false
@@ -35,26 +36,16 @@ func (s *source) start(n *yaml.Node) (int, error) {
 		}
 		off = s.SkipProperty(off)
 	}
-	firstChildAnchor := len(n.Content) > 0 && n.Content[0].Anchor != ""
-	if off < len(s.text) && (s.text[off] == '!' || s.text[off] == '&' && !firstChildAnchor) ||
-		n.Style&yaml.TaggedStyle != 0 && !tagged || tagged && !keepsTag(n) {
-		return 0, fmt.Errorf("%w: the value at %d:%d has a tag", ErrCannotEdit, n.Line, n.Column)
+	var first *yaml.Node
+	if len(n.Content) > 0 {
+		first = n.Content[0]
+	}
+	if off < len(s.text) && (s.text[off] == '!' && !(first != nil && first.Style&yaml.TaggedStyle != 0) ||
+		s.text[off] == '&' && !(first != nil && first.Anchor != "")) ||
+		n.Style&yaml.TaggedStyle != 0 && !tagged {
+		return 0, fmt.Errorf("%w: the value at %d:%d has a property that is neither its own nor its first entry's", ErrCannotEdit, n.Line, n.Column)
 	}
 	return off, nil
-}
-
-// keepsTag reports whether n's tag stays true whatever an edit does inside n or to it: a scalar's
-// goes with it, a collection's is the standard one for its kind.
-func keepsTag(n *yaml.Node) bool {
-	switch n.Kind {
-	case yaml.ScalarNode:
-		return true
-	case yaml.MappingNode:
-		return n.Tag == yaml.NodeTagMap
-	case yaml.SequenceNode:
-		return n.Tag == yaml.NodeTagSeq
-	}
-	return false
 }
 
 // scalarSpan is where the scalar n stands in the text, from its tag (past its anchor, which
@@ -114,11 +105,16 @@ func (s *source) scalarEnd(n *yaml.Node, off int, flow bool, owner int) (int, er
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
 		return s.blockScalarContentEnd(n, off, owner)
 	}
-	end := yamltext.PlainEnd(s.text[off:s.LineEnd(off)], flow)
-	if string(s.text[off:off+end]) != n.Value {
-		return 0, fmt.Errorf("%w: the plain scalar at %d:%d spans lines", ErrCannotEdit, n.Line, n.Column)
+	return s.plainScalarEnd(n, off, flow, owner)
+}
+
+// plainScalarEnd is the end of the plain scalar n that starts at off, on its line or, when it
+// spans lines, on a later one (yamltext's PlainScalarEnd): refused when no lines read its value.
+func (s *source) plainScalarEnd(n *yaml.Node, off int, flow bool, owner int) (int, error) {
+	if end, ok := s.PlainScalarEnd(off, n.Value, flow, owner); ok {
+		return end, nil
 	}
-	return off + end, nil
+	return 0, fmt.Errorf("%w: the plain scalar at %d:%d does not end where its value does", ErrCannotEdit, n.Line, n.Column)
 }
 
 // quotedLines is the set of lines after the first of each quoted scalar under n that spans
@@ -194,8 +190,8 @@ func lastLeaf(b *yaml.Node) (*yaml.Node, int) {
 }
 
 // blockScalarContentEnd is the end of the last line of the block scalar n whose header (| or >)
-// is at off (yamltext's BlockScalarContentEnd); a header with an explicit indentation (|2), or an
-// owner not known (-1), is refused.
+// is at off (yamltext's BlockScalarContentEnd, which measures a header's indentation indicator,
+// `|2`, as libyaml does); an owner not known (-1) is refused.
 func (s *source) blockScalarContentEnd(n *yaml.Node, off, owner int) (int, error) {
 	end, ok := s.BlockScalarContentEnd(off, owner)
 	if !ok {

@@ -14,9 +14,17 @@ import (
 // stream gives it. TestDifferential reads each as a stream, as a ResourceList item and as a kind:
 // List item (textLayerCases).
 var textLayerInputs = map[string]string{
-	"a tagged spec with an anchor its own alias reads (18.8)":     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &l\n    app: web\n    " + sticky + "\nspec: !!map\n  type: NodePort\n  selector: *l\n  ports: [{port: 80}]\n",
-	"a tagged sessionAffinity (18.7)":                             "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: !!str None\n  # a comment\n  ports: [{port: 80}]\n",
-	"a block scalar sessionAffinity (18.7)":                       "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: >-\n    None\n\n  # a comment\n  ports: [{port: 80}]\n",
+	"a tagged spec with an anchor its own alias reads (18.8)": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &l\n    app: web\n    " + sticky + "\nspec: !!map\n  type: NodePort\n  selector: *l\n  ports: [{port: 80}]\n",
+	"a tagged sessionAffinity (18.7)":                         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: !!str None\n  # a comment\n  ports: [{port: 80}]\n",
+	"a block scalar sessionAffinity (18.7)":                   "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: >-\n    None\n\n  # a comment\n  ports: [{port: 80}]\n",
+	// No comment on a tagged line here: the fuzz invariants re-encode the output with yaml.v3, which
+	// moves such a comment between the key and its tag, where it does not read.
+	"collections under tags of their own (18.7)":                  "apiVersion: v1\nkind: Service\nmetadata: !custom\n  name: web # the name\n  labels: !custom {" + sticky + "}\nspec: !custom\n  # the type\n  type: NodePort # t\n\n  ports: !custom [{port: 80}] # p\n",
+	"a block scalar that sets its indentation (|2)":               "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  sessionAffinity: |2- # the affinity\n     None\n\n  # a comment\n  ports: [{port: 80}]\n  note: |1\n    kept\n",
+	"merge keys in metadata, spec, selector and a port (18.7)":    "apiVersion: v1\nkind: Service\nmetadata:\n  <<: {name: web} # the name\n  labels: &l\n    app: web\n    " + sticky + "\nspec:\n  # the type\n  <<: {type: NodePort, externalTrafficPolicy: Cluster} # merged\n\n  selector:\n    <<: *l # the pods\n  ports:\n  - <<: {port: 80} # p\n    name: http\n",
+	"a merged key the rules remove (18.7)":                        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  selector:\n    <<: {app: web, sessionAffinity: ClientIP} # the pods\n    # the tier\n    tier: web # t\n  ports: [{port: 80}]\n",
+	"a misplaced key first in the Service (18.7)":                 "sessionAffinity: ClientIP # misplaced\napiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n",
+	"plain values over lines (18.7)":                              "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  externalTrafficPolicy: Clus\n    ter # the policy\n  # a comment\n  sessionAffinityConfig: {clientIP: {timeoutSeconds: 1\n    0}}\n  ports: [{port: 80}]\n",
 	"an explicit key with no value (18.7)":                        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec:\n  type: NodePort\n  ? sessionAffinity\n  ports: [{port: 80}]\n",
 	"a quoted annotation whose continuation is dedented (18.14)":  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\n  annotations:\n    a: \"x\n  y\"\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n",
 	"an apostrophe inside a plain scalar in flow (18.15)":         "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\nspec: {type: NodePort, ports: [{port: 80}], x: [it 's, b]}\n",
@@ -52,7 +60,8 @@ func textLayerCases() []diffCase {
 			diffCase{name: "text layer List: " + name, in: []byte("apiVersion: v1\nkind: List\nitems:\n" + item)})
 	}
 	for _, c := range cases[:len(cases):len(cases)] {
-		cases = append(cases, diffCase{name: c.name + ", CR line ends", in: bytes.ReplaceAll(c.in, []byte("\n"), []byte("\r"))})
+		cases = append(cases, diffCase{name: c.name + ", CR line ends", in: bytes.ReplaceAll(c.in, []byte("\n"), []byte("\r"))},
+			diffCase{name: c.name + ", CR and LF line ends", in: halfCR(c.in)})
 	}
 	for name, head := range streamMarkerInputs {
 		cases = append(cases, diffCase{name: "text layer stream: " + name, in: []byte(head + streamMarkerService)})
@@ -61,6 +70,14 @@ func textLayerCases() []diffCase {
 		in: []byte("\ufeff%YAML 1.1\n---\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- " +
 			strings.TrimSuffix(strings.ReplaceAll(streamMarkerService, "\n", "\n  "), "  "))})
 	return cases
+}
+
+// halfCR is text with its first half of line breaks written as a lone \r: a file pasted together
+// from an old Mac file and a newer one.
+func halfCR(text []byte) []byte {
+	lines := bytes.SplitAfter(text, []byte("\n"))
+	head := bytes.Join(lines[:len(lines)/2], nil)
+	return append(bytes.ReplaceAll(head, []byte("\n"), []byte("\r")), bytes.Join(lines[len(lines)/2:], nil)...)
 }
 
 // TestMarkersAndDirectivesYAMLv3ReadsAreRead (issues 18.17-19): a byte order mark before
@@ -79,10 +96,38 @@ func TestMarkersAndDirectivesYAMLv3ReadsAreRead(t *testing.T) {
 	}
 }
 
+// rewrittenService is a Service still written whole: one flow mapping whose merge key holds a
+// misplaced sessionAffinity. The repair moves it under spec, which a merge key cannot say (a merged
+// key cannot be removed), and a flow mapping is written anew. rest is the rest of its entries.
+func rewrittenService(rest string) string {
+	return "{<<: {sessionAffinity: ClientIP}, apiVersion: v1, kind: Service, " + rest + "}\n"
+}
+
+// rewriteSeeds are inputs where a Service is written whole beside anchors and aliases, in each
+// form: its own anchor read by its own alias, another Service's anchor read by a third, and its
+// anchor read by another Service after it.
+func rewriteSeeds() []string {
+	own := rewrittenService("metadata: {name: web, labels: &l {app: web, " + sticky + "}}, spec: {type: NodePort, selector: *l, ports: [{port: 80}]}")
+	beside := "- " + rewrittenService("metadata: {name: a, labels: {"+sticky+"}}, spec: {type: NodePort, ports: [{port: 80}]}") +
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: b, labels: {" + sticky + "}}\n  spec: &spec\n    type: NodePort\n    ports: [{port: 80}]\n" +
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: c}\n  spec: *spec\n"
+	read := "- " + rewrittenService("metadata: {name: a, labels: &l {"+sticky+"}}, spec: &s {type: NodePort, ports: [{port: 80}]}") +
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: b, labels: *l}\n  spec: *s\n"
+	var seeds []string
+	for _, items := range []string{beside, read} {
+		seeds = append(seeds, "apiVersion: v1\nkind: List\nitems:\n"+items,
+			"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n"+items)
+	}
+	return append(seeds, own, strings.ReplaceAll(own, "\n", "\r"))
+}
+
 // TestAnchoredServiceWrittenWholeDoesNotPanic (issue 18.8): a Service that needed a whole-object
 // write and held an anchor its own alias read made refuseConflicts index past what was written.
 func TestAnchoredServiceWrittenWholeDoesNotPanic(t *testing.T) {
-	in := "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: &l\n    app: web\n    " + sticky + "\nspec: !custom\n  type: NodePort\n  selector: *l\n  ports: [{port: 80}]\n"
+	in := rewrittenService("metadata: {name: web, labels: &l {app: web, " + sticky + "}}, spec: {type: NodePort, selector: *l, ports: [{port: 80}]}")
+	if o, err := Process([]byte(in), StreamOptions{}); err != nil || o.Rewritten != 1 {
+		t.Fatalf("want the Service written whole: %v", err)
+	}
 	out, errOut, code := runStream(t, in)
 	if code != 0 || strings.Contains(errOut, "[error]") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
@@ -101,9 +146,12 @@ func TestAnchoredServiceWrittenWholeDoesNotPanic(t *testing.T) {
 // the anchor, and nothing panics.
 func TestListRewriteBesideAReadAnchorNamesTheAnchorsOwner(t *testing.T) {
 	in := "apiVersion: v1\nkind: List\nitems:\n" +
-		"- apiVersion: v1\n  kind: Service\n  metadata: {name: a, labels: {" + sticky + "}}\n  spec: !custom\n    type: NodePort\n    ports: [{port: 80}]\n" +
+		"- " + rewrittenService("metadata: {name: a, labels: {"+sticky+"}}, spec: {type: NodePort, ports: [{port: 80}]}") +
 		"- apiVersion: v1\n  kind: Service\n  metadata: {name: b, labels: {" + sticky + "}}\n  spec: &spec\n    type: NodePort\n    ports: [{port: 80}]\n" +
 		"- apiVersion: v1\n  kind: Service\n  metadata: {name: c}\n  spec: *spec\n"
+	if o, err := Process([]byte(in), StreamOptions{}); err != nil || o.Rewritten != 1 {
+		t.Fatalf("want a written whole: %v", err)
+	}
 	_, errOut, code := runStream(t, in)
 	if code != 1 || !strings.Contains(errOut, "v1/Service/b spec: the anchor &spec here is also read by document 1.items[2] (v1/Service/c)") {
 		t.Errorf("exit %d, stderr %q; want the anchor's owner b refused, naming its reader c", code, errOut)
@@ -134,6 +182,106 @@ func TestServicesOnceWrittenWholeAreEditedInPlace(t *testing.T) {
 		out, errOut, code := runStream(t, in)
 		if code != 0 || out != want || o.Rewritten != 0 {
 			t.Errorf("%s: exit %d, stderr %q, %d written whole, stdout:\n%s\nwant:\n%s", name, code, errOut, o.Rewritten, out, want)
+		}
+	}
+}
+
+// TestCollectionsUnderACustomTagAreEditedInPlace: a Service whose spec, metadata, annotations or
+// ports carry a tag of their own (`!custom`) was written whole, its comments and blank lines lost,
+// although the whole write kept the tag too. Each is edited inside its tag now.
+func TestCollectionsUnderACustomTagAreEditedInPlace(t *testing.T) {
+	lb := "apiVersion: v1\nkind: Service\nmetadata:\n  name: lb # the name\n  labels: {" + sticky + "}\n" +
+		"  annotations: !custom # a\n    # the scheduler\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: rr # s\n\n" +
+		"spec: !custom\n  type: LoadBalancer # t\n  ports: !custom\n  - port: 80 # p\n"
+	for name, tc := range map[string]struct{ in, want string }{
+		"spec, metadata, labels and ports": {textLayerInputs["collections under tags of their own (18.7)"],
+			textLayerInputs["collections under tags of their own (18.7)"] + compliantTail},
+		"annotations, spec and ports of a LoadBalancer": {lb, strings.Replace(lb, "scheduler: rr # s\n",
+			"scheduler: rr # s\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"1800\"\n", 1) +
+			"  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n"},
+	} {
+		o, err := Process([]byte(tc.in), StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := runStream(t, tc.in)
+		if code != 0 || out != tc.want || o.Rewritten != 0 {
+			t.Errorf("%s: exit %d, stderr %q, %d written whole, stdout:\n%s\nwant:\n%s", name, code, errOut, o.Rewritten, out, tc.want)
+		}
+	}
+}
+
+// TestBlockScalarsThatSetTheirIndentationAreEditedInPlace: a block scalar with an indentation
+// indicator (`|2`, `>-1`) was refused by the edit, so its Service was written whole, comments and
+// blank lines lost. Its lines are where libyaml reads them, the indicator counted from its key;
+// the value is replaced in place, and the header's comment stays.
+func TestBlockScalarsThatSetTheirIndentationAreEditedInPlace(t *testing.T) {
+	in := textLayerInputs["a block scalar that sets its indentation (|2)"]
+	lb := "apiVersion: v1\nkind: Service\nmetadata:\n  name: lb # the name\n  labels: {" + sticky + "}\n" +
+		"  annotations:\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: >2- # t\n       60\n\n" +
+		"    # the scheduler\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler: wrr # s\n" +
+		"spec:\n  type: LoadBalancer # t\n  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n  ports:\n  - port: 80 # p\n"
+	for name, tc := range map[string]struct{ in, want string }{
+		"sessionAffinity: |2-, and a |1 after it": {in, strings.Replace(in, "|2- # the affinity\n     None\n", "ClientIP # the affinity\n", 1) +
+			"  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n  externalTrafficPolicy: Local\n"},
+		"an annotation >2-": {lb, strings.Replace(lb, ">2- # t\n       60\n", "\"1800\" # t\n", 1)},
+	} {
+		o, err := Process([]byte(tc.in), StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := runStream(t, tc.in)
+		if code != 0 || out != tc.want || o.Rewritten != 0 {
+			t.Errorf("%s: exit %d, stderr %q, %d written whole, stdout:\n%s\nwant:\n%s", name, code, errOut, o.Rewritten, out, tc.want)
+		}
+	}
+}
+
+// TestPlainValuesOverLinesAreReplacedInPlace: a plain value that spans lines (`Clus\n    ter`
+// reads "Clus ter") made the edit fail, so its Service was written whole. Its lines are the ones
+// whose folding reads its value; they are replaced, and the last one's comment stays.
+func TestPlainValuesOverLinesAreReplacedInPlace(t *testing.T) {
+	in := textLayerInputs["plain values over lines (18.7)"]
+	want := strings.Replace(strings.Replace(in, "Clus\n    ter # the policy", "Local # the policy", 1), "timeoutSeconds: 1\n    0}}", "timeoutSeconds: 10800}}", 1) +
+		"  sessionAffinity: ClientIP\n"
+	o, err := Process([]byte(in), StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runStream(t, in)
+	if code != 0 || out != want || o.Rewritten != 0 {
+		t.Errorf("exit %d, stderr %q, %d written whole, stdout:\n%s\nwant:\n%s", code, errOut, o.Rewritten, out, want)
+	}
+}
+
+// TestMergeKeysStayAndTheirMappingsAreEditedInPlace: a mapping with a merge key (`<<: *l`,
+// `<<: {type: NodePort}`) that the rules changed was written whole, expanded, its comments and
+// blank lines lost (the Service itself when the merge key was its own); the first key of a List
+// item that the misplaced-key repair moved made the whole item be written anew. The merge keys
+// stay now: a merged key that is to read otherwise gets a key of its own after them, and only a
+// merged key that must go writes its merge key out as keys of the mapping's own.
+func TestMergeKeysStayAndTheirMappingsAreEditedInPlace(t *testing.T) {
+	merges := textLayerInputs["merge keys in metadata, spec, selector and a port (18.7)"]
+	removed := textLayerInputs["a merged key the rules remove (18.7)"]
+	misplaced := textLayerInputs["a misplaced key first in the Service (18.7)"]
+	asListItem := func(doc string) string {
+		return "apiVersion: v1\nkind: List\nitems:\n- " + strings.TrimSuffix(strings.ReplaceAll(doc, "\n", "\n  "), "  ")
+	}
+	for name, tc := range map[string]struct{ in, want string }{
+		"merge keys in metadata, spec, selector and a port": {merges, merges +
+			"  externalTrafficPolicy: Local\n  sessionAffinity: ClientIP\n  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: 10800\n"},
+		"a merged key the rules remove": {removed, strings.Replace(strings.Replace(removed, "    <<: {app: web, sessionAffinity: ClientIP} # the pods\n", "", 1),
+			"tier: web # t\n", "tier: web # t\n    app: web\n", 1) + "  sessionAffinity: ClientIP\n  externalTrafficPolicy: Local\n"},
+		"a misplaced key first in a List item": {asListItem(misplaced), strings.Replace(asListItem(misplaced), "- sessionAffinity: ClientIP # misplaced\n", "-\n", 1) +
+			"    sessionAffinity: ClientIP # misplaced\n    externalTrafficPolicy: Local\n"},
+	} {
+		o, err := Process([]byte(tc.in), StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := runStream(t, tc.in)
+		if code != 0 || out != tc.want || o.Rewritten != 0 {
+			t.Errorf("%s: exit %d, stderr %q, %d written whole, stdout:\n%s\nwant:\n%s", name, code, errOut, o.Rewritten, out, tc.want)
 		}
 	}
 }
@@ -204,13 +352,41 @@ func TestCROnlyLineEndsComeBackAsCR(t *testing.T) {
 	}
 }
 
-// TestAFlowNullInAServiceWrittenWholeStaysNull (issue 18.16): a Service still written whole (a
-// spec under a tag of its own) holding a flow null (`{a, b: 1}`, `!!set {p, q}`) was refused, "the
-// edited text does not say what the rules wrote": yaml.v3 writes that null as ”. It is written
-// `null` now.
+// TestCRAndLFLineEndsInOneTextAreEditedInPlace: a text whose lines end with a lone \r in one
+// part and \n (or \r\n) in another was cut at \n only while yaml.v3 breaks lines at the lone \r
+// too, so every position was off: the edit landed on the wrong line ("the edited text does not say
+// what the rules wrote", or "no position" in a ResourceList). Each part now keeps its line ends,
+// and what is added takes those of the line it follows.
+func TestCRAndLFLineEndsInOneTextAreEditedInPlace(t *testing.T) {
+	head := "apiVersion: v1\nkind: Service\nmetadata:\n  name: web # the name\n  labels: {" + sticky + "}\n"
+	spec := "spec:\n  type: NodePort # the type\n\n  ports: [{port: 80}]\n"
+	cr := func(s string) string { return strings.ReplaceAll(s, "\n", "\r") }
+	crlf := func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
+	for name, tc := range map[string]struct{ in, want string }{
+		"CR, then LF":   {cr(head) + spec, cr(head) + spec + compliantTail},
+		"LF, then CR":   {head + cr(spec), head + cr(spec+compliantTail)},
+		"CR, then CRLF": {cr(head) + crlf(spec), cr(head) + crlf(spec+compliantTail)},
+		"CRLF, then CR": {crlf(head) + cr(spec), crlf(head) + cr(spec+compliantTail)},
+		"CR, then LF, with a document after": {cr(head) + spec + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+			cr(head) + spec + compliantTail + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"},
+	} {
+		out, errOut, code := runStream(t, tc.in)
+		o, err := Process([]byte(tc.in), StreamOptions{})
+		if err != nil || code != 0 || out != tc.want || o.Rewritten != 0 {
+			t.Errorf("%s: exit %d, stderr %q, stdout %q; want %q", name, code, errOut, out, tc.want)
+		}
+	}
+}
+
+// TestAFlowNullInAServiceWrittenWholeStaysNull (issue 18.16): a Service still written whole
+// holding a flow null (`{a, b: 1}`, `!!set {p, q}`) was refused, "the edited text does not say
+// what the rules wrote": yaml.v3 writes that null as ”. It is written `null` now.
 func TestAFlowNullInAServiceWrittenWholeStaysNull(t *testing.T) {
 	for _, x := range []string{"{a, b: 1}", "!!set {p, q}"} {
-		in := "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {" + sticky + "}\n  x: " + x + "\nspec: !custom\n  type: NodePort\n  ports: [{port: 80}]\n"
+		in := rewrittenService("metadata: {name: web, labels: {" + sticky + "}, x: " + x + "}, spec: {type: NodePort, ports: [{port: 80}]}")
+		if o, err := Process([]byte(in), StreamOptions{}); err != nil || o.Rewritten != 1 {
+			t.Fatalf("%s: want the Service written whole: %v", x, err)
+		}
 		out, errOut, code := runStream(t, in)
 		if code != 0 {
 			t.Errorf("%s: exit %d, stderr %q", x, code, errOut)

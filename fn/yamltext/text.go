@@ -7,31 +7,25 @@ import (
 )
 
 // Text is a text with its line starts indexed, so that yaml.v3's positions (1-based lines and
-// columns counted in characters) map to byte offsets, and lines are found by number.
+// columns counted in characters) map to byte offsets, and lines are found by number. A line ends
+// where yaml.v3 ends one: at LF, CRLF, or a lone CR (old Mac files, and texts pasted together
+// from them).
 type Text struct {
 	text   []byte
 	starts []int // byte offset of each line's start
-	loneCR bool  // a \r not followed by \n: yaml.v3 sees a line break the lines do not
+	cr     bool  // the text holds a \r: its line ends are looked for the slow way
 }
 
 // Index indexes text's lines.
 func Index(text []byte) *Text {
 	starts := make([]int, 1, bytes.Count(text, []byte{'\n'})+1)
 	for i, c := range text {
-		if c == '\n' {
+		if c == '\n' || c == '\r' && (i+1 == len(text) || text[i+1] != '\n') {
 			starts = append(starts, i+1)
 		}
 	}
-	// yaml.v3 breaks a line at a lone \r too; the lines here are cut at \n only, so positions in
-	// such a text would not match yaml.v3's (no editor writes one; old Mac files did, and those
-	// are read with \n instead: ToLF).
-	loneCR := bytes.Count(text, []byte{'\r'}) != bytes.Count(text, []byte("\r\n"))
-	return &Text{text: text, starts: starts, loneCR: loneCR}
+	return &Text{text: text, starts: starts, cr: bytes.IndexByte(text, '\r') >= 0}
 }
-
-// LoneCR reports whether the text breaks a line with a lone \r, where its positions and
-// yaml.v3's part.
-func (t *Text) LoneCR() bool { return t.loneCR }
 
 // Offset is the byte offset of yaml.v3's position line:column.
 func (t *Text) Offset(line, column int) (int, error) {
@@ -40,7 +34,7 @@ func (t *Text) Offset(line, column int) (int, error) {
 	}
 	off := t.starts[line-1]
 	for col := 1; col < column; col++ {
-		if off >= len(t.text) || t.text[off] == '\n' {
+		if off >= len(t.text) || t.text[off] == '\n' || t.text[off] == '\r' {
 			return 0, fmt.Errorf("column %d is past the end of line %d", column, line)
 		}
 		_, size := utf8.DecodeRune(t.text[off:])
@@ -67,10 +61,7 @@ func (t *Text) LineOf(off int) int {
 func (t *Text) LineStart(i int) int { return t.starts[i] }
 
 // Line is line i (0-based) without its line break.
-func (t *Text) Line(i int) []byte {
-	line, _ := Line(t.text, t.starts[i])
-	return line
-}
+func (t *Text) Line(i int) []byte { return t.text[t.starts[i]:t.LineEnd(t.starts[i])] }
 
 // LineCount is the number of lines, not counting the empty one after a final line break.
 func (t *Text) LineCount() int {
@@ -80,12 +71,43 @@ func (t *Text) LineCount() int {
 	return len(t.starts)
 }
 
-// LineEnd is the offset of the line break (LF, or CRLF) ending the line that holds off, or the
-// text's end.
-func (t *Text) LineEnd(off int) int { return LineEnd(t.text, off) }
+// LineEnd is the offset of the line break (LF, CRLF or a lone CR) ending the line that holds
+// off, or the text's end.
+func (t *Text) LineEnd(off int) int {
+	if !t.cr {
+		return LineEnd(t.text, off)
+	}
+	if i := bytes.IndexAny(t.text[off:], "\r\n"); i >= 0 {
+		return off + i
+	}
+	return len(t.text)
+}
 
 // NextLine is the offset of the line after the one that holds off, or the text's end.
-func (t *Text) NextLine(off int) int { return NextLine(t.text, off) }
+func (t *Text) NextLine(off int) int {
+	if !t.cr {
+		return NextLine(t.text, off)
+	}
+	end := t.LineEnd(off)
+	return end + len(t.breakAt(end))
+}
+
+// breakAt is the line break that starts at off: LF, CRLF, a lone CR, or none at the text's end.
+func (t *Text) breakAt(off int) []byte {
+	switch {
+	case off >= len(t.text):
+		return nil
+	case t.text[off] == '\r' && off+1 < len(t.text) && t.text[off+1] == '\n':
+		return t.text[off : off+2]
+	}
+	return t.text[off : off+1]
+}
+
+// EndsWithBreak reports whether the text's last line ends with a line break.
+func (t *Text) EndsWithBreak() bool {
+	n := len(t.text)
+	return n > 0 && (t.text[n-1] == '\n' || t.text[n-1] == '\r')
+}
 
 // Column is off's distance in characters from its line's start.
 func (t *Text) Column(off int) int {
@@ -100,20 +122,28 @@ func (t *Text) Indentation(i int) (int, bool) {
 }
 
 // LineBreaks writes text's line breaks as the line it goes into at off (or, at a line's start,
-// the line it follows) ends: one text may mix CRLF and LF documents, and each keeps its own.
+// the line it follows) ends: one text may mix CRLF, LF and lone CR lines, and each part keeps its
+// own.
 func (t *Text) LineBreaks(off int, text []byte) []byte {
-	if !t.crlfAt(off) {
+	if !t.cr {
 		return text
 	}
-	return bytes.ReplaceAll(text, []byte("\n"), []byte("\r\n"))
+	if br := t.breakNear(off); string(br) != "\n" {
+		return bytes.ReplaceAll(text, []byte("\n"), br)
+	}
+	return text
 }
 
-// crlfAt reports whether the line break nearest before or at off's line is \r\n.
-func (t *Text) crlfAt(off int) bool {
+// breakNear is the line break nearest before or at off's line: the one ending the line that text
+// put at off follows when off starts a line or is on the last line, else the one ending off's
+// line. LF when the text has none.
+func (t *Text) breakNear(off int) []byte {
 	i := t.LineOf(off)
 	if i > 0 && (off == t.starts[i] || t.LineEnd(off) == len(t.text)) {
 		i-- // the line this text follows, or the last one with a break
 	}
-	end := t.LineEnd(t.starts[i])
-	return end < len(t.text) && t.text[end] == '\r'
+	if br := t.breakAt(t.LineEnd(t.starts[i])); br != nil {
+		return br
+	}
+	return []byte("\n")
 }

@@ -53,18 +53,43 @@ func TestTextPositions(t *testing.T) {
 	}
 }
 
-// A lone CR is a line break to yaml.v3 and not to Text: such a text says so, and its positions
-// are not used (a CR-only text is read as LF instead).
+// A lone CR ends a line, as yaml.v3 reads it, also in a text that mixes it with LF and CRLF.
 func TestTextLoneCR(t *testing.T) {
-	for text, want := range map[string]bool{"a: 1\rb: 2\n": true, "a: 1\r\nb: 2\r\n": false, "a: 1\n": false, "a\r": true} {
-		if got := Index([]byte(text)).LoneCR(); got != want {
-			t.Errorf("LoneCR(%q) = %v, want %v", text, got, want)
+	for text, want := range map[string]int{"a: 1\rb: 2\n": 2, "a: 1\r\nb: 2\r\n": 2, "a\r\rb": 3, "a\r": 1, "a\r\n\r": 2} {
+		if got := Index([]byte(text)).LineCount(); got != want {
+			t.Errorf("LineCount(%q) = %d, want %d", text, got, want)
 		}
+	}
+	text := []byte("a: 1\rb: é\r\n  c: 2\nd: 3\r")
+	x := Index(text)
+	if x.LineCount() != 4 {
+		t.Fatalf("LineCount = %d, want 4", x.LineCount())
+	}
+	for i, want := range []string{"a: 1", "b: é", "  c: 2", "d: 3"} {
+		if got := string(x.Line(i)); got != want {
+			t.Errorf("Line(%d) = %q, want %q", i, got, want)
+		}
+	}
+	for _, tc := range []struct{ line, column, off int }{{2, 1, 5}, {2, 4, 8}, {3, 3, 14}, {4, 1, 19}} {
+		if off, err := x.Offset(tc.line, tc.column); err != nil || off != tc.off {
+			t.Errorf("Offset(%d, %d) = %d, %v; want %d", tc.line, tc.column, off, err, tc.off)
+		}
+	}
+	if _, err := x.Offset(1, 6); err == nil {
+		t.Error("Offset(1, 6) is past the lone CR that ends line 1: want an error")
+	}
+	for off, want := range map[int][2]int{0: {4, 5}, 5: {10, 12}, 12: {18, 19}, 19: {23, 24}} {
+		if end, next := x.LineEnd(off), x.NextLine(off); end != want[0] || next != want[1] {
+			t.Errorf("LineEnd, NextLine(%d) = %d, %d; want %d, %d", off, end, next, want[0], want[1])
+		}
+	}
+	if !x.EndsWithBreak() || Index([]byte("a\rb")).EndsWithBreak() {
+		t.Error("EndsWithBreak: a final lone CR ends the last line")
 	}
 }
 
-// Text added into a text takes the line breaks of the line it goes into: a stream may mix CRLF
-// and LF documents.
+// Text added into a text takes the line breaks of the line it goes into: a stream may mix CRLF,
+// LF and lone CR lines.
 func TestLineBreaksFollowTheLine(t *testing.T) {
 	text := []byte("a: 1\r\nb: 2\r\n---\nc: 3\n")
 	x := Index(text)
@@ -79,6 +104,12 @@ func TestLineBreaksFollowTheLine(t *testing.T) {
 	} {
 		if got := string(x.LineBreaks(tc.off, []byte("x\ny"))); got != tc.want {
 			t.Errorf("LineBreaks(%d) = %q, want %q", tc.off, got, tc.want)
+		}
+	}
+	cr := Index([]byte("a: 1\rb: 2\nc: 3\r"))
+	for off, want := range map[int]string{5: "x\ry", 2: "x\ry", 10: "x\ny", 14: "x\ry", 15: "x\ry"} {
+		if got := string(cr.LineBreaks(off, []byte("x\ny"))); got != want {
+			t.Errorf("lone CR text: LineBreaks(%d) = %q, want %q", off, got, want)
 		}
 	}
 }

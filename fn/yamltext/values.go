@@ -1,6 +1,9 @@
 package yamltext
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // Where values end, as yaml.v3 reads them. A yaml.v3 node says where a value starts; these say
 // where its text ends, so that it can be replaced, or text added after it.
@@ -45,6 +48,45 @@ func PlainEnd(line []byte, flow bool) int {
 	return len(bytes.TrimRight(line[:end], " \t"))
 }
 
+// PlainScalarEnd is the end of the plain scalar that starts at off and reads value: on its line,
+// or on a later one when it spans lines (`a: two` then `  words` is "two words"). Its continuation
+// lines are those indented deeper than owner (the key or entry dash that holds it; any, in a flow
+// collection) up to a comment line or a document marker, folded as YAML folds them (a line break
+// is a space, each blank line a line break); the lines taken are those whose folding reads value.
+// ok is false when no such lines do.
+func (t *Text) PlainScalarEnd(off int, value string, flow bool, owner int) (end int, ok bool) {
+	first := t.text[off:t.LineEnd(off)]
+	n := PlainEnd(first, flow)
+	folded := string(first[:n])
+	if folded == value {
+		return off + n, true
+	}
+	whole := len(bytes.TrimRight(first, " \t")) == n // nothing but the scalar on its line
+	breaks := 0
+	for i := t.LineOf(off) + 1; whole && i < t.LineCount() && len(folded) < len(value); i++ {
+		line := t.Line(i)
+		ind := Indentation(line)
+		switch {
+		case Blank(line):
+			breaks++
+			continue
+		case !HasContent(line) || !flow && ind <= owner || Marker(line, DirectivesEnd) || Marker(line, DocumentEnd):
+			return 0, false
+		}
+		part := PlainEnd(line[ind:], flow)
+		if breaks == 0 {
+			folded += " "
+		}
+		folded += strings.Repeat("\n", breaks) + string(line[ind:ind+part])
+		breaks = 0
+		if folded == value {
+			return t.starts[i] + ind + part, true
+		}
+		whole = len(bytes.TrimRight(line[ind:], " \t")) == part
+	}
+	return 0, false
+}
+
 // FlowEnd is the offset just past the bracket that closes the flow collection opening at off; ok
 // is false when none does.
 func (t *Text) FlowEnd(off int) (end int, ok bool) {
@@ -67,7 +109,7 @@ func (t *Text) FlowEnd(off int) (end int, ok bool) {
 				return 0, false
 			}
 		case '#':
-			if i > 0 && (s[i-1] == ' ' || s[i-1] == '\t' || s[i-1] == '\n') {
+			if i > 0 && blankOrBreak(s[i-1]) {
 				i = t.LineEnd(i)
 			}
 		}
@@ -245,18 +287,19 @@ func (t *Text) DeeperComments(col, end int) int {
 
 // BlockScalarContentEnd is the end of the last line of the block scalar whose header (| or >) is
 // at off, and whose key or entry dash is owner columns in: its content is the lines after the
-// header indented deeper than owner and at least as deep as its first line with content, and the
-// blank lines among them (YAML 1.2 §8.1.1.1). ok is false for a header with an explicit
-// indentation (|2), or an owner not known (-1).
+// header indented at least as deep as its indentation, and the blank lines among them (YAML 1.2
+// §8.1.1.1). The indentation is owner plus the header's indentation indicator (`|2`), as libyaml
+// counts it, or else that of its first line with content, which must be deeper than owner. ok is
+// false for an owner not known (-1).
 func (t *Text) BlockScalarContentEnd(off, owner int) (end int, ok bool) {
-	header := t.text[off:t.LineEnd(off)]
-	if i := bytes.IndexByte(header, '#'); i >= 0 {
-		header = header[:i]
-	}
-	if owner < 0 || bytes.ContainsAny(header, "123456789") {
+	if owner < 0 {
 		return 0, false
 	}
 	end, indent := t.LineEnd(off), owner+1
+	explicit := IndentationIndicator(t.text[off:end])
+	if explicit > 0 {
+		indent = owner + explicit
+	}
 	for i := t.LineOf(off) + 1; i < t.LineCount(); i++ {
 		line := t.Line(i)
 		ind := Indentation(line)
@@ -265,12 +308,35 @@ func (t *Text) BlockScalarContentEnd(off, owner int) (end int, ok bool) {
 			continue // blank: content only when content follows
 		case ind < indent:
 			return end, true
-		case end == t.LineEnd(off):
+		case end == t.LineEnd(off) && explicit == 0:
 			indent = ind // the first line with content sets the indentation
 		}
 		end = t.LineEnd(t.starts[i])
 	}
 	return end, true
+}
+
+// IndentationIndicator is the digit of the block scalar header that starts header (`|2`, `>-1`,
+// `|+4 # c`), 0 when it has none.
+func IndentationIndicator(header []byte) int {
+	for i := 1; i < len(header) && i <= 2; i++ {
+		switch c := header[i]; {
+		case c >= '1' && c <= '9':
+			return int(c - '0')
+		case c != '+' && c != '-':
+			return 0
+		}
+	}
+	return 0
+}
+
+// PastHeader is the offset just past the block scalar header at off (`|`, `>-`, `|2+`): the
+// first blank or line break after it.
+func (t *Text) PastHeader(off int) int {
+	for off < len(t.text) && !blankOrBreak(t.text[off]) {
+		off++
+	}
+	return off
 }
 
 // BlockScalarEnd extends end over the lines of the block scalar whose header is at header that a

@@ -212,7 +212,11 @@ func TestBlockScalar(t *testing.T) {
 		{"literal", "a: |\n  x\n\n  y\nb: 1\n", 0, "|\n  x\n\n  y", true, "|\n  x\n\n  y"},
 		{"keep chomping takes the blank lines", "a: |+\n  x\n\n\nb: 1\n", 0, "|+\n  x", true, "|+\n  x\n\n"},
 		{"a # inside is content", "a: >-\n  x\n  # not a comment\nb: 1\n", 0, ">-\n  x\n  # not a comment", true, ">-\n  x\n  # not a comment"},
-		{"an explicit indentation is refused", "a: |2\n   x\n", 0, "", false, ""},
+		{"an indentation indicator sets the indentation", "a: |2\n   x\n  y\nb: 1\n", 0, "|2\n   x\n  y", true, "|2\n   x\n  y"},
+		{"the indicator counts from the owner", "  a: |2 # c\n     x\n    y\n  b: 1\n", 2, "|2 # c\n     x\n    y", true, "|2 # c\n     x\n    y"},
+		{"the indicator after the chomping", "- >-1\n  x\n y\n- z\n", 0, ">-1\n  x\n y", true, ">-1\n  x\n y"},
+		{"the indicator before the chomping", "a: |1+\n  x\n\nb: 1\n", 0, "|1+\n  x", true, "|1+\n  x\n"},
+		{"lone CR lines", "a: |\r  x\r\r  y\rb: 1\r", 0, "|\r  x\r\r  y", true, "|\r  x\r\r  y"},
 		{"no owner is refused", "|\n x\n", -1, "", false, ""},
 		{"in a sequence", "- |\n  x\n- y\n", 0, "|\n  x", true, "|\n  x"},
 	} {
@@ -231,6 +235,54 @@ func TestBlockScalar(t *testing.T) {
 			}
 			if got := tc.text[header:x.BlockScalarEnd(header, tc.owner, x.LineEnd(header))]; got != tc.extended {
 				t.Errorf("BlockScalarEnd takes %q, want %q", got, tc.extended)
+			}
+		})
+	}
+}
+
+func TestIndentationIndicator(t *testing.T) {
+	for header, want := range map[string]int{"|": 0, "|-": 0, ">+": 0, "|2": 2, ">-1": 1, "|+4 # c": 4, "|9-": 9, "| 2": 0, "|# 2": 0} {
+		if got := IndentationIndicator([]byte(header)); got != want {
+			t.Errorf("IndentationIndicator(%q) = %d, want %d", header, got, want)
+		}
+	}
+	text := "a: |2- # c\n   x\n"
+	if got := text[3:Index([]byte(text)).PastHeader(3)]; got != "|2-" {
+		t.Errorf("PastHeader takes %q, want %q", got, "|2-")
+	}
+}
+
+// PlainScalarEnd takes the lines of a plain scalar that spans lines, as yaml.v3 folds them.
+func TestPlainScalarEnd(t *testing.T) {
+	for _, tc := range []struct {
+		name, text, value string
+		flow              bool
+		owner             int
+		want              string // the scalar's text; "" when refused
+	}{
+		{"on its line", "a: x # c\nb: 1\n", "x", false, 0, "x"},
+		{"over two lines", "a: two\n  words\nb: 1\n", "two words", false, 0, "two\n  words"},
+		{"a blank line is a line break", "a: x\n\n  y\nb: 1\n", "x\ny", false, 0, "x\n\n  y"},
+		{"a comment after it ends it", "a: x # c\n  y\n", "x y", false, 0, ""},
+		{"a comment line ends it", "a: x\n  # c\n  y\n", "x y", false, 0, ""},
+		{"a line at the owner's column ends it", "a: x\nb: y\n", "x b: y", false, 0, ""},
+		{"a document marker ends it", "x\n---\n", "x ---", false, -1, ""},
+		{"in a flow collection", "[a\nb]\n", "a b", true, -1, "a\nb"},
+		{"over lone CR lines", "a: two\r  words\rb: 1\r", "two words", false, 0, "two\r  words"},
+		{"over CRLF lines", "a: two\r\n  words\r\n", "two words", false, 0, "two\r\n  words"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			off := strings.IndexAny(tc.text, "x[t")
+			if tc.flow {
+				off++
+			}
+			end, ok := Index([]byte(tc.text)).PlainScalarEnd(off, tc.value, tc.flow, tc.owner)
+			got := ""
+			if ok {
+				got = tc.text[off:end]
+			}
+			if got != tc.want {
+				t.Errorf("PlainScalarEnd takes %q, want %q", got, tc.want)
 			}
 		})
 	}
