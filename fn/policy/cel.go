@@ -214,8 +214,8 @@ func (g *generator) lbSpecFields() string {
 		parts = append(parts, fmt.Sprintf("(%s ? [%s] : [])", cond, q("spec."+f)))
 	}
 	// The source-ranges annotation, when the server reads it: spec.loadBalancerSourceRanges empty.
-	parts = append(parts, fmt.Sprintf(`(%s.exists(k, k == %s) && size(object.spec.?loadBalancerSourceRanges.orValue([])) == 0 ? [%s] : [])`,
-		ann, q(rules.SourceRangesAnnotation), q("metadata.annotations["+rules.SourceRangesAnnotation+"]")))
+	parts = append(parts, fmt.Sprintf(`(%s in %s && size(object.spec.?loadBalancerSourceRanges.orValue([])) == 0 ? [%s] : [])`,
+		q(rules.SourceRangesAnnotation), ann, q("metadata.annotations["+rules.SourceRangesAnnotation+"]")))
 	return strings.Join(parts, " +\n")
 }
 
