@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -151,9 +150,6 @@ func listItemPieces(in []byte, c yamltext.Span, name string) ([]Piece, bool) {
 // itemscan understands.
 func readResourceList(in []byte) (*Input, error) {
 	plan, err := itemscan.Scan(in)
-	if err == nil && slices.Contains(plan.Keys, "results") {
-		err = errors.New("the input has results, which the new ones join")
-	}
 	if err != nil {
 		return ReadWholeList(in, err)
 	}

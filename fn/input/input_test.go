@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/sticky-services/set-session-affinity/fn/node"
 )
 
 func TestRead(t *testing.T) {
@@ -18,6 +20,7 @@ func TestRead(t *testing.T) {
 		{"column-0 comments between items keep the scan", list + "# about a\n" + svc + "# about c\n" + cm, "entry:items[0]:true entry:items[1]:false"},
 		{"a List item is decoded", list + "- apiVersion: v1\n  kind: List\n  items: []\n", "entry:items[0]:true"},
 		{"a key given twice sends the item to yaml.v3", list + "- apiVersion: v1\n  kind: ConfigMap\n  kind: ConfigMap\n", "entry:items[0]:true"},
+		{"a list holding results (a re-run) is scanned, not decoded whole", list + svc + cm + "results:\n- message: earlier\n  severity: info\n", "entry:items[0]:true entry:items[1]:false"},
 		{"CRLF: the list is decoded whole", strings.ReplaceAll(list+svc, "\n", "\r\n"), "whole:the ResourceList:true"},
 		{"anchors are left to yaml.v3 (fn/processor reads the list whole when an item needs another)", list + "- &a {apiVersion: v1, kind: ConfigMap}\n- *a\n", "entry:items[0]:true entry:items[1]:true"},
 		{"a stream: one piece a document", "a: 1\n---\nb: 2\n...\nc: 3\n", "document:document 1:true document:document 2:true document:document 3:true"},
@@ -40,6 +43,9 @@ func TestRead(t *testing.T) {
 			}
 			if strings.Join(got, " ") != tc.want {
 				t.Errorf("pieces %q, want %q", strings.Join(got, " "), tc.want)
+			}
+			if r := node.AsWritten(in.Root, "results"); r != nil && r.Line != strings.Count(tc.in[:strings.Index(tc.in, "results:")], "\n")+2 {
+				t.Errorf("results decode at line %d, not at their line in the input", r.Line)
 			}
 		})
 	}

@@ -375,7 +375,22 @@ func (s *scanner) confirmKeys(skeleton []byte) (*yaml.Node, error) {
 	if path, dup := node.FirstDuplicate(root); dup != nil {
 		return nil, fmt.Errorf("%s is given twice", path)
 	}
+	// The keys after the items go back to their lines in the input, so that the root's positions
+	// are the input's: the output edits the list's results there.
+	for i := s.itemsKey + 1; s.itemsKey >= 0 && i < len(s.keys); i++ {
+		shiftLines(root.Content[2*i], removed)
+		shiftLines(root.Content[2*i+1], removed)
+	}
 	return root, nil
+}
+
+// shiftLines moves n and everything under it by lines; an alias's anchor is left to the walk
+// that reaches it.
+func shiftLines(n *yaml.Node, lines int) {
+	n.Line += lines
+	for _, c := range n.Content {
+		shiftLines(c, lines)
+	}
 }
 
 func isNull(n *yaml.Node) bool {
