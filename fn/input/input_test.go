@@ -32,7 +32,11 @@ func TestRead(t *testing.T) {
 			}
 			var got []string
 			for _, p := range in.Pieces {
-				got = append(got, fmt.Sprintf("%s:%s:%v", [...]string{"document", "entry", "whole"}[p.Form], p.Name, p.Decode))
+				class, err := in.Classify(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, fmt.Sprintf("%s:%s:%v", [...]string{"document", "entry", "whole"}[p.Form()], p.Name(), class.Decode))
 			}
 			if strings.Join(got, " ") != tc.want {
 				t.Errorf("pieces %q, want %q", strings.Join(got, " "), tc.want)
