@@ -59,6 +59,35 @@ func TestAnInputPastMaxInputIsRefused(t *testing.T) {
 	}
 }
 
+// TestAPlanHoldsLittleForEachItem (issue 18.10): a ResourceList of small items, every tenth a
+// Service made sticky, took 7 to 9.5 times its size in memory. What a run keeps until it writes
+// its output is now, beyond the input, less than the input again: pieces of 16 bytes that
+// remember nothing of their text, and results whose messages, fields and added lines are held
+// once for all the Services they are the same for. Measured as the live heap the Plan holds.
+func TestAPlanHoldsLittleForEachItem(t *testing.T) {
+	for name, in := range map[string][]byte{
+		"ResourceList items": listgen.SmallItems(20000),
+		"stream documents":   listgen.SmallDocuments(20000),
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		plan, err := Process(in, StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		held := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+		if ratio := float64(held) / float64(len(in)); ratio > 1 {
+			t.Errorf("%s: the plan of %d results holds %d bytes beyond the %d-byte input (%.2f times it), want at most once it",
+				name, len(plan.Results), held, len(in), ratio)
+		}
+		runtime.KeepAlive(plan)
+		runtime.KeepAlive(in)
+	}
+}
+
 func TestSmallItemsShapesAreWhatTheyClaim(t *testing.T) {
 	for _, n := range []int{10, 20} {
 		plan, err := Process(listgen.SmallItems(n), StreamOptions{})

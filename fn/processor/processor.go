@@ -204,11 +204,12 @@ func documents(inp *input.Input) int {
 	return n
 }
 
-// job is one run's shared, read-only state.
+// job is one run's shared state: read-only but for what its results share.
 type job struct {
 	in       *input.Input
 	cfg      config.Config
 	configOK bool
+	shared   report.Shared
 }
 
 // pieceOutcome is what processing one piece gave.
@@ -221,10 +222,11 @@ type pieceOutcome struct {
 	err       error  // the input is unusable
 }
 
-// peer is a selected Service as adviseUnsupported needs it. It holds the labels' node only, so a
-// large run keeps no decoded piece alive for it.
+// peer is a selected Service as adviseUnsupported needs it: its labels, packed in one string
+// (selection.PackLabels), so that a large run keeps no node of a decoded piece for advice it
+// rarely gives.
 type peer struct {
-	labels *yaml.Node
+	labels string
 	// unsupported is the rules' mark on an unsupported Service, and error the result whose
 	// message the advice completes; both nil for a supported Service.
 	unsupported *rules.Unsupported
@@ -246,7 +248,7 @@ func adviseUnsupported(cfg config.Config, peers []peer) {
 	}
 	all := make([]rules.Peer, len(peers))
 	for i, p := range peers {
-		all[i] = rules.Peer{Labels: selection.LabelSet(p.labels), Unsupported: p.unsupported}
+		all[i] = rules.Peer{Labels: selection.UnpackLabels(p.labels), Unsupported: p.unsupported}
 	}
 	for i, msg := range rules.Advise(cfg, all) {
 		errs[i].Message = msg
@@ -312,6 +314,7 @@ func (r *job) piece(i int) (po pieceOutcome) {
 	for _, e := range edits {
 		e.Start += p.Start()
 		e.End += p.Start()
+		e.Text = r.shared.Text(e.Text)
 		po.edits = append(po.edits, e)
 	}
 	return po
@@ -499,7 +502,7 @@ func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts, *peer) 
 	var outcome rules.Outcome
 	var p *peer
 	if selection.Selected(work, r.cfg.Selector) {
-		p = &peer{labels: node.AsWritten(work, "metadata", "labels")}
+		p = &peer{labels: selection.PackLabels(node.AsWritten(work, "metadata", "labels"))}
 		resolved := rules.ResolveProvider(work, r.cfg)
 		outcome, findings = rules.Apply(work, r.cfg)
 		countSelected(&counts, resolved, work, r.cfg, outcome)
@@ -515,6 +518,7 @@ func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts, *peer) 
 			p.unsupported, p.error = f.Unsupported, results[j]
 		}
 	}
+	r.shared.Results(results)
 	if outcome != rules.Updated {
 		return nil, results, counts, p
 	}
