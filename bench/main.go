@@ -15,71 +15,114 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/sticky-services/set-session-affinity/internal/peakrss"
 )
 
+// options are the command line.
+type options struct {
+	fnBin, sdkBin, kustomizeBin string
+	sizes                       string
+	kustomizeMax                int
+	shapes                      bool
+	out, goBench                string
+}
+
 func main() {
-	if len(os.Args) > 2 && (os.Args[1] == childMode || os.Args[1] == childModePipe) {
-		os.Exit(measureChild(os.Args[2:], os.Args[1] == childModePipe))
-	}
-	fnBin := flag.String("fn", "../bin/set-session-affinity", "the function's binary")
-	sdkBin := flag.String("sdk", "../bin/sdknoop", "the SDK no-op function's binary")
-	kustomizeBin := flag.String("kustomize", "../bin/kustomize", "the kustomize binary")
-	sizes := flag.String("sizes", "1,100,1000,10000,50000", "list sizes, comma separated")
-	kustomizeMax := flag.Int("kustomize-max", 1000, "the largest list kustomize runs on; 0 for none")
-	out := flag.String("out", "../BENCHMARKS.md", "where to write the report")
-	goBench := flag.String("go-bench", "", "a file of `go test -bench` output to include")
+	peakrss.Serve() // when this is the copy that measures a run
+	var o options
+	flag.StringVar(&o.fnBin, "fn", "../bin/set-session-affinity", "the function's binary")
+	flag.StringVar(&o.sdkBin, "sdk", "../bin/sdknoop", "the SDK no-op function's binary")
+	flag.StringVar(&o.kustomizeBin, "kustomize", "../bin/kustomize", "the kustomize binary")
+	flag.StringVar(&o.sizes, "sizes", "1,100,1000,10000,50000", "list sizes, comma separated; empty to keep the report's tables by size as they are")
+	flag.IntVar(&o.kustomizeMax, "kustomize-max", 1000, "the largest list kustomize runs on; 0 for none")
+	flag.BoolVar(&o.shapes, "shapes", false, "measure the peak memory of each shape of issue 18 (internal/listgen.Shapes) and rewrite the report's memory-by-shape section")
+	flag.StringVar(&o.out, "out", "../BENCHMARKS.md", "where to write the report")
+	flag.StringVar(&o.goBench, "go-bench", "", "a file of `go test -bench` output to include")
 	flag.Parse()
-	if err := run(*fnBin, *sdkBin, *kustomizeBin, *sizes, *kustomizeMax, *out, *goBench); err != nil {
+	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(fnBin, sdkBin, kustomizeBin, sizeList string, kustomizeMax int, out, goBench string) error {
-	ns, err := parseSizes(sizeList)
-	if err != nil {
+// run writes the report: the tables by size when sizes are given (or else the report's own), and
+// the memory-by-shape section when shapes is set (or else the report's own). It fails after
+// writing when a shape does not hold its bound.
+func run(o options) error {
+	old, err := os.ReadFile(o.out)
+	if err != nil && !os.IsNotExist(err) {
 		return err
-	}
-	fn := func(input) *exec.Cmd { return exec.Command(fnBin) }
-	sdk := func(input) *exec.Cmd { return exec.Command(sdkBin) }
-	contenders := []contender{
-		{name: nameFunction, command: fn, baseline: nameSDK},
-		{name: nameSDK, command: sdk},
-		{name: nameFunctionPipe, command: fn, pipe: true, maxN: pipeMaxN, baseline: nameSDKPipe},
-		{name: nameSDKPipe, command: sdk, pipe: true, maxN: pipeMaxN},
-	}
-	if kustomizeMax > 0 {
-		contenders = append(contenders, contender{name: nameKustomize, maxN: kustomizeMax, baseline: nameSDK, command: func(in input) *exec.Cmd {
-			return exec.Command(kustomizeBin, "build", in.kustomize)
-		}})
 	}
 	dir, err := os.MkdirTemp("", "set-session-affinity-bench-")
 	if err != nil {
 		return err
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
-	r := &report{machine: describeMachine(fnBin, kustomizeBin), loadBefore: loadAverage()}
-	for _, n := range ns {
-		in, err := writeInput(dir, n, n <= kustomizeMax)
-		if err != nil {
+	doc, section := string(old), sectionOf(string(old))
+	if o.sizes != "" {
+		if doc, err = bySize(o, dir); err != nil {
 			return err
+		}
+	}
+	var rows []shapeRow
+	if o.shapes {
+		before := loadAverage()
+		if rows, err = measureShapes(o.fnBin, dir); err != nil {
+			return err
+		}
+		section = shapesMarkdown(rows, firstLine(output(o.fnBin, "--version")), before, loadAverage())
+	}
+	if err := writeFile(o.out, withSection(doc, section)); err != nil {
+		return err
+	}
+	if !allHold(rows) {
+		return fmt.Errorf("a shape is past its memory bound or not refused as it should be; see %s", o.out)
+	}
+	return nil
+}
+
+// bySize measures the contenders on generated lists of each size and returns the report.
+func bySize(o options, dir string) (string, error) {
+	ns, err := parseSizes(o.sizes)
+	if err != nil {
+		return "", err
+	}
+	fn := func(input) *exec.Cmd { return exec.Command(o.fnBin) }
+	sdk := func(input) *exec.Cmd { return exec.Command(o.sdkBin) }
+	contenders := []contender{
+		{name: nameFunction, command: fn, baseline: nameSDK},
+		{name: nameSDK, command: sdk},
+		{name: nameFunctionPipe, command: fn, pipe: true, maxN: pipeMaxN, baseline: nameSDKPipe},
+		{name: nameSDKPipe, command: sdk, pipe: true, maxN: pipeMaxN},
+	}
+	if o.kustomizeMax > 0 {
+		contenders = append(contenders, contender{name: nameKustomize, maxN: o.kustomizeMax, baseline: nameSDK, command: func(in input) *exec.Cmd {
+			return exec.Command(o.kustomizeBin, "build", in.kustomize)
+		}})
+	}
+	r := &report{machine: describeMachine(o.fnBin, o.kustomizeBin), loadBefore: loadAverage()}
+	for _, n := range ns {
+		in, err := writeInput(dir, n, n <= o.kustomizeMax)
+		if err != nil {
+			return "", err
 		}
 		fmt.Fprintf(os.Stderr, "bench: N=%d (%s), %d rounds\n", n, size(in.size), rounds(n))
 		ms, err := pairedRuns(contenders, in, rounds(n))
 		if err != nil {
-			return err
+			return "", err
 		}
 		r.add(in, ms)
 	}
 	r.loadAfter = loadAverage()
-	if goBench != "" {
-		b, err := os.ReadFile(goBench)
+	if o.goBench != "" {
+		b, err := os.ReadFile(o.goBench)
 		if err != nil {
-			return err
+			return "", err
 		}
 		r.goBench = string(b)
 	}
-	return writeFile(out, r.markdown())
+	return r.markdown(), nil
 }
 
 // rounds is how many times each contender runs on a list of n items: enough for a stable median,

@@ -1,14 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"slices"
-	"syscall"
 	"time"
+
+	"github.com/sticky-services/set-session-affinity/internal/peakrss"
 )
 
 // contender is one command the benchmark times on an input.
@@ -32,84 +31,26 @@ type sample struct {
 }
 
 // runOnce runs c on in, with stdout and stderr discarded, and fails unless it exits 0. The run
-// goes through a fresh, small copy of this program (measureChild): Go starts children with
-// vfork, and Linux counts the parent's memory at exec time into the child's peak RSS, so a child
-// of this process, which holds large lists, would report this process's size as its own.
+// goes through a fresh, small copy of this program (internal/peakrss): a child of this process,
+// which holds large lists, would be charged this process's memory as its own.
 func runOnce(c contender, in input) (sample, error) {
 	cmd := c.command(in)
-	self, err := os.Executable()
-	if err != nil {
-		return sample{}, err
-	}
-	result, err := os.CreateTemp("", "bench-sample-")
-	if err != nil {
-		return sample{}, err
-	}
-	_ = result.Close()
-	defer func() { _ = os.Remove(result.Name()) }()
-	mode := childMode
-	if c.pipe {
-		mode = childModePipe
-	}
-	wrapped := exec.Command(self, append([]string{mode, result.Name(), cmd.Path}, cmd.Args[1:]...)...)
-	wrapped.Dir, wrapped.Env, wrapped.Stdin = cmd.Dir, cmd.Env, cmd.Stdin
-	if wrapped.Stdin == nil && in.path != "" {
+	if cmd.Stdin == nil && in.path != "" {
 		f, err := os.Open(in.path)
 		if err != nil {
 			return sample{}, err
 		}
 		defer func() { _ = f.Close() }()
-		wrapped.Stdin = f
+		cmd.Stdin = f
 	}
-	if err := wrapped.Run(); err != nil {
+	s, err := peakrss.Measure(cmd, c.pipe)
+	switch {
+	case err != nil:
 		return sample{}, fmt.Errorf("%s on N=%d: %w", c.name, in.n, err)
+	case s.ExitCode != 0:
+		return sample{}, fmt.Errorf("%s on N=%d: exit %d", c.name, in.n, s.ExitCode)
 	}
-	b, err := os.ReadFile(result.Name())
-	if err != nil {
-		return sample{}, err
-	}
-	var wall, cpu, rss int64
-	if _, err := fmt.Sscan(string(b), &wall, &cpu, &rss); err != nil {
-		return sample{}, fmt.Errorf("%s on N=%d: reading the sample: %w", c.name, in.n, err)
-	}
-	return sample{wall: time.Duration(wall), cpu: time.Duration(cpu), maxRSS: rss}, nil
-}
-
-// childMode makes this program run one command and write its wall time, CPU time and peak RSS;
-// childModePipe does the same with the input given on a pipe.
-const (
-	childMode     = "-measure-child"
-	childModePipe = "-measure-child-pipe"
-)
-
-// measureChild runs args[1:] with this process's stdin, stdout and stderr discarded, and writes
-// "wall-ns cpu-ns rss-bytes" to the file args[0]; it returns the exit code. With pipe, the input
-// is read first and written to the command through a pipe.
-func measureChild(args []string, pipe bool) int {
-	cmd := exec.Command(args[1], args[2:]...)
-	cmd.Stdin = os.Stdin
-	if pipe {
-		in, err := io.ReadAll(os.Stdin)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "bench:", err)
-			return 1
-		}
-		cmd.Stdin = bytes.NewReader(in) // not an *os.File: exec copies it through a pipe
-	}
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		return 1
-	}
-	wall := time.Since(start)
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	line := fmt.Sprintf("%d %d %d\n", wall.Nanoseconds(), cpu.Nanoseconds(), ru.Maxrss*1024) // Linux reports KiB
-	if err := os.WriteFile(args[0], []byte(line), 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		return 1
-	}
-	return 0
+	return sample{wall: s.Wall, cpu: s.CPU, maxRSS: s.MaxRSS}, nil
 }
 
 // measurement is the medians of a contender's runs on one input.

@@ -53,7 +53,7 @@ Written by ` + "`make bench`" + ` (the ` + "`bench/`" + ` module); do not edit b
 Services, head, line and tail comments, mixed quoting, kpt's path and index annotations on every
 item, a ConfigMap functionConfig). On each list the contenders run in turn, A B C A B C, after one
 untimed round; the table gives the medians. Each run goes through a fresh, small copy of the
-bench program, which times the contender and reads the kernel's accounting for it (` + "`wait4`" + `
+bench program (` + "`internal/peakrss`" + `), which times the contender and reads the kernel's accounting for it (` + "`wait4`" + `
 rusage: CPU time, user + system, and peak RSS): a contender started straight from the bench
 process would be charged that process's own memory, as Linux counts the parent's pages at exec
 time into a vforked child's peak RSS.

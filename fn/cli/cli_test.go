@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -171,5 +173,24 @@ func TestReadAllFromAPipe(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("size %d: read %d bytes, not the input", size, len(got))
 		}
+	}
+}
+
+// TestLimitMemoryIsTheBound: a large input sets the runtime's memory limit to the bound the
+// function promises (3 times the input and 32 MiB) less the 8 MiB its code takes, so that the
+// collector works harder rather than let a run pass it; a small input keeps Go's defaults.
+func TestLimitMemoryIsTheBound(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	limitMemory(1 << 20)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("a 1 MiB input set the memory limit to %d", got)
+	}
+	limitMemory(100 << 20)
+	if got, want := debug.SetMemoryLimit(-1), int64(300<<20+24<<20); got != want {
+		t.Errorf("a 100 MiB input: memory limit %d, want %d", got, want)
+	}
+	if got := debug.SetGCPercent(100); got != 25 {
+		t.Errorf("a 100 MiB input: GC percent %d, want 25", got)
 	}
 }

@@ -56,19 +56,19 @@ func findObjects(text []byte) map[string]locatedObject {
 		return found
 	}
 	for _, p := range in.Pieces {
-		if !p.Decode {
-			continue
+		if class, err := in.Classify(p); err == nil && !class.Decode {
+			continue // an item whose text itemscan does not vouch for is decoded to look
 		}
 		doc, err := in.Decode(p)
 		if err != nil || len(doc.Content) == 0 {
 			continue
 		}
-		offset := yamltext.LinesBefore(text, p.Start)
+		offset := yamltext.LinesBefore(text, p.Start())
 		root := doc.Content[0]
-		if p.Form == input.Entry && len(root.Content) == 1 {
+		if p.Form() == input.Entry && len(root.Content) == 1 {
 			root = root.Content[0]
 		}
-		if p.Form == input.WholeList {
+		if p.Form() == input.WholeList {
 			root = node.AsWritten(root, "items")
 		}
 		addObjects(found, root, offset)

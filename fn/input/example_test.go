@@ -13,7 +13,7 @@ func ExampleRead() {
 		panic(err)
 	}
 	for _, p := range in.Pieces {
-		fmt.Printf("%s: %q\n", p.Name, in.Text[p.Start:p.End])
+		fmt.Printf("%s: %q\n", p.Name(), in.Text[p.Start():p.End()])
 	}
 	// Output:
 	// document 1: "# rendered\n--- {apiVersion: v1, kind: ConfigMap}\n...\n"

@@ -15,7 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,7 +25,6 @@ import (
 
 	"github.com/sticky-services/set-session-affinity/fn/itemscan"
 	"github.com/sticky-services/set-session-affinity/fn/node"
-	"github.com/sticky-services/set-session-affinity/fn/parallel"
 	"github.com/sticky-services/set-session-affinity/fn/yamltext"
 )
 
@@ -38,7 +39,7 @@ const (
 )
 
 // Form is how a piece's text reads.
-type Form int
+type Form uint8
 
 const (
 	// Document: the piece is a YAML document (a stream's, or a whole ResourceList).
@@ -49,19 +50,57 @@ const (
 	WholeList
 )
 
-// Piece is a part of the input that yaml.v3 reads on its own.
+// Piece is a part of the input that yaml.v3 reads on its own. It is 16 bytes without a pointer,
+// and holds nothing it learns of its text (Classify does, when the piece's turn comes): a list of
+// 400,000 items keeps 6 MiB of pieces, which the garbage collector does not scan.
 type Piece struct {
-	Start, End int
-	Form       Form
-	// Name says where the piece is, for messages: `items[3]`, `document 2`.
-	Name string
-	// Decode says the piece must be decoded: it may hold a core Service or a List, or its text
-	// is not vouched for by itemscan. Pieces that need no decoding are passed through.
-	Decode bool
-	// Service is, for a ResourceList item that is a core Service, what its text says exactly of
-	// its labels and selector (nil when unsure): enough to pass over an unselected Service
-	// without decoding it.
-	Service *itemscan.ServiceText
+	start, end uint32 // the input is at most MaxInput bytes
+	// doc is the piece's document in a stream, from 1, and 0 in a ResourceList; item is its
+	// index among its list's items, -1 for a document or a list read whole. They say its Form
+	// and Name.
+	doc, item int32
+}
+
+// Start is the offset of the piece's first byte in the input.
+func (p Piece) Start() int { return int(p.start) }
+
+// End is the offset after the piece's last byte.
+func (p Piece) End() int { return int(p.end) }
+
+// Form is how the piece's text reads.
+func (p Piece) Form() Form {
+	switch {
+	case p.item >= 0:
+		return Entry
+	case p.doc > 0:
+		return Document
+	}
+	return WholeList
+}
+
+// Name says where the piece is, for messages: `items[3]`, `document 2`, `document 1.items[3]`.
+func (p Piece) Name() string {
+	switch p.Form() {
+	case WholeList:
+		return "the ResourceList"
+	case Document:
+		return fmt.Sprintf("document %d", p.doc)
+	}
+	if p.doc > 0 {
+		return node.PathIndex(fmt.Sprintf("document %d.items", p.doc), int(p.item))
+	}
+	return node.PathIndex("items", int(p.item))
+}
+
+// MaxInput bounds the input: a piece's offsets are 32 bits. The function would need three times
+// that in memory.
+var MaxInput = math.MaxUint32
+
+// TooLongError is an input past MaxInput.
+type TooLongError struct{ Size int }
+
+func (e *TooLongError) Error() string {
+	return fmt.Sprintf("input of %d MiB; the function reads at most %d MiB", e.Size>>20, MaxInput>>20)
 }
 
 // Input is the function's input, found.
@@ -75,6 +114,45 @@ type Input struct {
 	Root *yaml.Node
 	// whole is the decoded document of a WholeList piece, decoded once.
 	whole *yaml.Node
+	// lists are the lists whose items are pieces, by document: a stream's Lists read item by
+	// item (addListItems), and a scanned ResourceList as document 0.
+	lists map[int32]list
+}
+
+// list is a list whose items are pieces: its document and the column of its items' dashes.
+type list struct {
+	yamltext.Span
+	dashCol int
+}
+
+// Class is what an item's text says before it is decoded (fn/itemscan).
+type Class struct {
+	// Decode says the piece must be decoded: it may hold a core Service or a List, or its text
+	// is not vouched for by itemscan. Pieces that need no decoding are passed through.
+	Decode bool
+	// Service is, for a list item that is a core Service, what its text says exactly of its
+	// labels and selector (nil when unsure): enough to pass over an unselected Service without
+	// decoding it.
+	Service *itemscan.ServiceText
+}
+
+// Classify reads piece p's text, as it comes to be processed: a document or a list read whole
+// must be decoded; an entry is read by itemscan. An error for an item of a ResourceList means the
+// list must be read whole (ReadWholeList); for an item of a List in a stream it is the List's
+// *TooLargeError, as the List cannot be read item by item and is past the bound read whole.
+func (in *Input) Classify(p Piece) (Class, error) {
+	if p.Form() != Entry {
+		return Class{Decode: true}, nil
+	}
+	l := in.lists[p.doc]
+	item, err := itemscan.ClassifyItem(in.Text[p.start:p.end], l.dashCol)
+	if err != nil {
+		if p.doc > 0 {
+			return Class{}, &TooLargeError{Name: fmt.Sprintf("document %d", p.doc), Size: l.End - l.Start}
+		}
+		return Class{}, fmt.Errorf("%s: %w", p.Name(), err)
+	}
+	return Class{Decode: item.Decode || !item.Valid, Service: item.Service}, nil
 }
 
 // MaxObject bounds one item or document that must be decoded: yaml.v3 holds about 60 times its
@@ -91,6 +169,9 @@ var apiVersions = []string{"config.kubernetes.io/v1", "config.kubernetes.io/v1be
 
 // Read finds the pieces of in.
 func Read(in []byte) (*Input, error) {
+	if len(in) > MaxInput {
+		return nil, &TooLongError{Size: len(in)}
+	}
 	chunks := yamltext.Documents(in)
 	if kind, _ := yamltext.TopLevelValue(in, "kind"); len(chunks) == 1 && string(kind) == "ResourceList" {
 		input, err := readResourceList(in)
@@ -99,77 +180,69 @@ func Read(in []byte) (*Input, error) {
 		}
 		// The first kind line said ResourceList, but the document's kind is another: a stream.
 	}
-	input := &Input{Text: in, Shape: Stream}
+	input := &Input{Text: in, Shape: Stream, Pieces: make([]Piece, 0, len(chunks))}
 	for i, c := range chunks {
-		name := fmt.Sprintf("document %d", i+1)
+		doc := int32(i + 1)
 		if c.End-c.Start > MaxObject {
 			// A List (kubectl get -o yaml of a large cluster) is not one object: its items are,
 			// and each is held to the bound alone.
-			if items, ok := listItemPieces(in, c, name); ok {
-				input.Pieces = append(input.Pieces, items...)
+			if input.addListItems(c, doc) {
 				continue
 			}
 		}
-		input.Pieces = append(input.Pieces, Piece{Start: c.Start, End: c.End, Form: Document, Name: name, Decode: true})
+		input.Pieces = append(input.Pieces, Piece{start: uint32(c.Start), end: uint32(c.End), doc: doc, item: -1})
 	}
 	return input, nil
 }
 
-// listItemPieces reads the stream document c as a kind: List (or any *List kind) whose items
-// itemscan finds in its text: one piece for each item, read as a ResourceList's items are. ok is
-// false for any other document, or one itemscan does not understand; it is then one piece.
-func listItemPieces(in []byte, c yamltext.Span, name string) ([]Piece, bool) {
+// addListItems reads the stream document c as a kind: List (or any *List kind) whose items
+// itemscan finds in its text, and adds one piece for each item, read as a ResourceList's items
+// are. It adds nothing and returns false for any other document, or one itemscan does not
+// understand; that is then one piece. The List's own fields are held to MaxObject, as an
+// object's are: a Service with 300,000 ports is no List, and is refused before yaml.v3 reads it.
+func (in *Input) addListItems(c yamltext.Span, doc int32) bool {
 	start := c.Start
-	if line, next := yamltext.Line(in, start); yamltext.OnlyMarker(line, yamltext.DirectivesEnd) {
+	if line, next := yamltext.Line(in.Text, start); yamltext.OnlyMarker(line, yamltext.DirectivesEnd) {
 		start = next // a bare `---` before the List
 	}
-	plan, err := itemscan.Scan(in[start:c.End])
+	plan, err := itemscan.ScanWithin(in.Text[start:c.End], MaxObject)
 	if err != nil || len(plan.Layout.Items) == 0 {
-		return nil, false
+		return false
 	}
 	if kind, _ := node.Scalar(node.AsWritten(plan.Root, "kind")); !strings.HasSuffix(kind, "List") {
-		return nil, false
+		return false
 	}
-	pieces := make([]Piece, len(plan.Layout.Items))
-	errs := parallel.Map(len(pieces), func(i int) error {
-		item, err := plan.Classify(in[start:c.End], i)
-		span := plan.Layout.Items[i]
-		pieces[i] = Piece{Start: start + span.Start, End: start + span.End, Form: Entry, Name: node.PathIndex(name+".items", i),
-			Decode: item.Decode || !item.Valid, Service: item.Service}
-		return err
-	})
-	for _, err := range errs {
-		if err != nil {
-			return nil, false
-		}
+	if in.lists == nil {
+		in.lists = map[int32]list{}
 	}
-	return pieces, true
+	in.lists[doc] = list{c, plan.Layout.DashCol}
+	in.Pieces = slices.Grow(in.Pieces, len(plan.Layout.Items))
+	for i, span := range plan.Layout.Items {
+		in.Pieces = append(in.Pieces, Piece{start: uint32(start + span.Start), end: uint32(start + span.End), doc: doc, item: int32(i)})
+	}
+	return true
 }
 
 // readResourceList scans a ResourceList's items, or takes it whole when its text is not one
-// itemscan understands.
+// itemscan understands. The items are classified later, each when it is processed (Classify): a
+// text itemscan does not vouch for then sends the list to ReadWholeList. The list without its
+// items (its header and functionConfig) is held to MaxObject, as an object is.
 func readResourceList(in []byte) (*Input, error) {
-	plan, err := itemscan.Scan(in)
+	plan, err := itemscan.ScanWithin(in, MaxObject)
+	if rest := (*itemscan.RestTooLargeError)(nil); errors.As(err, &rest) {
+		return nil, &TooLargeError{Name: "the ResourceList without its items", Size: rest.Size}
+	}
 	if err != nil {
 		return ReadWholeList(in, err)
 	}
-	input := &Input{Text: in, Shape: ResourceList, Root: plan.Root}
+	input := &Input{Text: in, Shape: ResourceList, Root: plan.Root, lists: map[int32]list{0: {yamltext.Span{Start: 0, End: len(in)}, plan.Layout.DashCol}}}
 	if err := checkHeader(plan.Root); err != nil {
 		return nil, err
 	}
 	input.FunctionConfig = node.AsWritten(plan.Root, "functionConfig")
 	input.Pieces = make([]Piece, len(plan.Layout.Items))
-	errs := parallel.Map(len(plan.Layout.Items), func(i int) error {
-		item, err := plan.Classify(in, i)
-		span := plan.Layout.Items[i]
-		input.Pieces[i] = Piece{Start: span.Start, End: span.End, Form: Entry, Name: node.PathIndex("items", i),
-			Decode: item.Decode || !item.Valid, Service: item.Service}
-		return err
-	})
-	for _, err := range errs {
-		if err != nil {
-			return ReadWholeList(in, err)
-		}
+	for i, span := range plan.Layout.Items {
+		input.Pieces[i] = Piece{start: uint32(span.Start), end: uint32(span.End), item: int32(i)}
 	}
 	return input, nil
 }
@@ -197,7 +270,7 @@ func ReadWholeList(in []byte, why error) (*Input, error) {
 		return nil, fmt.Errorf("ResourceList items is %s; want a list of objects", node.Describe(items))
 	}
 	return &Input{Text: in, Shape: ResourceList, Root: root, FunctionConfig: node.AsWritten(root, "functionConfig"), whole: doc,
-		Pieces: []Piece{{Start: 0, End: len(in), Form: WholeList, Name: "the ResourceList", Decode: true}}}, nil
+		Pieces: []Piece{{start: 0, end: uint32(len(in)), item: -1}}}, nil
 }
 
 // Decode decodes piece p of in: exactly one YAML document (comments alone count as none), in
@@ -205,18 +278,18 @@ func ReadWholeList(in []byte, why error) (*Input, error) {
 // kubectl and the API server disagree on which one counts), and nothing else yaml.v3 refuses
 // when it decodes into Go values (firstRefusal). Errors name the line in the input.
 func (in *Input) Decode(p Piece) (*yaml.Node, error) {
-	if size := p.End - p.Start; p.Form != WholeList && size > MaxObject {
-		return nil, &TooLargeError{Name: p.Name, Size: size}
+	if size := p.End() - p.Start(); p.Form() != WholeList && size > MaxObject {
+		return nil, &TooLargeError{Name: p.Name(), Size: size}
 	}
 	doc, err := in.whole, error(nil)
-	if p.Form != WholeList {
-		doc, err = DecodeOne(in.Text[p.Start:p.End])
+	if p.Form() != WholeList {
+		doc, err = DecodeOne(in.Text[p.start:p.end])
 	} else if err := in.checkItemSizes(doc); err != nil {
 		return nil, err
 	}
 	if err == nil {
 		root := doc
-		if p.Form == Entry && len(doc.Content) == 1 && len(doc.Content[0].Content) == 1 {
+		if p.Form() == Entry && len(doc.Content) == 1 && len(doc.Content[0].Content) == 1 {
 			root = doc.Content[0].Content[0] // paths from the item, not from the list of one
 		}
 		if path, n := node.FirstDuplicate(root); n != nil {
@@ -226,7 +299,7 @@ func (in *Input) Decode(p Piece) (*yaml.Node, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s is not valid YAML: %s", p.Name, inputLines(err.Error(), yamltext.LinesBefore(in.Text, p.Start)))
+		return nil, fmt.Errorf("%s is not valid YAML: %s", p.Name(), inputLines(err.Error(), yamltext.LinesBefore(in.Text, p.Start())))
 	}
 	return doc, nil
 }

@@ -39,12 +39,17 @@ func TestRead(t *testing.T) {
 			}
 			var got []string
 			for _, p := range in.Pieces {
-				got = append(got, fmt.Sprintf("%s:%s:%v", [...]string{"document", "entry", "whole"}[p.Form], p.Name, p.Decode))
+				class, err := in.Classify(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, fmt.Sprintf("%s:%s:%v", [...]string{"document", "entry", "whole"}[p.Form()], p.Name(), class.Decode))
 			}
 			if strings.Join(got, " ") != tc.want {
 				t.Errorf("pieces %q, want %q", strings.Join(got, " "), tc.want)
 			}
-			if r := node.AsWritten(in.Root, "results"); r != nil && r.Line != strings.Count(tc.in[:strings.Index(tc.in, "results:")], "\n")+2 {
+			before, _, _ := strings.Cut(tc.in, "results:")
+			if r := node.AsWritten(in.Root, "results"); r != nil && r.Line != strings.Count(before, "\n")+2 {
 				t.Errorf("results decode at line %d, not at their line in the input", r.Line)
 			}
 		})

@@ -53,7 +53,20 @@ type Plan struct {
 
 // Scan finds the items of in and checks everything but their contents (see Classify). A non-empty
 // non-nil error means the input must be decoded whole (fn/input).
-func Scan(in []byte) (*Plan, error) {
+func Scan(in []byte) (*Plan, error) { return ScanWithin(in, len(in)) }
+
+// RestTooLargeError says the list without its items is past the bound ScanWithin was given:
+// yaml.v3 would hold many times its text to decode it.
+type RestTooLargeError struct{ Size int }
+
+func (e *RestTooLargeError) Error() string {
+	return fmt.Sprintf("the list without its items is %d bytes", e.Size)
+}
+
+// ScanWithin is Scan, but decodes the rest of the list (everything but the items) only when it
+// is at most maxRest bytes, and otherwise returns a *RestTooLargeError: a document that is not a
+// list of small items (one Service with 300,000 ports) is refused before yaml.v3 reads it whole.
+func ScanWithin(in []byte, maxRest int) (*Plan, error) {
 	switch {
 	case len(in) == 0 || in[len(in)-1] != '\n':
 		return nil, errors.New("the input does not end with a newline")
@@ -68,6 +81,9 @@ func Scan(in []byte) (*Plan, error) {
 	}
 	if s.itemsKey < 0 {
 		s.region = Span{Start: len(in), End: len(in)}
+	}
+	if rest := len(in) - (s.region.End - s.region.Start); rest > maxRest {
+		return nil, &RestTooLargeError{Size: rest}
 	}
 	p := &Plan{Layout: Layout{Region: s.region, Items: s.items, DashCol: s.dashCol}, Keys: s.keyNames()}
 	p.Skeleton = append(append(make([]byte, 0, len(in)-(s.region.End-s.region.Start)), in[:s.region.Start]...), in[s.region.End:]...)
@@ -105,9 +121,19 @@ type Item struct {
 
 // Classify reads item i; an error means the input must be decoded whole (fn/input).
 func (p *Plan) Classify(in []byte, i int) (Item, error) {
+	item, err := ClassifyItem(in[p.Layout.Items[i].Start:p.Layout.Items[i].End], p.Layout.DashCol)
+	if err != nil {
+		return Item{}, fmt.Errorf("%s: %w", node.PathIndex("items", i), err)
+	}
+	return item, nil
+}
+
+// ClassifyItem reads one item's text, span, whose dash is at column dashCol: what Classify does,
+// for a caller that keeps the items' spans and dash column itself, and not the Plan.
+func ClassifyItem(span []byte, dashCol int) (Item, error) {
 	s := scanners.Get().(*itemScanner)
 	defer scanners.Put(s)
-	if err := p.read(s, in, i); err != nil {
+	if err := s.read(span, dashCol); err != nil {
 		return Item{}, err
 	}
 	return s.result(), nil
@@ -116,13 +142,12 @@ func (p *Plan) Classify(in []byte, i int) (Item, error) {
 // scanners keep their key maps from item to item.
 var scanners = sync.Pool{New: func() any { return new(itemScanner) }}
 
-func (p *Plan) read(s *itemScanner, in []byte, i int) error {
-	span := in[p.Layout.Items[i].Start:p.Layout.Items[i].End]
+func (s *itemScanner) read(span []byte, dashCol int) error {
 	tabs, err := checkBytes(span)
 	if err != nil {
-		return fmt.Errorf("%s: %w", node.PathIndex("items", i), err)
+		return err
 	}
-	s.reset(p.Layout.DashCol, tabs)
+	s.reset(dashCol, tabs)
 	for pos := 0; pos < len(span); {
 		line, next := yamltext.Line(span, pos)
 		s.line(line, yamltext.Indentation(line))

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -46,13 +47,12 @@ func writeStream(stdout, stderr io.Writer, text []byte, edits []edit.Edit, resul
 }
 
 func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, results fn.Results, out report.Destinations) error {
-	results = Tagged(results)
 	tail := results
 	if !appendable(in) {
 		// Results go into the list as yaml.v3 reads it: in place of this function's earlier
 		// results, after those of others, inside a list written in flow style or indented, or
 		// before its end marker.
-		e, err := resultsEdits(in, results)
+		e, err := resultsEdits(in, Tagged(results))
 		if err != nil {
 			return err
 		}
@@ -60,7 +60,9 @@ func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, res
 	}
 	bw := bufio.NewWriterSize(stdout, 64<<10)
 	writeEdited(bw, in.Text, edits)
-	if err := report.WriteYAML(bw, tail, yamltext.FinalLineBreak(in.Text)); err != nil {
+	// Each result is tagged as it is written: a run with 200,000 results never holds a tagged
+	// copy of them all.
+	if err := report.WriteYAML(bw, taggedEach(tail), yamltext.FinalLineBreak(in.Text)); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
@@ -82,15 +84,31 @@ const (
 func Tagged(results fn.Results) fn.Results {
 	out := make(fn.Results, len(results))
 	for i, r := range results {
-		c := *r
-		c.Tags = make(map[string]string, len(r.Tags)+1)
-		for k, v := range r.Tags {
-			c.Tags[k] = v
-		}
-		c.Tags[TagKey] = TagValue
-		out[i] = &c
+		out[i] = tagged(r)
 	}
 	return out
+}
+
+// taggedEach yields Tagged(results) one result at a time.
+func taggedEach(results fn.Results) iter.Seq[*fn.Result] {
+	return func(yield func(*fn.Result) bool) {
+		for _, r := range results {
+			if !yield(tagged(r)) {
+				return
+			}
+		}
+	}
+}
+
+// tagged is a copy of r carrying the function's tag.
+func tagged(r *fn.Result) *fn.Result {
+	c := *r
+	c.Tags = make(map[string]string, len(r.Tags)+1)
+	for k, v := range r.Tags {
+		c.Tags[k] = v
+	}
+	c.Tags[TagKey] = TagValue
+	return &c
 }
 
 // ownResult reports whether a result entry of the input was written by this function: it carries

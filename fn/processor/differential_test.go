@@ -129,7 +129,7 @@ func oracle(in []byte, streamConfig *yaml.Node) (*oracleRun, error) {
 		var findings []rules.Finding
 		if selection.Selected(obj, cfg.Selector) {
 			var outcome rules.Outcome
-			peers = append(peers, peer{labels: node.AsWritten(obj, "metadata", "labels")})
+			peers = append(peers, peer{labels: selection.PackLabels(node.AsWritten(obj, "metadata", "labels"))})
 			resolved := rules.ResolveProvider(obj, cfg)
 			outcome, findings = rules.Apply(obj, cfg)
 			countSelected(&counts, resolved, obj, cfg, outcome)

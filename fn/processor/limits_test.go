@@ -161,3 +161,20 @@ func TestAListPastTheObjectBoundIsReadItemByItem(t *testing.T) {
 		t.Errorf("an item past the bound: exit %d (want 2, unusable input), stderr %s", code, errOut)
 	}
 }
+
+// TestAListWhoseItemCannotBeClassifiedIsRefusedWhole: a List past the object bound is read item
+// by item, each item classified when its turn comes; an item whose text itemscan cannot read (a
+// control character) means the List cannot be read so, and it is refused as one object past
+// the bound, by its size, as it was when items were classified up front.
+func TestAListWhoseItemCannotBeClassifiedIsRefusedWhole(t *testing.T) {
+	defer func(limit int) { input.MaxObject = limit }(input.MaxObject)
+	input.MaxObject = 4 << 10
+	var items strings.Builder
+	for i := 0; i < 60; i++ {
+		fmt.Fprintf(&items, "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c%d}\n  data: {k: v}\n", i)
+	}
+	list := "apiVersion: v1\nkind: List\nitems:\n" + items.String() + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: odd}\n  data: {k: \"\x01\"}\n"
+	if _, errOut, code := run([]byte(list)); code != 2 || !strings.Contains(string(errOut), "document 1 is 0.0 MiB; the function decodes objects of at most 0 MiB") {
+		t.Errorf("exit %d, stderr %s", code, errOut)
+	}
+}

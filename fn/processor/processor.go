@@ -141,7 +141,7 @@ func Process(in []byte, s StreamOptions) (*Plan, error) {
 		if err := s.checkList(); err != nil {
 			return nil, err
 		}
-	case err != nil && inp.Shape == input.ResourceList && inp.Pieces[0].Form == input.Entry && !errors.As(err, new(*input.TooLargeError)):
+	case err != nil && inp.Shape == input.ResourceList && inp.Pieces[0].Form() == input.Entry && !errors.As(err, new(*input.TooLargeError)):
 		// An item that does not read alone may read within its list: an alias to an anchor in
 		// another item. yaml.v3 decides, on the whole list. An item too large stays refused:
 		// read whole, it would take the memory its bound is there to save.
@@ -162,29 +162,26 @@ func process(inp *input.Input, fc *yaml.Node, origin config.Origin) (*Plan, erro
 	}
 	cfg, errs := config.Decode(fc, origin)
 	r := &job{in: inp, cfg: cfg, configOK: len(errs) == 0}
-	// Most pieces of a large input give nothing (a ConfigMap, a Deployment): they keep no
-	// outcome, so 200,000 documents hold 200,000 nil pointers, not 200,000 outcomes.
-	outcomes := parallel.Map(len(inp.Pieces), func(i int) *pieceOutcome {
-		if po := r.piece(i); !po.empty() {
-			return &po
-		}
-		return nil
-	})
 	o := &Plan{Input: inp}
 	var counts report.Counts
 	var peers []peer
-	for _, po := range outcomes {
-		if po == nil {
-			continue
-		}
-		if po.err != nil {
-			return nil, po.err
+	var err error
+	// The pieces' outcomes are folded into the run's as they come, in input order: a piece that
+	// gives only a count (an unselected Service) leaves nothing behind, and 400,000 items hold no
+	// outcome each.
+	parallel.Each(len(inp.Pieces), r.piece, func(po pieceOutcome) bool {
+		if err = po.err; err != nil {
+			return false
 		}
 		o.Edits = append(o.Edits, po.edits...)
 		o.Results = append(o.Results, po.results...)
 		o.Rewritten += po.rewritten
 		counts.Add(po.counts)
 		peers = append(peers, po.peers...)
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	adviseUnsupported(cfg, peers)
 	o.Counts = counts
@@ -203,18 +200,19 @@ var errResourceList = errors.New("a document of the stream is a ResourceList")
 func documents(inp *input.Input) int {
 	n := 0
 	for _, p := range inp.Pieces {
-		if doc, err := input.DecodeOne(inp.Text[p.Start:p.End]); err != nil || len(doc.Content) > 0 {
+		if doc, err := input.DecodeOne(inp.Text[p.Start():p.End()]); err != nil || len(doc.Content) > 0 {
 			n++
 		}
 	}
 	return n
 }
 
-// job is one run's shared, read-only state.
+// job is one run's shared state: read-only but for what its results share.
 type job struct {
 	in       *input.Input
 	cfg      config.Config
 	configOK bool
+	shared   report.Shared
 }
 
 // pieceOutcome is what processing one piece gave.
@@ -227,15 +225,11 @@ type pieceOutcome struct {
 	err       error  // the input is unusable
 }
 
-// empty reports whether po says nothing: no edit, result, count, peer or error.
-func (po *pieceOutcome) empty() bool {
-	return len(po.edits) == 0 && len(po.results) == 0 && po.counts.IsZero() && po.rewritten == 0 && len(po.peers) == 0 && po.err == nil
-}
-
-// peer is a selected Service as adviseUnsupported needs it. It holds the labels' node only, so a
-// large run keeps no decoded piece alive for it.
+// peer is a selected Service as adviseUnsupported needs it: its labels, packed in one string
+// (selection.PackLabels), so that a large run keeps no node of a decoded piece for advice it
+// rarely gives.
 type peer struct {
-	labels *yaml.Node
+	labels string
 	// unsupported is the rules' mark on an unsupported Service, and error the result whose
 	// message the advice completes; both nil for a supported Service.
 	unsupported *rules.Unsupported
@@ -257,7 +251,7 @@ func adviseUnsupported(cfg config.Config, peers []peer) {
 	}
 	all := make([]rules.Peer, len(peers))
 	for i, p := range peers {
-		all[i] = rules.Peer{Labels: selection.LabelSet(p.labels), Unsupported: p.unsupported}
+		all[i] = rules.Peer{Labels: selection.UnpackLabels(p.labels), Unsupported: p.unsupported}
 	}
 	for i, msg := range rules.Advise(cfg, all) {
 		errs[i].Message = msg
@@ -276,11 +270,16 @@ type object struct {
 // piece decodes piece i when it may hold a Service and processes its objects.
 func (r *job) piece(i int) (po pieceOutcome) {
 	p := r.in.Pieces[i]
-	text := r.in.Text[p.Start:p.End]
-	if !p.Decode && !mayBeService(text) {
+	text := r.in.Text[p.Start():p.End()]
+	class, err := r.in.Classify(p)
+	if err != nil {
+		po.err = err
 		return po
 	}
-	if r.configOK && p.Service != nil && quietlyUnselected(p.Service, text, r.cfg) {
+	if !class.Decode && !mayBeService(text) {
+		return po
+	}
+	if r.configOK && class.Service != nil && quietlyUnselected(class.Service, text, r.cfg) {
 		po.counts.NotSelected++
 		return po
 	}
@@ -316,8 +315,9 @@ func (r *job) piece(i int) (po pieceOutcome) {
 		return po
 	}
 	for _, e := range edits {
-		e.Start += p.Start
-		e.End += p.Start
+		e.Start += p.Start()
+		e.End += p.Start()
+		e.Text = r.shared.Text(e.Text)
 		po.edits = append(po.edits, e)
 	}
 	return po
@@ -360,7 +360,7 @@ func (r *job) edits(p input.Piece, text []byte, doc *yaml.Node, changes []change
 			edits = append(edits, es...)
 			written = append(written, i)
 		}
-		if !refuseConflicts(session, changes, written, p.Name, doc) {
+		if !refuseConflicts(session, changes, written, p.Name(), doc) {
 			if len(edits) == 0 {
 				return nil, 0, nil
 			}
@@ -443,12 +443,12 @@ func (r *job) objects(p input.Piece, doc *yaml.Node) ([]object, error) {
 		}
 		found = append(found, listItems(name, n)...)
 	}
-	switch p.Form {
+	switch p.Form() {
 	case input.Entry:
 		if root.Kind != yaml.SequenceNode || len(root.Content) != 1 {
-			return nil, fmt.Errorf("%s does not read as one list entry", p.Name)
+			return nil, fmt.Errorf("%s does not read as one list entry", p.Name())
 		}
-		add(p.Name, root.Content[0])
+		add(p.Name(), root.Content[0])
 	case input.WholeList:
 		if items := node.AsWritten(root, "items"); items != nil && items.Kind == yaml.SequenceNode {
 			for j, item := range items.Content {
@@ -458,12 +458,12 @@ func (r *job) objects(p input.Piece, doc *yaml.Node) ([]object, error) {
 	default:
 		switch kind, _ := node.Scalar(node.AsDecoded(root, "kind")); {
 		case root.Kind != yaml.MappingNode && !node.IsNull(root):
-			return nil, fmt.Errorf("%s is %s; every document must be an object", p.Name, node.Describe(root))
+			return nil, fmt.Errorf("%s is %s; every document must be an object", p.Name(), node.Describe(root))
 		case node.IsNull(root):
 		case kind == "ResourceList":
 			return nil, errResourceList
 		default:
-			found = listItems(p.Name, root)
+			found = listItems(p.Name(), root)
 		}
 	}
 	return found, nil
@@ -505,7 +505,7 @@ func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts, *peer) 
 	var outcome rules.Outcome
 	var p *peer
 	if selection.Selected(work, r.cfg.Selector) {
-		p = &peer{labels: node.AsWritten(work, "metadata", "labels")}
+		p = &peer{labels: selection.PackLabels(node.AsWritten(work, "metadata", "labels"))}
 		resolved := rules.ResolveProvider(work, r.cfg)
 		outcome, findings = rules.Apply(work, r.cfg)
 		countSelected(&counts, resolved, work, r.cfg, outcome)
@@ -521,6 +521,7 @@ func (r *job) object(obj object) (*yaml.Node, fn.Results, report.Counts, *peer) 
 			p.unsupported, p.error = f.Unsupported, results[j]
 		}
 	}
+	r.shared.Results(results)
 	if outcome != rules.Updated {
 		return nil, results, counts, p
 	}
@@ -612,7 +613,7 @@ func (r *job) verify(p input.Piece, text []byte, edits []edit.Edit, changes []ch
 	}
 	doc, err := input.DecodeOne(edit.Apply(text, edits))
 	if err != nil {
-		return fmt.Errorf("%s: writing the change to %s: the edited text does not decode: %w", p.Name, strings.Join(names, ", "), err)
+		return fmt.Errorf("%s: writing the change to %s: the edited text does not decode: %w", p.Name(), strings.Join(names, ", "), err)
 	}
 	got, err := r.objects(p, doc)
 	if err != nil {

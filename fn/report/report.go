@@ -167,12 +167,6 @@ func (c *Counts) AddProvider(name string, assumed bool) {
 	c.Providers[name]++
 }
 
-// IsZero reports whether c counts nothing.
-func (c Counts) IsZero() bool {
-	return c.Updated == 0 && c.Compliant == 0 && c.NotSelected == 0 && c.Failed == 0 &&
-		c.Skipped == 0 && c.LoadBalancers == 0 && len(c.Providers) == 0
-}
-
 // Add adds o to c.
 func (c *Counts) Add(o Counts) {
 	c.Updated += o.Updated

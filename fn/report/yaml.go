@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"iter"
 	"sort"
 	"strconv"
 
@@ -37,17 +38,20 @@ func AppendYAML(b []byte, results fn.Results) ([]byte, error) {
 }
 
 // WriteYAML writes what AppendYAML appends, a result at a time, so that a large run's results are
-// never all in memory as text. lineBreak ends each line ("\n", or "\r\n" for a CRLF list).
-func WriteYAML(w io.Writer, results fn.Results, lineBreak string) error {
+// never all in memory as text, nor need to be all at once (results may make each as it is
+// written). lineBreak ends each line ("\n", or "\r\n" for a CRLF list).
+func WriteYAML(w io.Writer, results iter.Seq[*fn.Result], lineBreak string) error {
 	var b []byte
-	for i := range results {
+	first := true
+	for r := range results {
 		var err error
-		if b, err = AppendYAML(b[:0], results[i:i+1]); err != nil {
+		if b, err = AppendYAML(b[:0], fn.Results{r}); err != nil {
 			return err
 		}
-		if i > 0 {
+		if !first {
 			b = b[len("results:\n"):]
 		}
+		first = false
 		if lineBreak != "\n" {
 			b = bytes.ReplaceAll(b, []byte("\n"), []byte(lineBreak))
 		}

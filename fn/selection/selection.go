@@ -3,6 +3,8 @@
 package selection
 
 import (
+	"encoding/binary"
+
 	"k8s.io/apimachinery/pkg/labels"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -36,11 +38,35 @@ func Labels(obj *yaml.Node) labels.Set {
 
 // LabelSet reads a labels mapping as a selector does: a label whose value is not a scalar is none.
 func LabelSet(m *yaml.Node) labels.Set {
-	set := labels.Set{}
+	return UnpackLabels(PackLabels(m))
+}
+
+// PackLabels is LabelSet in one string, each key and value preceded by its length: what a run
+// keeps of every selected Service's labels, for advice it rarely gives (UnpackLabels), costs one
+// allocation, not a map or the decoded nodes.
+func PackLabels(m *yaml.Node) string {
+	var b []byte
 	for _, f := range node.Fields(m) {
 		if v, ok := node.Scalar(f.Value); ok {
-			set[f.Key] = v
+			b = append(binary.AppendUvarint(b, uint64(len(f.Key))), f.Key...)
+			b = append(binary.AppendUvarint(b, uint64(len(v))), v...)
 		}
+	}
+	return string(b)
+}
+
+// UnpackLabels is the label set PackLabels packed; a key given twice counts last, as in LabelSet.
+func UnpackLabels(packed string) labels.Set {
+	set := labels.Set{}
+	next := func() string {
+		n, size := binary.Uvarint([]byte(packed[:min(len(packed), binary.MaxVarintLen64)]))
+		s := packed[size : size+int(n)]
+		packed = packed[size+int(n):]
+		return s
+	}
+	for len(packed) > 0 {
+		k := next()
+		set[k] = next()
 	}
 	return set
 }

@@ -1,6 +1,8 @@
 package selection
 
 import (
+	"maps"
+	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/labels"
@@ -37,5 +39,23 @@ func TestSelected(t *testing.T) {
 				t.Errorf("Selected = %v, want %v", got, tc.selects)
 			}
 		})
+	}
+}
+
+// TestPackedLabelsReadAsTheLabelSet: what the run keeps of a selected Service's labels reads back
+// as the selector reads the mapping: a value that is no scalar is no label, a key given twice
+// counts last, and any byte may be in a key or value.
+func TestPackedLabelsReadAsTheLabelSet(t *testing.T) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte("a: \"1\"\nnested: {x: y}\nempty: \"\"\nlong: "+strings.Repeat("v", 300)+"\nodd: \"\\0\\x01:\"\na: \"2\"\n"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := UnpackLabels(PackLabels(doc.Content[0]))
+	want := labels.Set{"a": "2", "empty": "", "long": strings.Repeat("v", 300), "odd": "\x00\x01:"}
+	if !maps.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if got := UnpackLabels(PackLabels(nil)); len(got) != 0 {
+		t.Errorf("no labels: got %v", got)
 	}
 }
