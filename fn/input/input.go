@@ -205,7 +205,7 @@ func (in *Input) addListItems(c yamltext.Span, doc int32) bool {
 	if line, next := yamltext.Line(in.Text, start); yamltext.OnlyMarker(line, yamltext.DirectivesEnd) {
 		start = next // a bare `---` before the List
 	}
-	plan, err := itemscan.ScanWithin(in.Text[start:c.End], MaxObject)
+	plan, err := itemscan.ScanWithin(in.Text[start:c.End], MaxObject, MaxWholeList)
 	if err != nil || len(plan.Layout.Items) == 0 {
 		return false
 	}
@@ -226,9 +226,10 @@ func (in *Input) addListItems(c yamltext.Span, doc int32) bool {
 // readResourceList scans a ResourceList's items, or takes it whole when its text is not one
 // itemscan understands. The items are classified later, each when it is processed (Classify): a
 // text itemscan does not vouch for then sends the list to ReadWholeList. The list without its
-// items (its header and functionConfig) is held to MaxObject, as an object is.
+// items and results (its header and functionConfig) is held to MaxObject, as an object is; its
+// results (a re-run over the function's own output) to MaxWholeList, as a list read whole is.
 func readResourceList(in []byte) (*Input, error) {
-	plan, err := itemscan.ScanWithin(in, MaxObject)
+	plan, err := itemscan.ScanWithin(in, MaxObject, MaxWholeList)
 	if rest := (*itemscan.RestTooLargeError)(nil); errors.As(err, &rest) {
 		return nil, &TooLargeError{Name: "the ResourceList without its items", Size: rest.Size}
 	}

@@ -53,7 +53,7 @@ type Plan struct {
 
 // Scan finds the items of in and checks everything but their contents (see Classify). A non-empty
 // non-nil error means the input must be decoded whole (fn/input).
-func Scan(in []byte) (*Plan, error) { return ScanWithin(in, len(in)) }
+func Scan(in []byte) (*Plan, error) { return ScanWithin(in, len(in), len(in)) }
 
 // RestTooLargeError says the list without its items is past the bound ScanWithin was given:
 // yaml.v3 would hold many times its text to decode it.
@@ -63,10 +63,14 @@ func (e *RestTooLargeError) Error() string {
 	return fmt.Sprintf("the list without its items is %d bytes", e.Size)
 }
 
-// ScanWithin is Scan, but decodes the rest of the list (everything but the items) only when it
-// is at most maxRest bytes, and otherwise returns a *RestTooLargeError: a document that is not a
-// list of small items (one Service with 300,000 ports) is refused before yaml.v3 reads it whole.
-func ScanWithin(in []byte, maxRest int) (*Plan, error) {
+// ScanWithin is Scan, but decodes the rest of the list (everything but the items and the
+// results) only when it is at most maxRest bytes, and otherwise returns a *RestTooLargeError: a
+// document that is not a list of small items (one Service with 300,000 ports) is refused before
+// yaml.v3 reads it whole. The results are left out of that bound, as the items are: they are a
+// list of small entries that functions wrote (a re-run over the function's own output holds one
+// for each Service it changed). They are held to maxResults instead; past it the error is an
+// ordinary one, and the list is for yaml.v3 to read whole, if it can.
+func ScanWithin(in []byte, maxRest, maxResults int) (*Plan, error) {
 	switch {
 	case len(in) == 0 || in[len(in)-1] != '\n':
 		return nil, errors.New("the input does not end with a newline")
@@ -82,7 +86,11 @@ func ScanWithin(in []byte, maxRest int) (*Plan, error) {
 	if s.itemsKey < 0 {
 		s.region = Span{Start: len(in), End: len(in)}
 	}
-	if rest := len(in) - (s.region.End - s.region.Start); rest > maxRest {
+	results := s.keySpan("results")
+	if size := results.End - results.Start; size > maxResults {
+		return nil, fmt.Errorf("the results are %d bytes, past the %d the scan decodes", size, maxResults)
+	}
+	if rest := len(in) - (s.region.End - s.region.Start) - (results.End - results.Start); rest > maxRest {
 		return nil, &RestTooLargeError{Size: rest}
 	}
 	p := &Plan{Layout: Layout{Region: s.region, Items: s.items, DashCol: s.dashCol}, Keys: s.keyNames()}
@@ -219,10 +227,10 @@ func printable(r rune) bool {
 	return r == 0x85 || r >= 0xa0 && r <= 0xd7ff || r >= 0xe000 && r <= 0xfffd || r >= 0x10000 && r <= 0x10ffff
 }
 
-// key is a top-level key and the line it is on (1-based).
+// key is a top-level key, the line it is on (1-based) and the offset of that line.
 type key struct {
-	name string
-	line int
+	name      string
+	line, pos int
 }
 
 type scanner struct {
@@ -329,7 +337,7 @@ func (s *scanner) topLevelKey(line []byte, pos, n int) error {
 	if !ok {
 		return errors.New("not a top-level key")
 	}
-	s.keys = append(s.keys, key{name: string(name), line: n})
+	s.keys = append(s.keys, key{name: string(name), line: n, pos: pos})
 	if string(name) != "items" {
 		return nil
 	}
@@ -360,6 +368,21 @@ func (s *scanner) endItems(pos int) {
 	for i := 0; i+1 < len(s.items); i++ {
 		s.items[i].End = s.items[i+1].Start
 	}
+}
+
+// keySpan is the text of the top-level entry name, from its key's line to the next key's or the
+// end; empty when there is no such key. It is not called for `items`, whose text is the region.
+func (s *scanner) keySpan(name string) Span {
+	for i, k := range s.keys {
+		if k.name != name {
+			continue
+		}
+		if i+1 < len(s.keys) {
+			return Span{Start: k.pos, End: s.keys[i+1].pos}
+		}
+		return Span{Start: k.pos, End: len(s.in)}
+	}
+	return Span{}
 }
 
 func (s *scanner) keyNames() []string {

@@ -1,6 +1,7 @@
 package itemscan
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -316,5 +317,28 @@ func TestScanChecksTheLinesBeforeTheFirstItem(t *testing.T) {
 		if _, err := Scan([]byte(in)); err == nil {
 			t.Errorf("%q passed", in)
 		}
+	}
+}
+
+// A re-run over the function's own output holds a result for each Service it changed: the
+// results are bounded apart from the list's header and functionConfig, as the items are, so a
+// list whose results outgrow the header's bound is still scanned.
+func TestScanWithinBoundsTheResultsApart(t *testing.T) {
+	results := "results:\n" + strings.Repeat("- message: set\n  severity: info\n", 100)
+	in := []byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- kind: ConfigMap\n" + results)
+	header := len(in) - len(results) - len("- kind: ConfigMap\n")
+	plan, err := ScanWithin(in, header, len(results))
+	if err != nil {
+		t.Fatalf("results within their bound: %v", err)
+	}
+	if r := plan.Root.Content[len(plan.Root.Content)-1]; len(r.Content) != 100 {
+		t.Errorf("the results decode to %d entries, want 100", len(r.Content))
+	}
+	var rest *RestTooLargeError
+	if _, err := ScanWithin(in, header-1, len(results)); !errors.As(err, &rest) {
+		t.Errorf("a header past its bound: got %v, want a *RestTooLargeError", err)
+	}
+	if _, err := ScanWithin(in, header, len(results)-1); err == nil || errors.As(err, &rest) {
+		t.Errorf("results past their bound: got %v, want an error that sends the list to yaml.v3", err)
 	}
 }
