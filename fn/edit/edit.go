@@ -493,7 +493,10 @@ func (d *differ) renderPair(k, v *yaml.Node, col int, flow bool, was *replaced) 
 	return indent(text, col), nil
 }
 
-// indent puts col spaces before each line of text that has content.
+// Indent puts col spaces before each line of text that has content: block YAML written at
+// column 0, moved to col.
+func Indent(text []byte, col int) []byte { return indent(text, col) }
+
 func indent(text []byte, col int) []byte {
 	pad := bytes.Repeat([]byte{' '}, col)
 	var out []byte
@@ -570,8 +573,10 @@ func hasMergeKey(m *yaml.Node) bool {
 	return false
 }
 
-// indentStep is how far the text nests a block mapping's value below its key: the first one
-// found decides; 2 when there is none.
+// IndentStep is how far the text nests a block mapping's value below its key: the first one
+// found decides; 2 when there is none. The entries Entries adds are written in that step.
+func IndentStep(n *yaml.Node) int { return indentStep(n) }
+
 func indentStep(n *yaml.Node) int {
 	if n.Kind != yaml.MappingNode || n.Style&yaml.FlowStyle != 0 {
 		return 2

@@ -23,6 +23,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/sticky-services/set-session-affinity/fn/edit"
 	"github.com/sticky-services/set-session-affinity/fn/itemscan"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/yamltext"
@@ -110,8 +111,12 @@ type Input struct {
 	Pieces []Piece
 	// FunctionConfig is the ResourceList's functionConfig; nil for a stream or when absent.
 	FunctionConfig *yaml.Node
-	// Root is the ResourceList's top-level mapping (items left out when they were scanned).
+	// Root is the ResourceList's top-level mapping (items left out when they were scanned, and
+	// results too when Results has their entries).
 	Root *yaml.Node
+	// Results are the entries of a scanned ResourceList's results, found in its text (nil spans
+	// when they are in Root): a re-run over the function's own output holds many.
+	Results itemscan.Entries
 	// whole is the decoded document of a WholeList piece, decoded once.
 	whole *yaml.Node
 	// lists are the lists whose items are pieces, by document: a stream's Lists read item by
@@ -230,13 +235,18 @@ func (in *Input) addListItems(c yamltext.Span, doc int32) bool {
 // results (a re-run over the function's own output) to MaxWholeList, as a list read whole is.
 func readResourceList(in []byte) (*Input, error) {
 	plan, err := itemscan.ScanWithin(in, MaxObject, MaxWholeList)
+	if err == nil && plan.Results.Spans != nil && edit.IndentStep(plan.Root) != 2 {
+		// The results' entries are added as text in steps of two (fn/output); a list indented
+		// otherwise has them re-encoded in its own steps, from its results decoded.
+		plan, err = itemscan.ScanKeepingResults(in, MaxObject, MaxWholeList)
+	}
 	if rest := (*itemscan.RestTooLargeError)(nil); errors.As(err, &rest) {
 		return nil, &TooLargeError{Name: "the ResourceList without its items", Size: rest.Size}
 	}
 	if err != nil {
 		return ReadWholeList(in, err)
 	}
-	input := &Input{Text: in, Shape: ResourceList, Root: plan.Root, lists: map[int32]list{0: {yamltext.Span{Start: 0, End: len(in)}, plan.Layout.DashCol}}}
+	input := &Input{Text: in, Shape: ResourceList, Root: plan.Root, Results: plan.Results, lists: map[int32]list{0: {yamltext.Span{Start: 0, End: len(in)}, plan.Layout.DashCol}}}
 	if err := checkHeader(plan.Root); err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"unicode/utf8"
 
@@ -47,13 +48,22 @@ type Plan struct {
 	// Keys are the top-level keys, in order.
 	Keys []string
 	// Root is the skeleton as yaml.v3 decodes it: the list's header and functionConfig, with
-	// `items` empty.
+	// `items` empty, and `results` too when Results has its entries.
 	Root *yaml.Node
+	// Results are the entries of `results`, when they are left out of the skeleton as the items
+	// are (resultEntries says when).
+	Results Entries
 }
 
 // Scan finds the items of in and checks everything but their contents (see Classify). A non-empty
 // non-nil error means the input must be decoded whole (fn/input).
 func Scan(in []byte) (*Plan, error) { return ScanWithin(in, len(in), len(in)) }
+
+// ScanKeepingResults is ScanWithin, but leaves the results in the skeleton, for a caller that
+// needs them decoded with the rest of the list.
+func ScanKeepingResults(in []byte, maxRest, maxResults int) (*Plan, error) {
+	return scan(in, maxRest, maxResults, false)
+}
 
 // RestTooLargeError says the list without its items is past the bound ScanWithin was given:
 // yaml.v3 would hold many times its text to decode it.
@@ -71,6 +81,10 @@ func (e *RestTooLargeError) Error() string {
 // for each Service it changed). They are held to maxResults instead; past it the error is an
 // ordinary one, and the list is for yaml.v3 to read whole, if it can.
 func ScanWithin(in []byte, maxRest, maxResults int) (*Plan, error) {
+	return scan(in, maxRest, maxResults, true)
+}
+
+func scan(in []byte, maxRest, maxResults int, splitResults bool) (*Plan, error) {
 	switch {
 	case len(in) == 0 || in[len(in)-1] != '\n':
 		return nil, errors.New("the input does not end with a newline")
@@ -94,7 +108,15 @@ func ScanWithin(in []byte, maxRest, maxResults int) (*Plan, error) {
 		return nil, &RestTooLargeError{Size: rest}
 	}
 	p := &Plan{Layout: Layout{Region: s.region, Items: s.items, DashCol: s.dashCol}, Keys: s.keyNames()}
-	p.Skeleton = append(append(make([]byte, 0, len(in)-(s.region.End-s.region.Start)), in[:s.region.Start]...), in[s.region.End:]...)
+	s.cuts = []Span{s.region}
+	if splitResults && results.End > results.Start {
+		if e, ok := resultEntries(in, results); ok {
+			p.Results = e
+			s.cuts = append(s.cuts, Span{Start: e.Spans[0].Start, End: results.End})
+			slices.SortFunc(s.cuts, func(a, b Span) int { return a.Start - b.Start })
+		}
+	}
+	p.Skeleton = s.skeleton()
 	// Classify checks the items' bytes; these are the rest: the skeleton, and the comments and
 	// blank lines between `items:` and the first item.
 	beforeItems := in[s.region.Start:s.region.End]
@@ -244,6 +266,36 @@ type scanner struct {
 	items    []Span
 	// regionLines counts the lines of the region, which the skeleton leaves out.
 	regionLines int
+	// cuts are what the skeleton leaves out, in order: the items' region, and the results'
+	// entries when they are found.
+	cuts []Span
+}
+
+// skeleton is the input without the cuts.
+func (s *scanner) skeleton() []byte {
+	size := len(s.in)
+	for _, c := range s.cuts {
+		size -= c.End - c.Start
+	}
+	out, pos := make([]byte, 0, size), 0
+	for _, c := range s.cuts {
+		out, pos = append(out, s.in[pos:c.Start]...), c.End
+	}
+	return append(out, s.in[pos:]...)
+}
+
+// linesCut is how many lines the skeleton leaves out before offset pos.
+func (s *scanner) linesCut(pos int) int {
+	n := 0
+	for _, c := range s.cuts {
+		switch {
+		case c == s.region && c.Start < pos:
+			n += s.regionLines
+		case c.Start < pos:
+			n += bytes.Count(s.in[c.Start:c.End], []byte{'\n'})
+		}
+	}
+	return n
 }
 
 // scanLines walks the lines once. Top-level keys start in column 0; inside `items`, a dash in the
@@ -404,13 +456,9 @@ func (s *scanner) confirmKeys(skeleton []byte) (*yaml.Node, error) {
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode || len(doc.Content[0].Content) != 2*len(s.keys) {
 		return nil, errors.New("the rest of the list decodes to other keys")
 	}
-	removed := s.regionLines
 	root := doc.Content[0]
 	for i, k := range s.keys {
-		line := k.line
-		if i > s.itemsKey && s.itemsKey >= 0 {
-			line -= removed
-		}
+		line := k.line - s.linesCut(k.pos)
 		if got := root.Content[2*i]; got.Value != k.name || got.Line != line || got.Column != 1 || got.Style != 0 {
 			return nil, fmt.Errorf("the rest of the list decodes to other keys (%q on line %d)", got.Value, got.Line)
 		}
@@ -418,16 +466,21 @@ func (s *scanner) confirmKeys(skeleton []byte) (*yaml.Node, error) {
 	if s.itemsKey >= 0 && !s.flowList && !isNull(root.Content[2*s.itemsKey+1]) {
 		return nil, errors.New("`items` decodes to a value")
 	}
+	if len(s.cuts) > 1 && !isNull(node.AsWritten(root, "results")) {
+		return nil, errors.New("`results` decodes to a value besides its entries")
+	}
 	// Decoding into a node does not refuse a key given twice, as decoding into a value does: the
 	// whole-list decode then refuses it with its line.
 	if path, dup := node.FirstDuplicate(root); dup != nil {
 		return nil, fmt.Errorf("%s is given twice", path)
 	}
-	// The keys after the items go back to their lines in the input, so that the root's positions
+	// The keys after the cuts go back to their lines in the input, so that the root's positions
 	// are the input's: the output edits the list's results there.
-	for i := s.itemsKey + 1; s.itemsKey >= 0 && i < len(s.keys); i++ {
-		shiftLines(root.Content[2*i], removed)
-		shiftLines(root.Content[2*i+1], removed)
+	for i, k := range s.keys {
+		if removed := s.linesCut(k.pos); removed > 0 {
+			shiftLines(root.Content[2*i], removed)
+			shiftLines(root.Content[2*i+1], removed)
+		}
 	}
 	return root, nil
 }

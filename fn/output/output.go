@@ -17,6 +17,7 @@ import (
 
 	"github.com/sticky-services/set-session-affinity/fn/edit"
 	"github.com/sticky-services/set-session-affinity/fn/input"
+	"github.com/sticky-services/set-session-affinity/fn/itemscan"
 	"github.com/sticky-services/set-session-affinity/fn/node"
 	"github.com/sticky-services/set-session-affinity/fn/report"
 	"github.com/sticky-services/set-session-affinity/fn/yamltext"
@@ -132,8 +133,11 @@ func appendable(in *input.Input) bool {
 // the list written anew, as yaml.v3 reads it.
 func resultsEdits(in *input.Input, results fn.Results) ([]edit.Edit, error) {
 	resultsText, err := report.AppendYAML(nil, results)
-	if err != nil {
+	if err != nil || len(resultsText) == 0 {
 		return nil, err
+	}
+	if in.Results.Spans != nil {
+		return entryEdits(in.Text, in.Results, resultsText)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(resultsText, &doc); err != nil {
@@ -166,6 +170,27 @@ func resultsEdits(in *input.Input, results fn.Results) ([]edit.Edit, error) {
 		return nil, fmt.Errorf("adding the results to the list: %w", err)
 	}
 	return es, nil
+}
+
+// entryEdits is what edit.Entries does to a block list of results, from the text of its entries,
+// which the scan found (input.Input's Results): a re-run over the function's own output holds
+// thousands, which yaml.v3 would hold many times over as trees. Each entry is decoded alone, to
+// see whose it is; this function's are deleted, the new ones (resultsText, as report.AppendYAML
+// writes them) follow the last entry at the entries' dash column, and the rest keep their bytes.
+func entryEdits(text []byte, entries itemscan.Entries, resultsText []byte) ([]edit.Edit, error) {
+	var es []edit.Edit
+	for _, s := range entries.Spans {
+		entry, err := itemscan.DecodeEntry(text[s.Start:s.End])
+		if err != nil {
+			return nil, fmt.Errorf("reading the list's results: %w", err)
+		}
+		if ownResult(entry) {
+			es = append(es, edit.Edit{Start: s.Start, End: s.End})
+		}
+	}
+	end := entries.Spans[len(entries.Spans)-1].End
+	added := edit.Indent(resultsText[len("results:\n"):], entries.DashCol)
+	return append(es, edit.Edit{Start: end, End: end, Text: added}), nil
 }
 
 // join is the list's results as they are to be: the entries of theirs that other functions

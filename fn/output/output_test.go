@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -90,5 +91,42 @@ func TestResultsJoinTheList(t *testing.T) {
 				t.Errorf("output does not read: %v", err)
 			}
 		})
+	}
+}
+
+// TestResultsFromTextAreTheDecodedOnes: a scanned list's results are edited from their text
+// (entryEdits) exactly as edit.Entries edits them decoded, whoever wrote them and however.
+func TestResultsFromTextAreTheDecodedOnes(t *testing.T) {
+	results := fn.Results{{Severity: fn.Info, Message: "done"}, {Severity: fn.Warning, Message: "line one\nline two"}}
+	const head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- kind: ConfigMap\n"
+	const ours = "- message: old\n  tags:\n    function: set-session-affinity\n"
+	for name, in := range map[string]string{
+		"ours only":                      head + "results:\n" + ours + ours,
+		"others kept, ours dropped":      head + "results:\n- message: 'a'   # c\n  tags: {function: x}\n" + ours + "-\n  message: |\n    b\n    c\n",
+		"a blank line in a block scalar": head + "results:\n" + ours + "- message: |\n    b\n\n    c\n",
+		"indented, before the items":     "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nresults:  # r\n  - message: a\n" + "  " + strings.ReplaceAll(ours[:len(ours)-1], "\n", "\n  ") + "\nitems:\n- kind: ConfigMap\n",
+		"a list indented by four":        head + "functionConfig:\n    data:\n        a: b\nresults:\n" + ours + "- message: a\n",
+		"an alias of another entry":      head + "results:\n- &m {message: a}\n- *m\n" + ours,
+	} {
+		scanned, err := input.Read([]byte(in))
+		if err != nil || scanned.Root == nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if fromText := !strings.HasPrefix(name, "a"); fromText != (scanned.Results.Spans != nil) {
+			t.Errorf("%s: the scan found the results' entries: %v, want %v", name, !fromText, fromText)
+		}
+		whole, err := input.ReadWholeList([]byte(in), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, want, errOut bytes.Buffer
+		gotErr := Write(&got, &errOut, scanned, nil, results, report.Destinations{})
+		wantErr := Write(&want, &errOut, whole, nil, results, report.Destinations{})
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("%s: from the text: %v; decoded: %v", name, gotErr, wantErr)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: from the text\n%s\ndecoded\n%s", name, got.String(), want.String())
+		}
 	}
 }
