@@ -16,9 +16,15 @@ import (
 // them all as one tree took many times their text. Each entry runs from its dash line to the
 // next entry's, or to the end of the results.
 type Entries struct {
-	Spans   []Span // nil when the results are in the skeleton
+	Spans []Span // nil when the results are in the skeleton
+	// Writers are each entry's tags.function, the function that wrote it ("" when untagged):
+	// read while the entry is decoded to check it, so the output need not decode it again.
+	Writers []string
 	DashCol int
 }
+
+// WriterTag is the key of a result's tags that names the function that wrote it.
+const WriterTag = "function"
 
 // resultEntries finds the entries of the top-level entry `results` spanning span: a key line
 // `results:` with nothing after it but a comment, then entries at one dash column, each of which
@@ -49,17 +55,20 @@ func resultEntries(in []byte, span Span) (e Entries, ok bool) {
 		}
 		pos = next
 	}
-	for _, s := range e.Spans {
-		if _, err := DecodeEntry(in[s.Start:s.End]); err != nil {
+	e.Writers = make([]string, len(e.Spans))
+	for i, s := range e.Spans {
+		entry, err := decodeEntry(in[s.Start:s.End])
+		if err != nil {
 			return Entries{}, false
 		}
+		e.Writers[i], _ = node.Scalar(node.AsWritten(entry, "tags", WriterTag))
 	}
 	return e, len(e.Spans) > 0
 }
 
-// DecodeEntry decodes the text of one entry of a block list (from its dash line) alone, and
+// decodeEntry decodes the text of one entry of a block list (from its dash line) alone, and
 // returns the entry; an error when it does not decode so, or gives a key twice.
-func DecodeEntry(text []byte) (*yaml.Node, error) {
+func decodeEntry(text []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(text, &doc); err != nil {
 		return nil, err

@@ -77,7 +77,7 @@ func writeList(stdout, stderr io.Writer, in *input.Input, edits []edit.Edit, res
 // leaves the results of other functions of a kpt pipeline alone. A result's tags are "set by
 // external tools to store and retrieve arbitrary metadata" (krm-functions-sdk go/fn/result.go).
 const (
-	TagKey   = "function"
+	TagKey   = itemscan.WriterTag
 	TagValue = report.FunctionName
 )
 
@@ -137,7 +137,7 @@ func resultsEdits(in *input.Input, results fn.Results) ([]edit.Edit, error) {
 		return nil, err
 	}
 	if in.Results.Spans != nil {
-		return entryEdits(in.Text, in.Results, resultsText)
+		return entryEdits(in.Results, resultsText), nil
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(resultsText, &doc); err != nil {
@@ -174,23 +174,19 @@ func resultsEdits(in *input.Input, results fn.Results) ([]edit.Edit, error) {
 
 // entryEdits is what edit.Entries does to a block list of results, from the text of its entries,
 // which the scan found (input.Input's Results): a re-run over the function's own output holds
-// thousands, which yaml.v3 would hold many times over as trees. Each entry is decoded alone, to
-// see whose it is; this function's are deleted, the new ones (resultsText, as report.AppendYAML
-// writes them) follow the last entry at the entries' dash column, and the rest keep their bytes.
-func entryEdits(text []byte, entries itemscan.Entries, resultsText []byte) ([]edit.Edit, error) {
+// thousands, which yaml.v3 would hold many times over as trees. The scan read whose each entry
+// is; this function's are deleted, the new ones (resultsText, as report.AppendYAML writes them)
+// follow the last entry at the entries' dash column, and the rest keep their bytes.
+func entryEdits(entries itemscan.Entries, resultsText []byte) []edit.Edit {
 	var es []edit.Edit
-	for _, s := range entries.Spans {
-		entry, err := itemscan.DecodeEntry(text[s.Start:s.End])
-		if err != nil {
-			return nil, fmt.Errorf("reading the list's results: %w", err)
-		}
-		if ownResult(entry) {
+	for i, s := range entries.Spans {
+		if entries.Writers[i] == TagValue {
 			es = append(es, edit.Edit{Start: s.Start, End: s.End})
 		}
 	}
 	end := entries.Spans[len(entries.Spans)-1].End
 	added := edit.Indent(resultsText[len("results:\n"):], entries.DashCol)
-	return append(es, edit.Edit{Start: end, End: end, Text: added}), nil
+	return append(es, edit.Edit{Start: end, End: end, Text: added})
 }
 
 // join is the list's results as they are to be: the entries of theirs that other functions
