@@ -59,5 +59,9 @@ func checkSourceRange(s *service, path, cidr string) {
 		s.warnf(path, "%q looks like a template placeholder, not a CIDR: the API server rejects the Service unless it is filled in before the Service is applied (%s)", cidr, detail)
 		return
 	}
-	s.errorf(path, "%q is not a CIDR (%s), so the API server rejects the Service; write source ranges such as 10.0.0.0/8 or 2001:db8::/32", cidr, detail)
+	since := ""
+	if len(validation.IsValidCIDRForLegacyField(field.NewPath("x"), cidr, false, nil)) == 0 {
+		since = " from v1.36 on (StrictIPCIDRValidation; earlier servers accept it)"
+	}
+	s.errorf(path, "%q is not a CIDR (%s), so the API server rejects the Service%s; write source ranges such as 10.0.0.0/8 or 2001:db8::/32", cidr, detail, since)
 }

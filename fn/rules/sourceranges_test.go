@@ -23,7 +23,7 @@ func TestSourceRanges(t *testing.T) {
 		{name: "a word", cfg: generic, in: lb(ranges+"10.0.0.0/8,intranet\n", sticky), outcome: Failed,
 			findings: []string{"error " + at}, say: []string{`"intranet" is not a CIDR`, "so the API server rejects the Service"}},
 		{name: "leading zeros, refused since v1.36", cfg: generic, in: lb(ranges+"010.0.0.0/8\n", sticky), outcome: Failed,
-			findings: []string{"error " + at}, say: []string{"leading 0s"}},
+			findings: []string{"error " + at}, say: []string{"leading 0s", "the API server rejects the Service from v1.36 on"}},
 		{name: "a placeholder is a warning", cfg: generic, in: lb(ranges+"$INBOUND_CIDRS\n", sticky), outcome: Compliant,
 			findings: []string{"warning " + at}, say: []string{"template placeholder"}},
 		{name: "the field wins over the annotation, and is checked", cfg: generic,
